@@ -1,0 +1,332 @@
+//! site.yaml → [`Config`].
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Hint, Located, Location};
+use crate::text::read_utf8;
+use crate::yaml::{Document, Field, Fields, field};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+pub type ConfigError = Located<ConfigErrorKind>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigErrorKind {
+    Missing,
+    BadBaseUrl(String),
+    BadThemeName(String),
+}
+
+impl fmt::Display for ConfigErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigErrorKind::Missing => write!(f, "找不到站点配置文件 {CONFIG_FILE}"),
+            ConfigErrorKind::BadBaseUrl(url) => {
+                write!(f, "字段「base_url」（网站地址）不是有效的网址：“{url}”")
+            }
+            ConfigErrorKind::BadThemeName(name) => {
+                write!(f, "字段「theme」（主题）不是有效的主题名：“{name}”")
+            }
+        }
+    }
+}
+
+impl Hint for ConfigErrorKind {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            ConfigErrorKind::Missing => {
+                "请在站点目录中运行，或用 --root 指定站点目录；新建站点可用 gongkai init <目录>".into()
+            }
+            ConfigErrorKind::BadBaseUrl(_) => {
+                "应以 https:// 或 http:// 开头，例如 https://www.example.gov.cn/xcgz/".into()
+            }
+            ConfigErrorKind::BadThemeName(_) => {
+                "主题名是 themes/ 下的文件夹名，只能含小写字母、数字和“-”".into()
+            }
+        })
+    }
+}
+
+/// Contact details for the supervision paragraph that ends every notice.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Supervision {
+    pub text: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+}
+
+pub const SUPERVISION_FIELDS: &[Field] = &[
+    field("text", "监督说明"),
+    field("phone", "联系电话"),
+    field("email", "电子邮箱"),
+    field("address", "通信地址"),
+    field("postcode", "邮政编码"),
+];
+
+impl Supervision {
+    pub fn read(fields: &mut Fields) -> Self {
+        Supervision {
+            text: fields.optional("text"),
+            phone: fields.optional("phone"),
+            email: fields.optional("email"),
+            address: fields.optional("address"),
+            postcode: fields.optional("postcode"),
+        }
+    }
+
+    /// `self` with every field that `over` sets replaced.
+    pub fn overridden_by(&self, over: &Supervision) -> Supervision {
+        let pick = |mine: &Option<String>, theirs: &Option<String>| theirs.clone().or_else(|| mine.clone());
+        Supervision {
+            text: pick(&self.text, &over.text),
+            phone: pick(&self.phone, &over.phone),
+            email: pick(&self.email, &over.email),
+            address: pick(&self.address, &over.address),
+            postcode: pick(&self.postcode, &over.postcode),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self == &Supervision::default()
+    }
+}
+
+/// The body that runs the site, shown in the footer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Owner {
+    /// 主办单位
+    pub name: Option<String>,
+    /// 网站标识码
+    pub site_code: Option<String>,
+    /// ICP 备案号
+    pub icp: Option<String>,
+    /// 公安机关备案号
+    pub police: Option<String>,
+    /// HTML of the 党政机关 / 事业单位 identity mark, issued per site.
+    pub mark_html: Option<String>,
+}
+
+const OWNER_FIELDS: &[Field] = &[
+    field("name", "主办单位"),
+    field("site_code", "网站标识码"),
+    field("icp", "ICP备案号"),
+    field("police", "公安机关备案号"),
+    field("mark_html", "党政机关标识代码"),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Config {
+    pub title: String,
+    /// Absolute URL of the portal, always ending in `/`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub description: Option<String>,
+    /// The date overdue is judged against; the build date when not set.
+    pub as_of: Option<Date>,
+    pub owner: Owner,
+    pub supervision: Supervision,
+    /// Raw HTML in Markdown is cleaned unless this is turned off.
+    pub sanitize_html: bool,
+}
+
+const CONFIG_FIELDS: &[Field] = &[
+    field("title", "网站名称"),
+    field("base_url", "网站地址"),
+    field("language", "语言"),
+    field("theme", "主题"),
+    field("description", "网站简介"),
+    field("as_of", "统计截止日期"),
+    field("owner", "主办单位信息"),
+    field("supervision", "监督联系方式"),
+    field("sanitize_html", "清理 HTML"),
+];
+
+impl Config {
+    /// Reads `<root>/site.yaml`; every problem in it is returned, not only the first.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        if !path.is_file() {
+            return Err(vec![
+                Located::new(Location::file_start(&path), ConfigErrorKind::Missing).into(),
+            ]);
+        }
+        let source = read_utf8(&path).map_err(|error| vec![error.into()])?;
+        Config::parse(&path, &source)
+    }
+
+    pub fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>> {
+        let document = Document::parse(path, source, source, 1).map_err(|error| vec![error.into()])?;
+        let mut errors = Vec::new();
+        let mut fields = document.fields(CONFIG_FIELDS, &mut errors);
+        let title = fields.required::<String>("title");
+        let base_url = fields.optional::<String>("base_url");
+        let language = fields.optional("language").unwrap_or_else(|| "zh-CN".to_owned());
+        let theme = fields.optional("theme").unwrap_or_else(|| "default".to_owned());
+        let description = fields.optional("description");
+        let as_of = fields.optional("as_of");
+        let owner = fields.nested("owner", OWNER_FIELDS).map(|mut owner_fields| {
+            let owner = Owner {
+                name: owner_fields.optional("name"),
+                site_code: owner_fields.optional("site_code"),
+                icp: owner_fields.optional("icp"),
+                police: owner_fields.optional("police"),
+                mark_html: owner_fields.optional("mark_html"),
+            };
+            owner_fields.finish();
+            owner
+        });
+        let supervision = fields.nested("supervision", SUPERVISION_FIELDS).map(|mut nested| {
+            let supervision = Supervision::read(&mut nested);
+            nested.finish();
+            supervision
+        });
+        let sanitize_html = fields.optional("sanitize_html").unwrap_or(true);
+        fields.finish();
+
+        let mut diagnostics: Vec<Diagnostic> = errors.into_iter().map(Diagnostic::from).collect();
+        let base_url = base_url.unwrap_or_else(|| "/".to_owned());
+        if !valid_base_url(&base_url) {
+            diagnostics.push(
+                Located::new(value_location(path, source, "base_url"), ConfigErrorKind::BadBaseUrl(base_url.clone()))
+                    .into(),
+            );
+        }
+        if !crate::content::is_valid_slug(&theme) {
+            diagnostics.push(
+                Located::new(value_location(path, source, "theme"), ConfigErrorKind::BadThemeName(theme.clone()))
+                    .into(),
+            );
+        }
+        match title {
+            Some(title) if diagnostics.is_empty() => Ok(Config {
+                title,
+                base_url: with_trailing_slash(base_url),
+                language,
+                theme,
+                description,
+                as_of,
+                owner: owner.unwrap_or_default(),
+                supervision: supervision.unwrap_or_default(),
+                sanitize_html,
+            }),
+            _ => Err(diagnostics),
+        }
+    }
+
+    /// Replaces `base_url` with one given on the command line.
+    pub fn override_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
+        if !valid_base_url(url) {
+            return Err(Diagnostic::error(None, format!("--base-url 不是有效的网址：“{url}”"))
+                .with_hint(ConfigErrorKind::BadBaseUrl(url.to_owned()).hint()));
+        }
+        self.base_url = with_trailing_slash(url.to_owned());
+        Ok(())
+    }
+
+    /// Where the theme's files are, relative to the site root.
+    pub fn theme_dir(&self, root: &Path) -> PathBuf {
+        root.join("themes").join(&self.theme)
+    }
+
+    /// The path part of `base_url` (`/xcgz/` for `https://example.gov.cn/xcgz/`).
+    pub fn base_path(&self) -> &str {
+        match self.base_url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |slash| &rest[slash..]),
+            None => &self.base_url,
+        }
+    }
+}
+
+fn valid_base_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split('/').next().unwrap_or_default();
+            !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c == '\\')
+        }
+        None => url.starts_with('/') && !url.contains(' '),
+    }
+}
+
+fn with_trailing_slash(mut url: String) -> String {
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    url
+}
+
+/// The value of a top-level `key:` line, for checks made after reading.
+fn value_location(path: &Path, source: &str, key: &str) -> Location {
+    source
+        .lines()
+        .enumerate()
+        .find_map(|(index, line)| {
+            let rest = line.strip_prefix(key)?.trim_start().strip_prefix(':')?;
+            let column = line.len() - rest.trim_start().len();
+            Some(Location::in_text(path, source, index + 1, line[..column].chars().count() + 1))
+        })
+        .unwrap_or_else(|| Location::file_start(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(yaml: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(Path::new("site.yaml"), yaml)
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let config = parse("title: 某某市卫生健康委员会 巡察整改公开\n").expect("valid");
+        assert_eq!(config.base_url, "/");
+        assert_eq!(config.theme, "default");
+        assert!(config.sanitize_html);
+    }
+
+    #[test]
+    fn base_path_is_the_path_of_the_base_url() {
+        let config = parse("title: t\nbase_url: https://example.gov.cn/xcgz\n").expect("valid");
+        assert_eq!(config.base_url, "https://example.gov.cn/xcgz/");
+        assert_eq!(config.base_path(), "/xcgz/");
+    }
+
+    #[test]
+    fn bad_values_are_located() {
+        let errors = parse("title: t\nbase_url: example.gov.cn\nas_of: 2025-02-30\nowner: { nmae: 某 }\n")
+            .expect_err("three errors");
+        let positions: Vec<String> = errors
+            .iter()
+            .filter_map(|d| d.location.as_ref().map(|l| format!("{}:{}", l.line, l.column)))
+            .collect();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(positions.contains(&"2:11".to_owned()), "{positions:?}");
+        assert!(positions.contains(&"3:8".to_owned()), "{positions:?}");
+        assert!(positions.contains(&"4:10".to_owned()), "{positions:?}");
+    }
+
+    #[test]
+    fn supervision_override_is_field_by_field() {
+        let site = Supervision {
+            phone: Some("0000-1".into()),
+            email: Some("a@b.cn".into()),
+            ..Supervision::default()
+        };
+        let notice = Supervision {
+            phone: Some("0518-2".into()),
+            ..Supervision::default()
+        };
+        let merged = site.overridden_by(&notice);
+        assert_eq!(merged.phone.as_deref(), Some("0518-2"));
+        assert_eq!(merged.email.as_deref(), Some("a@b.cn"));
+    }
+}

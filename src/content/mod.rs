@@ -1,0 +1,636 @@
+//! Walking `content/` into notices, issues and pages, with their front matter read.
+//!
+//! Everything here is about files: where they are, what they are called, and
+//! what their front matter says. Ordering, grouping, counting and rendering
+//! happen later, in `site`.
+
+mod frontmatter;
+mod slug;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use walkdir::WalkDir;
+
+use crate::config::{SUPERVISION_FIELDS, Supervision};
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Hint, Located, Location};
+use crate::status::Status;
+use crate::text::read_utf8;
+use crate::yaml::{Document, Field, Fields, YamlError, field};
+
+pub use slug::{is_valid_slug, leading_number, suggest_slug};
+
+pub const CONTENT_DIR: &str = "content";
+pub const NOTICES_DIR: &str = "notices";
+pub const PAGES_DIR: &str = "pages";
+pub const ISSUES_DIR: &str = "issues";
+pub const HOME_FILE: &str = "_index.md";
+pub const NOTICE_FILE: &str = "index.md";
+
+pub type ContentError = Located<ContentErrorKind>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContentErrorKind {
+    NoFrontMatter,
+    UnclosedFrontMatter,
+    BadName { name: String, suggestion: String },
+    NoticeWithoutIndex { folder: String },
+    MisplacedNotice,
+    DuplicateNumber { number: u32, other: PathBuf },
+    NotPublished { reason: &'static str },
+}
+
+impl fmt::Display for ContentErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContentErrorKind::NoFrontMatter => {
+                write!(f, "文件开头缺少 front matter（以 --- 开始、以 --- 结束的字段区）")
+            }
+            ContentErrorKind::UnclosedFrontMatter => {
+                write!(f, "front matter 没有结束：找不到第二个 --- 行")
+            }
+            ContentErrorKind::BadName { name, .. } => write!(
+                f,
+                "名称“{name}”不能用作网址：只能使用小写英文字母、数字和“-”"
+            ),
+            ContentErrorKind::NoticeWithoutIndex { folder } => {
+                write!(f, "通报文件夹“{folder}”里没有 index.md")
+            }
+            ContentErrorKind::MisplacedNotice => {
+                write!(f, "通报不能直接放在 notices/ 下")
+            }
+            ContentErrorKind::DuplicateNumber { number, other } => write!(
+                f,
+                "问题编号 {number} 与 {} 重复",
+                other.file_name().unwrap_or_default().to_string_lossy()
+            ),
+            ContentErrorKind::NotPublished { reason } => write!(f, "此文件不会发布：{reason}"),
+        }
+    }
+}
+
+impl Hint for ContentErrorKind {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ContentErrorKind::NoFrontMatter => Some(
+                "在文件第一行写 ---，接着写“title: 标题”等字段，再写一行 --- 结束".into(),
+            ),
+            ContentErrorKind::UnclosedFrontMatter => {
+                Some("在字段之后、正文之前加一行 ---".into())
+            }
+            ContentErrorKind::BadName { suggestion, .. } => {
+                Some(format!("可改名为“{suggestion}”（拼音）"))
+            }
+            ContentErrorKind::NoticeWithoutIndex { .. } => Some(
+                "每个通报是一个文件夹，正文写在其中的 index.md；可用 gongkai new notice <名称> 生成".into(),
+            ),
+            ContentErrorKind::MisplacedNotice => Some(
+                "请建一个文件夹 notices/<名称>/，把这个文件移进去并改名为 index.md".into(),
+            ),
+            ContentErrorKind::DuplicateNumber { .. } => {
+                Some("文件名开头的数字决定问题顺序，请改成不重复的编号".into())
+            }
+            ContentErrorKind::NotPublished { .. } => None,
+        }
+    }
+}
+
+/// Facts about the inspection round a notice reports on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Inspection {
+    pub body: Option<String>,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    pub feedback: Option<Date>,
+}
+
+/// Counts the notice's own text claims, checked against the issue files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Declared {
+    pub aspects: Option<u32>,
+    pub items: Option<u32>,
+    pub problems: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoticeFront {
+    pub title: String,
+    pub organization: String,
+    pub published: Date,
+    pub written: Option<Date>,
+    pub index_no: Option<String>,
+    pub doc_no: Option<String>,
+    pub category: Option<String>,
+    pub validity: Option<String>,
+    pub inspection: Inspection,
+    pub declared: Declared,
+    pub supervision: Supervision,
+    pub draft: bool,
+}
+
+const NOTICE_FIELDS: &[Field] = &[
+    field("title", "标题"),
+    field("organization", "发布机构"),
+    field("published", "发布日期"),
+    field("written", "成文日期"),
+    field("index_no", "索引号"),
+    field("doc_no", "文号"),
+    field("category", "主题分类"),
+    field("validity", "效力状态"),
+    field("inspection", "巡察情况"),
+    field("declared", "通报所述问题数"),
+    field("supervision", "监督联系方式"),
+    field("draft", "草稿"),
+];
+
+const INSPECTION_FIELDS: &[Field] = &[
+    field("body", "巡察组"),
+    field("start", "巡察开始日期"),
+    field("end", "巡察结束日期"),
+    field("feedback", "反馈日期"),
+];
+
+const DECLARED_FIELDS: &[Field] = &[
+    field("aspects", "方面数"),
+    field("items", "大项数"),
+    field("problems", "问题数"),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssueFront {
+    pub title: String,
+    pub aspect: Option<String>,
+    pub item: Option<String>,
+    pub status: Status,
+    pub long_term: bool,
+    pub deadline: Option<Date>,
+    pub department: Option<String>,
+    pub lead: Option<String>,
+    pub order: Option<u32>,
+}
+
+const ISSUE_FIELDS: &[Field] = &[
+    field("title", "问题标题"),
+    field("aspect", "所属方面"),
+    field("item", "所属大项"),
+    field("status", "整改状态"),
+    field("long_term", "长期坚持"),
+    field("deadline", "完成时限"),
+    field("department", "责任科室"),
+    field("lead", "牵头领导"),
+    field("order", "排序"),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageFront {
+    pub title: String,
+    pub order: Option<u32>,
+}
+
+const PAGE_FIELDS: &[Field] = &[field("title", "标题"), field("order", "排序")];
+
+/// Markdown text and the line of its file it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    pub markdown: String,
+    pub first_line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct NoticeSource {
+    pub slug: String,
+    pub file: PathBuf,
+    pub front: NoticeFront,
+    pub body: Body,
+    pub issues: Vec<IssueSource>,
+    /// Other files of the bundle, relative to its folder, copied beside the page.
+    pub attachments: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IssueSource {
+    pub slug: String,
+    pub file: PathBuf,
+    /// The number the file name starts with.
+    pub number: Option<u32>,
+    pub front: IssueFront,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageSource {
+    pub slug: String,
+    pub file: PathBuf,
+    pub front: PageFront,
+    pub body: Body,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub home: Option<PageSource>,
+    pub notices: Vec<NoticeSource>,
+    pub pages: Vec<PageSource>,
+}
+
+/// What a file under `content/` is, judged by where it is.
+enum Entry {
+    Home(PathBuf),
+    Notice { slug: String, file: PathBuf },
+    Issue { notice: String, slug: String, file: PathBuf },
+    Page { slug: String, file: PathBuf },
+}
+
+enum Classified {
+    Markdown(Entry),
+    Attachment { notice: String, relative: PathBuf },
+}
+
+enum Parsed {
+    Home(PageSource),
+    Notice(NoticeSource),
+    Issue(String, IssueSource),
+    Page(PageSource),
+}
+
+/// Loads `content/` under `root`. Errors and warnings come back together;
+/// the content is only usable when none of them is an error.
+pub fn load(root: &Path, include_drafts: bool) -> (Content, Vec<Diagnostic>) {
+    let content_dir = root.join(CONTENT_DIR);
+    let mut diagnostics = Vec::new();
+    let mut entries = Vec::new();
+    let mut attachments: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    let mut notice_folders = BTreeMap::new();
+
+    for walked in WalkDir::new(&content_dir).sort_by_file_name() {
+        let walked = match walked {
+            Ok(walked) => walked,
+            Err(error) => {
+                let at = error.path().unwrap_or(&content_dir);
+                diagnostics.push(Diagnostic::error(
+                    Some(Location::file_start(at)),
+                    format!("无法读取：{error}"),
+                ));
+                continue;
+            }
+        };
+        let path = walked.path();
+        let Ok(relative) = path.strip_prefix(&content_dir) else {
+            continue;
+        };
+        let parts: Vec<&str> = relative.iter().filter_map(|part| part.to_str()).collect();
+        if parts.iter().any(|part| is_ignored(part)) {
+            continue;
+        }
+        if walked.file_type().is_dir() {
+            if let [NOTICES_DIR, folder] = parts.as_slice() {
+                notice_folders.insert(folder.to_string(), path.to_path_buf());
+            }
+            continue;
+        }
+        match classify(&parts, path) {
+            Ok(Some(Classified::Attachment { notice, relative })) => {
+                attachments.entry(notice).or_default().push(relative);
+            }
+            Ok(Some(Classified::Markdown(entry))) => entries.push(entry),
+            Ok(None) => {}
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+
+    for (folder, path) in &notice_folders {
+        let has_index = entries
+            .iter()
+            .any(|entry| matches!(entry, Entry::Notice { slug, .. } if slug == folder));
+        if !has_index {
+            diagnostics.push(
+                Located::new(
+                    Location::file_start(path),
+                    ContentErrorKind::NoticeWithoutIndex {
+                        folder: folder.clone(),
+                    },
+                )
+                .into(),
+            );
+        }
+    }
+
+    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> =
+        entries.into_par_iter().map(parse_entry).collect();
+
+    let mut content = Content::default();
+    let mut issues: BTreeMap<String, Vec<IssueSource>> = BTreeMap::new();
+    for result in parsed {
+        match result {
+            Ok(Parsed::Home(page)) => content.home = Some(page),
+            Ok(Parsed::Notice(notice)) => content.notices.push(notice),
+            Ok(Parsed::Issue(notice, issue)) => issues.entry(notice).or_default().push(issue),
+            Ok(Parsed::Page(page)) => content.pages.push(page),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+
+    for notice in &mut content.notices {
+        notice.issues = issues.remove(&notice.slug).unwrap_or_default();
+        notice.attachments = attachments.remove(&notice.slug).unwrap_or_default();
+        diagnostics.extend(duplicate_numbers(&notice.issues));
+    }
+    content.notices.retain(|notice| include_drafts || !notice.front.draft);
+    (content, diagnostics)
+}
+
+/// Editor backups, swap files and hidden files are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.starts_with('~')
+        || name.ends_with('~')
+        || [".swp", ".swx", ".tmp", ".bak", ".orig"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
+}
+
+fn bad_name(path: &Path, name: &str) -> Diagnostic {
+    Located::new(
+        Location::file_start(path),
+        ContentErrorKind::BadName {
+            name: name.to_owned(),
+            suggestion: suggest_slug(name),
+        },
+    )
+    .into()
+}
+
+fn classify(parts: &[&str], path: &Path) -> Result<Option<Classified>, Diagnostic> {
+    let file = path.to_path_buf();
+    let stem = |name: &str| name.strip_suffix(".md").map(str::to_owned);
+    let checked = |name: String, named: &Path| {
+        if is_valid_slug(&name) {
+            Ok(name)
+        } else {
+            Err(bad_name(named, &name))
+        }
+    };
+    let not_published = |reason| {
+        Err(Located::new(Location::file_start(path), ContentErrorKind::NotPublished { reason }).into())
+    };
+    match parts {
+        [HOME_FILE] => Ok(Some(Classified::Markdown(Entry::Home(file)))),
+        [NOTICES_DIR, name] if name.ends_with(".md") => Err(Located::new(
+            Location::file_start(path),
+            ContentErrorKind::MisplacedNotice,
+        )
+        .into()),
+        [NOTICES_DIR, folder, NOTICE_FILE] => {
+            let folder_path = path.parent().unwrap_or(path);
+            let slug = checked(folder.to_string(), folder_path)?;
+            Ok(Some(Classified::Markdown(Entry::Notice { slug, file })))
+        }
+        [NOTICES_DIR, folder, ISSUES_DIR, name] => match stem(name) {
+            Some(issue_stem) => {
+                let slug = checked(issue_stem, path)?;
+                Ok(Some(Classified::Markdown(Entry::Issue {
+                    notice: folder.to_string(),
+                    slug,
+                    file,
+                })))
+            }
+            None => not_published("issues/ 文件夹里只能放问题的 .md 文件"),
+        },
+        [NOTICES_DIR, folder, rest @ ..] if !rest.is_empty() => {
+            if rest.last().is_some_and(|name| name.ends_with(".md")) {
+                return not_published("通报文件夹里的其他 .md 文件不会生成页面；问题请放在 issues/ 中");
+            }
+            Ok(Some(Classified::Attachment {
+                notice: folder.to_string(),
+                relative: rest.iter().collect(),
+            }))
+        }
+        [PAGES_DIR, name] => match stem(name) {
+            Some(page_stem) => {
+                let slug = checked(page_stem, path)?;
+                Ok(Some(Classified::Markdown(Entry::Page { slug, file })))
+            }
+            None => not_published("pages/ 里只能放 .md 页面"),
+        },
+        _ => not_published("不在 notices/ 或 pages/ 中，也不是 _index.md"),
+    }
+}
+
+fn parse_entry(entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
+    match entry {
+        Entry::Home(file) => {
+            let text = read_utf8(&file).map_err(|e| vec![e.into()])?;
+            // The home page text may come without front matter.
+            if frontmatter::split(&text).is_err() {
+                return Ok(Parsed::Home(PageSource {
+                    slug: String::new(),
+                    front: PageFront {
+                        title: String::new(),
+                        order: None,
+                    },
+                    body: Body {
+                        markdown: text,
+                        first_line: 1,
+                    },
+                    file,
+                }));
+            }
+            parse_file(&file, &text, PAGE_FIELDS, |fields| {
+                Some(PageFront {
+                    title: fields.optional("title").unwrap_or_default(),
+                    order: fields.optional("order"),
+                })
+            })
+            .map(|(front, body)| {
+                Parsed::Home(PageSource {
+                    slug: String::new(),
+                    file: file.clone(),
+                    front,
+                    body,
+                })
+            })
+        }
+        Entry::Notice { slug, file } => {
+            let text = read_utf8(&file).map_err(|e| vec![e.into()])?;
+            parse_file(&file, &text, NOTICE_FIELDS, read_notice).map(|(front, body)| {
+                Parsed::Notice(NoticeSource {
+                    slug,
+                    file: file.clone(),
+                    front,
+                    body,
+                    issues: Vec::new(),
+                    attachments: Vec::new(),
+                })
+            })
+        }
+        Entry::Issue { notice, slug, file } => {
+            let text = read_utf8(&file).map_err(|e| vec![e.into()])?;
+            parse_file(&file, &text, ISSUE_FIELDS, read_issue).map(|(front, body)| {
+                Parsed::Issue(
+                    notice,
+                    IssueSource {
+                        number: leading_number(&slug),
+                        slug,
+                        file: file.clone(),
+                        front,
+                        body,
+                    },
+                )
+            })
+        }
+        Entry::Page { slug, file } => {
+            let text = read_utf8(&file).map_err(|e| vec![e.into()])?;
+            parse_file(&file, &text, PAGE_FIELDS, |fields| {
+                let title = fields.required("title");
+                let order = fields.optional("order");
+                Some(PageFront {
+                    title: title?,
+                    order,
+                })
+            })
+            .map(|(front, body)| {
+                Parsed::Page(PageSource {
+                    slug,
+                    file: file.clone(),
+                    front,
+                    body,
+                })
+            })
+        }
+    }
+}
+
+/// Splits and reads one file. `read` returns `None` when a required field is
+/// missing; every error it met is in the error list either way.
+fn parse_file<T>(
+    file: &Path,
+    text: &str,
+    known: &'static [Field],
+    read: impl FnOnce(&mut Fields) -> Option<T>,
+) -> Result<(T, Body), Vec<Diagnostic>> {
+    let split = frontmatter::split(text).map_err(|error| {
+        let kind = match error {
+            frontmatter::SplitError::Missing => ContentErrorKind::NoFrontMatter,
+            frontmatter::SplitError::Unclosed => ContentErrorKind::UnclosedFrontMatter,
+        };
+        vec![Located::new(Location::in_text(file, text, 1, 1), kind).into()]
+    })?;
+    let document = Document::parse(file, text, split.yaml, split.yaml_line)
+        .map_err(|error| vec![Diagnostic::from(error)])?;
+    let mut errors: Vec<YamlError> = Vec::new();
+    let mut fields = document.fields(known, &mut errors);
+    let front = read(&mut fields);
+    fields.finish();
+    match front {
+        Some(front) if errors.is_empty() => Ok((
+            front,
+            Body {
+                markdown: split.body.to_owned(),
+                first_line: split.body_line,
+            },
+        )),
+        _ => Err(errors.into_iter().map(Diagnostic::from).collect()),
+    }
+}
+
+fn read_notice(fields: &mut Fields) -> Option<NoticeFront> {
+    let title = fields.required("title");
+    let organization = fields.required("organization");
+    let published = fields.required("published");
+    let written = fields.optional("written");
+    let index_no = fields.optional("index_no");
+    let doc_no = fields.optional("doc_no");
+    let category = fields.optional("category");
+    let validity = fields.optional("validity");
+    let inspection = fields.nested("inspection", INSPECTION_FIELDS).map(|mut nested| {
+        let inspection = Inspection {
+            body: nested.optional("body"),
+            start: nested.optional("start"),
+            end: nested.optional("end"),
+            feedback: nested.optional("feedback"),
+        };
+        nested.finish();
+        inspection
+    });
+    let declared = fields.nested("declared", DECLARED_FIELDS).map(|mut nested| {
+        let declared = Declared {
+            aspects: nested.optional("aspects"),
+            items: nested.optional("items"),
+            problems: nested.optional("problems"),
+        };
+        nested.finish();
+        declared
+    });
+    let supervision = fields.nested("supervision", SUPERVISION_FIELDS).map(|mut nested| {
+        let supervision = Supervision::read(&mut nested);
+        nested.finish();
+        supervision
+    });
+    let draft = fields.optional("draft").unwrap_or(false);
+    Some(NoticeFront {
+        title: title?,
+        organization: organization?,
+        published: published?,
+        written,
+        index_no,
+        doc_no,
+        category,
+        validity,
+        inspection: inspection.unwrap_or_default(),
+        declared: declared.unwrap_or_default(),
+        supervision: supervision.unwrap_or_default(),
+        draft,
+    })
+}
+
+fn read_issue(fields: &mut Fields) -> Option<IssueFront> {
+    let title = fields.required("title");
+    let aspect = fields.optional("aspect");
+    let item = fields.optional("item");
+    let status = fields.required("status");
+    let long_term = fields.optional("long_term").unwrap_or(false);
+    let deadline = fields.optional("deadline");
+    let department = fields.optional("department");
+    let lead = fields.optional("lead");
+    let order = fields.optional("order");
+    Some(IssueFront {
+        title: title?,
+        aspect,
+        item,
+        status: status?,
+        long_term,
+        deadline,
+        department,
+        lead,
+        order,
+    })
+}
+
+fn duplicate_numbers(issues: &[IssueSource]) -> Vec<Diagnostic> {
+    let mut first_with: BTreeMap<u32, &Path> = BTreeMap::new();
+    let mut diagnostics = Vec::new();
+    for issue in issues {
+        let Some(number) = issue.number else { continue };
+        match first_with.get(&number) {
+            Some(other) => diagnostics.push(
+                Located::new(
+                    Location::file_start(&issue.file),
+                    ContentErrorKind::DuplicateNumber {
+                        number,
+                        other: other.to_path_buf(),
+                    },
+                )
+                .into(),
+            ),
+            None => {
+                first_with.insert(number, &issue.file);
+            }
+        }
+    }
+    diagnostics
+}

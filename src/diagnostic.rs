@@ -1,0 +1,242 @@
+//! Where a problem is and how it is shown to the clerk.
+//!
+//! Every module has its own typed error enum; each error is wrapped in
+//! [`Located`] so that it carries the file, line and column it was found at.
+//! [`Diagnostic`] is the rendered, module-independent form that the library
+//! hands back to `main`, so that all problems of one run can be reported
+//! together.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use unicode_width::UnicodeWidthStr;
+
+/// A position in a file of the site: 1-based line and column (in characters).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// The text of the offending line, shown under the message.
+    pub line_text: Option<String>,
+}
+
+impl Location {
+    /// The location `line`:`column` in `source` (the full text of `file`).
+    pub fn in_text(file: &Path, source: &str, line: usize, column: usize) -> Self {
+        let line_text = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        Location {
+            file: file.to_path_buf(),
+            line,
+            column,
+            line_text,
+        }
+    }
+
+    /// A problem with a file as a whole, reported at its first line.
+    pub fn file_start(file: &Path) -> Self {
+        Location {
+            file: file.to_path_buf(),
+            line: 1,
+            column: 1,
+            line_text: None,
+        }
+    }
+
+    /// The location of byte `offset` in `source`.
+    pub fn at_offset(file: &Path, source: &str, offset: usize) -> Self {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let before = &source[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = source[line_start..offset].chars().count() + 1;
+        Location::in_text(file, source, line, column)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut index: usize) -> usize {
+    while !s.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// An error of some module, with where it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<K> {
+    pub at: Location,
+    pub kind: K,
+}
+
+impl<K> Located<K> {
+    pub fn new(at: Location, kind: K) -> Self {
+        Located { at, kind }
+    }
+}
+
+impl<K: fmt::Display> fmt::Display for Located<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.kind)
+    }
+}
+
+impl<K: fmt::Debug + fmt::Display> std::error::Error for Located<K> {}
+
+/// Something an error kind can add after its message: what to do about it.
+pub trait Hint {
+    fn hint(&self) -> Option<String> {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem ready to be shown: message, where, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub location: Option<Location>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(location: Option<Location>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(location: Option<Location>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(location, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Shows file paths relative to `root`, as the clerk sees them in the site folder.
+    pub fn relative_to(mut self, root: &Path) -> Self {
+        if let Some(location) = &mut self.location
+            && let Ok(relative) = location.file.strip_prefix(root)
+        {
+            location.file = relative.to_path_buf();
+        }
+        self
+    }
+}
+
+impl<K: fmt::Display + Hint> From<Located<K>> for Diagnostic {
+    fn from(error: Located<K>) -> Self {
+        let hint = error.kind.hint();
+        Diagnostic::error(Some(error.at), error.kind.to_string()).with_hint(hint)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// Renders as
+    ///
+    /// ```text
+    /// 错误：content/notices/a/index.md:3:1：未知字段「titel」
+    ///    3 | titel: 某某
+    ///      | ^
+    ///   提示：最接近的字段是「title」（标题）
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        };
+        match &self.location {
+            Some(at) => writeln!(f, "{label}：{at}：{}", self.message)?,
+            None => writeln!(f, "{label}：{}", self.message)?,
+        }
+        if let Some(at) = &self.location
+            && let Some(text) = &at.line_text
+        {
+            let number = at.line.to_string();
+            let gutter = " ".repeat(number.len());
+            let shown = text.replace('\t', " ");
+            let before: String = shown.chars().take(at.column.saturating_sub(1)).collect();
+            let pad = " ".repeat(before.width());
+            writeln!(f, "  {number} | {shown}")?;
+            writeln!(f, "  {gutter} | {pad}^")?;
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "  提示：{hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The nearest of `candidates` to `word`, if it is near enough to be a likely typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            (
+                strsim::levenshtein(&word_lower, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(distance, candidate)| {
+            let longest = word.chars().count().max(candidate.chars().count());
+            *distance * 2 <= longest.max(2)
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_is_turned_into_line_and_character_column() {
+        let text = "第一行\n标题：某某\n";
+        let offset = text.find('：').unwrap_or_default();
+        let at = Location::at_offset(Path::new("a.md"), text, offset);
+        assert_eq!((at.line, at.column), (2, 3));
+        assert_eq!(at.line_text.as_deref(), Some("标题：某某"));
+    }
+
+    #[test]
+    fn caret_is_aligned_under_wide_characters() {
+        let at = Location::in_text(Path::new("a.md"), "标题：x\n", 1, 3);
+        let shown = Diagnostic::error(Some(at), "全角冒号").to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[0], "错误：a.md:1:3：全角冒号");
+        assert_eq!(lines[1], "  1 | 标题：x");
+        assert_eq!(lines[2], "    |     ^");
+    }
+
+    #[test]
+    fn nearest_finds_typos_but_not_unrelated_words() {
+        let fields = ["title", "published", "organization"];
+        assert_eq!(nearest("titel", fields), Some("title"));
+        assert_eq!(nearest("publised", fields), Some("published"));
+        assert_eq!(nearest("zzz", fields), None);
+    }
+}

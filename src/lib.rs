@@ -1,0 +1,173 @@
+//! gongkai (公开): a static-site generator for public rectification
+//! disclosures (巡察整改进展情况通报).
+//!
+//! Data flows one way: [`config`] → [`content`] → [`site`] → [`render`] →
+//! [`output`]. Each step returns every problem it found as a
+//! [`Diagnostic`], so one run reports all of them.
+
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diagnostic;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+pub mod status;
+pub mod text;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use config::Config;
+use date::Date;
+pub use diagnostic::Diagnostic;
+use output::{OutputFile, Source};
+use render::{RenderedPage, Renderer, StaticSource, ThemeFiles};
+use site::{Counts, Site};
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// The output folder; `<root>/public` when not given.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    /// The date overdue is judged against, over site.yaml's `as_of`.
+    pub as_of: Option<Date>,
+}
+
+impl Options {
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a successful build or check found.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub pages: usize,
+    pub notices: usize,
+    pub totals: Counts,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The site loaded and its pages rendered, nothing written yet.
+struct Rendered {
+    site: Site,
+    theme: ThemeFiles,
+    pages: Vec<RenderedPage>,
+    warnings: Vec<Diagnostic>,
+}
+
+fn relative(diagnostics: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
+    diagnostics.into_iter().map(|d| d.relative_to(root)).collect()
+}
+
+/// Loads, checks and renders the site under `options.root`; every error of
+/// config, content and templates comes back together.
+fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
+    let root = &options.root;
+    let mut problems = Vec::new();
+    let config = match Config::load(root) {
+        Ok(mut config) => {
+            if let Some(url) = &options.base_url
+                && let Err(error) = config.override_base_url(url)
+            {
+                problems.push(error);
+            }
+            Some(config)
+        }
+        Err(errors) => {
+            problems.extend(errors);
+            None
+        }
+    };
+    let (content, content_problems) = content::load(root, options.drafts);
+    problems.extend(content_problems);
+    let theme = config.as_ref().map(|config| ThemeFiles::load(root, config));
+    let renderer = match theme.as_ref() {
+        Some(Ok(theme)) => match Renderer::new(theme) {
+            Ok(renderer) => Some(renderer),
+            Err(errors) => {
+                problems.extend(errors);
+                None
+            }
+        },
+        Some(Err(errors)) => {
+            problems.extend(errors.iter().cloned());
+            None
+        }
+        None => None,
+    };
+    let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        problems.into_iter().partition(|d| !d.is_error());
+    let (Some(config), Some(Ok(theme)), Some(mut renderer), true) =
+        (config, theme, renderer, errors.is_empty())
+    else {
+        return Err(relative([errors, warnings].concat(), root));
+    };
+    let as_of = options.as_of.or(config.as_of).unwrap_or_else(Date::today);
+    let site = Site::assemble(config, content, as_of);
+    let pages = renderer.render(&site).map_err(|errors| relative(errors, root))?;
+    Ok(Rendered {
+        site,
+        theme,
+        pages,
+        warnings: relative(warnings, root),
+    })
+}
+
+/// Validates everything and renders in memory, writing nothing.
+pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
+    let rendered = render_site(options)?;
+    Ok(report(&rendered))
+}
+
+/// Builds the site into the output folder, replacing it only on success.
+pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
+    let rendered = render_site(options)?;
+    let output = options.output_dir();
+    let files = output_files(&rendered);
+    output::write_atomically(&output, &options.root, &files)
+        .map_err(|error| vec![Diagnostic::from(error)])?;
+    Ok(report(&rendered))
+}
+
+fn report(rendered: &Rendered) -> Report {
+    Report {
+        pages: rendered.pages.len(),
+        notices: rendered.site.notices.len(),
+        totals: rendered.site.totals,
+        warnings: rendered.warnings.clone(),
+    }
+}
+
+fn output_files(rendered: &Rendered) -> Vec<OutputFile<'_>> {
+    let mut files: Vec<OutputFile> = rendered
+        .theme
+        .statics
+        .iter()
+        .map(|(path, source)| OutputFile {
+            path: path.clone(),
+            source: match source {
+                StaticSource::Disk(from) => Source::Copy(from.clone()),
+                StaticSource::Embedded(bytes) => Source::Bytes(bytes),
+            },
+        })
+        .collect();
+    for notice in &rendered.site.notices {
+        let folder = notice.source.parent().unwrap_or(Path::new("."));
+        files.extend(notice.attachments.iter().map(|attachment| OutputFile {
+            path: Path::new(&notice.path).join(attachment),
+            source: Source::Copy(folder.join(attachment)),
+        }));
+    }
+    files.extend(rendered.pages.iter().map(|page| OutputFile {
+        path: PathBuf::from(&page.path),
+        source: Source::Text(&page.html),
+    }));
+    files
+}

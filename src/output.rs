@@ -1,0 +1,251 @@
+//! Writing the output folder atomically.
+//!
+//! The site is written into a fresh folder beside the output, then swapped in
+//! with two renames; a failed build leaves the previous output exactly as it
+//! was. A marker file tells an output folder gongkai made from any other
+//! folder, and gongkai never empties a folder without it.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Hint, Located, Location};
+
+/// Present in every output folder gongkai writes.
+pub const MARKER: &str = ".gongkai-output";
+
+pub type OutputError = Located<OutputErrorKind>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputErrorKind {
+    NotOurs,
+    NotAFolder,
+    InsideContent,
+    Io(String),
+}
+
+impl fmt::Display for OutputErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OutputErrorKind::NotOurs => write!(
+                f,
+                "输出目录已存在且不是 gongkai 生成的，为免误删其中的文件，拒绝覆盖"
+            ),
+            OutputErrorKind::NotAFolder => write!(f, "输出位置已有一个同名文件"),
+            OutputErrorKind::InsideContent => {
+                write!(f, "输出目录不能是站点目录本身，也不能在 content/、themes/ 等源文件夹里")
+            }
+            OutputErrorKind::Io(message) => write!(f, "写入输出时出错：{message}"),
+        }
+    }
+}
+
+impl Hint for OutputErrorKind {
+    fn hint(&self) -> Option<String> {
+        match self {
+            OutputErrorKind::NotOurs | OutputErrorKind::NotAFolder | OutputErrorKind::InsideContent => {
+                Some("请用 -o 指定一个新的或空的目录，或先手动移走原有内容".into())
+            }
+            OutputErrorKind::Io(_) => Some("原有的输出目录没有改动".into()),
+        }
+    }
+}
+
+/// Where the bytes of an output file come from.
+pub enum Source<'a> {
+    Text(&'a str),
+    Bytes(&'a [u8]),
+    Copy(PathBuf),
+}
+
+/// One file of the output, by its path relative to the output root.
+pub struct OutputFile<'a> {
+    pub path: PathBuf,
+    pub source: Source<'a>,
+}
+
+fn io_error(at: &Path, error: io::Error) -> OutputError {
+    Located::new(Location::file_start(at), OutputErrorKind::Io(error.to_string()))
+}
+
+/// Refuses output folders that gongkai must not replace.
+pub fn check_target(output: &Path, site_root: &Path) -> Result<(), OutputError> {
+    let refuse = |kind| Err(Located::new(Location::file_start(output), kind));
+    let absolute = |path: &Path| fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let output_abs = absolute(output);
+    let root_abs = absolute(site_root);
+    let protected = ["content", "themes", "templates", "static"];
+    if output_abs == root_abs
+        || root_abs.starts_with(&output_abs)
+        || protected
+            .iter()
+            .any(|folder| output_abs.starts_with(root_abs.join(folder)))
+    {
+        return refuse(OutputErrorKind::InsideContent);
+    }
+    if !output.exists() {
+        return Ok(());
+    }
+    if !output.is_dir() {
+        return refuse(OutputErrorKind::NotAFolder);
+    }
+    let is_empty = fs::read_dir(output)
+        .map_err(|error| io_error(output, error))?
+        .next()
+        .is_none();
+    if is_empty || output.join(MARKER).is_file() {
+        Ok(())
+    } else {
+        refuse(OutputErrorKind::NotOurs)
+    }
+}
+
+/// Writes `files` as the new content of `output`, all or nothing.
+pub fn write_atomically(output: &Path, site_root: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    check_target(output, site_root)?;
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|error| io_error(parent, error))?;
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let staging = parent.join(format!(".{name}.gongkai-new-{}", std::process::id()));
+    let retired = parent.join(format!(".{name}.gongkai-old-{}", std::process::id()));
+    for leftover in [&staging, &retired] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover).map_err(|error| io_error(leftover, error))?;
+        }
+    }
+
+    if let Err(error) = write_all(&staging, files) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(error);
+    }
+
+    let had_output = output.exists();
+    if had_output {
+        fs::rename(output, &retired).map_err(|error| {
+            let _ = fs::remove_dir_all(&staging);
+            io_error(output, error)
+        })?;
+    }
+    if let Err(error) = fs::rename(&staging, output) {
+        if had_output {
+            let _ = fs::rename(&retired, output);
+        }
+        let _ = fs::remove_dir_all(&staging);
+        return Err(io_error(output, error));
+    }
+    if had_output {
+        // The old output had our marker (checked above), so it is ours to delete.
+        fs::remove_dir_all(&retired).map_err(|error| io_error(&retired, error))?;
+    }
+    Ok(())
+}
+
+fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    fs::create_dir_all(staging).map_err(|error| io_error(staging, error))?;
+    let mut folders: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|file| file.path.parent().map(|p| staging.join(p)))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in &folders {
+        fs::create_dir_all(folder).map_err(|error| io_error(folder, error))?;
+    }
+    files.par_iter().try_for_each(|file| {
+        let target = staging.join(&file.path);
+        let written = match &file.source {
+            Source::Text(text) => fs::write(&target, text),
+            Source::Bytes(bytes) => fs::write(&target, bytes),
+            Source::Copy(from) => fs::copy(from, &target).map(drop),
+        };
+        written.map_err(|error| {
+            let at = match &file.source {
+                Source::Copy(from) => from,
+                _ => file.path.as_path(),
+            };
+            io_error(at, error)
+        })
+    })?;
+    fs::write(staging.join(MARKER), "由 gongkai 生成；gongkai 只会替换带有此标记的目录。\n")
+        .map_err(|error| io_error(staging, error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file<'a>(path: &str, text: &'a str) -> OutputFile<'a> {
+        OutputFile {
+            path: PathBuf::from(path),
+            source: Source::Text(text),
+        }
+    }
+
+    #[test]
+    fn replaces_its_own_output_and_leaves_no_staging_behind() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let site = dir.path().join("site");
+        fs::create_dir_all(&site)?;
+        let out = dir.path().join("public");
+        write_atomically(&out, &site, &[file("a/index.html", "一"), file("b.html", "二")])?;
+        write_atomically(&out, &site, &[file("a/index.html", "三")])?;
+        assert_eq!(fs::read_to_string(out.join("a/index.html"))?, "三");
+        assert!(!out.join("b.html").exists());
+        let names: Vec<String> = fs::read_dir(dir.path())?
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_create() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let out = dir.path().join("docs");
+        fs::create_dir_all(&out)?;
+        fs::write(out.join("important.doc"), "x")?;
+        let error = write_atomically(&out, &dir.path().join("site"), &[file("index.html", "x")]);
+        assert_eq!(error.map_err(|e| e.kind), Err(OutputErrorKind::NotOurs));
+        assert!(out.join("important.doc").exists());
+        Ok(())
+    }
+
+    #[test]
+    fn refuses_the_site_root_and_its_sources() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        for target in [dir.path().to_path_buf(), dir.path().join("content/x")] {
+            let error = check_target(&target, dir.path());
+            assert_eq!(error.map_err(|e| e.kind), Err(OutputErrorKind::InsideContent));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_previous_output() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let site = dir.path().join("site");
+        let out = dir.path().join("public");
+        write_atomically(&out, &site, &[file("index.html", "旧")])?;
+        let missing = dir.path().join("no-such-file.pdf");
+        let failing = [
+            file("index.html", "新"),
+            OutputFile {
+                path: PathBuf::from("a.pdf"),
+                source: Source::Copy(missing),
+            },
+        ];
+        assert!(write_atomically(&out, &site, &failing).is_err());
+        assert_eq!(fs::read_to_string(out.join("index.html"))?, "旧");
+        assert_eq!(fs::read_dir(dir.path())?.count(), 1, "staging was cleaned up");
+        Ok(())
+    }
+}

@@ -1,0 +1,355 @@
+//! Tera: templates compiled once, one context per page, pages rendered in parallel.
+//!
+//! Every page gets `root`, the relative path back to the site root, so that
+//! links (through the `url` filter) work at any base URL and from a folder.
+
+mod chart;
+mod filters;
+mod theme;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::{Owner, Supervision};
+use crate::content::{Inspection, IssueFront, NoticeFront};
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Located, Location};
+use crate::site::{Counts, Issue, Notice, Site, root_of};
+use crate::status::Status;
+
+pub use filters::{chinese_number, link, ordinal, percent_text};
+pub use theme::{
+    DEFAULT_THEME, StaticSource, TemplateError, TemplateErrorKind, TemplateSource, ThemeFiles,
+    write_default_theme,
+};
+
+/// A rendered page: its file path under the output root, and its HTML.
+#[derive(Debug, Clone)]
+pub struct RenderedPage {
+    pub path: String,
+    pub html: String,
+}
+
+/// Compiled templates, ready to render a site.
+pub struct Renderer {
+    tera: Tera,
+    sources: Vec<TemplateSource>,
+}
+
+impl Renderer {
+    /// Compiles every template; all syntax errors are reported, each at its
+    /// file, line and column.
+    pub fn new(files: &ThemeFiles) -> Result<Renderer, Vec<Diagnostic>> {
+        let sources: Vec<TemplateSource> = files.templates.values().cloned().collect();
+        let mut errors = Vec::new();
+        // Each template alone first: syntax errors of every file, not just the first.
+        for source in &sources {
+            let mut alone = Tera::default();
+            filters::register(&mut alone);
+            if let Err(error) = alone.add_raw_template(&source.name, &source.text)
+                && let tera::ErrorKind::SyntaxError(_) = error.kind()
+            {
+                errors.push(template_error(&error, &sources, None));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on([".html", ".xml"]);
+        filters::register(&mut tera);
+        tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
+            .map_err(|error| vec![template_error(&error, &sources, None)])?;
+        Ok(Renderer { tera, sources })
+    }
+
+    /// Renders every page of `site`.
+    pub fn render(&mut self, site: &Site) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
+        *self.tera.global_context() = global_context(site);
+        let jobs = jobs(site);
+        let results: Vec<Result<RenderedPage, Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| self.render_job(site, job))
+            .collect();
+        let mut pages = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        let mut seen = HashSet::new();
+        for result in results {
+            match result {
+                Ok(page) => pages.push(page),
+                // One broken template breaks many pages: say it once.
+                Err(error) if seen.insert((error.location.clone(), error.message.clone())) => {
+                    errors.push(error)
+                }
+                Err(_) => {}
+            }
+        }
+        if errors.is_empty() { Ok(pages) } else { Err(errors) }
+    }
+
+    fn render_job(&self, site: &Site, job: &Job) -> Result<RenderedPage, Diagnostic> {
+        let (template, path, mut context) = match job {
+            Job::Home => {
+                let mut context = Context::new();
+                context.insert("notices", &site.notices.iter().map(NoticeHead::of).collect::<Vec<_>>());
+                context.insert("home", &site.home);
+                ("index.html", String::new(), context)
+            }
+            Job::Notice(n) => {
+                let notice = &site.notices[*n];
+                let mut context = Context::new();
+                context.insert("notice", notice);
+                ("notice.html", notice.path.clone(), context)
+            }
+            Job::Issue(n, i) => {
+                let notice = &site.notices[*n];
+                let issue = &notice.issues[*i];
+                let mut context = Context::new();
+                context.insert("notice", &NoticeHead::of(notice));
+                context.insert("issue", issue);
+                context.insert("aspect", &issue.aspect_number.map(|_| issue.front.aspect.clone()));
+                context.insert(
+                    "previous",
+                    &i.checked_sub(1).map(|p| IssueHead::of(&notice.issues[p])),
+                );
+                context.insert("next", &notice.issues.get(i + 1).map(IssueHead::of));
+                ("issue.html", issue.path.clone(), context)
+            }
+            Job::Status(status) => {
+                let rows = listing(site, |issue| issue.front.status == *status);
+                let mut context = Context::new();
+                context.insert("listing_title", &format!("{}的问题", status.label()));
+                context.insert("status", status.key());
+                context.insert("rows", &rows);
+                ("listing.html", format!("status/{}/", status.key()), context)
+            }
+            Job::Overdue => {
+                let rows = listing(site, |issue| issue.overdue);
+                let mut context = Context::new();
+                context.insert("listing_title", "逾期未完成的问题");
+                context.insert("status", "overdue");
+                context.insert("rows", &rows);
+                ("listing.html", "overdue/".to_owned(), context)
+            }
+            Job::Page(p) => {
+                let page = &site.pages[*p];
+                let mut context = Context::new();
+                context.insert("page", page);
+                ("page.html", page.path.clone(), context)
+            }
+            Job::NotFound => ("404.html", "404.html".to_owned(), Context::new()),
+        };
+        let root = if path.ends_with(".html") { String::new() } else { root_of(&path) };
+        context.insert("root", &root);
+        context.insert("path", &path);
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|error| template_error(&error, &self.sources, Some(&path)))?;
+        let file = if path.ends_with(".html") {
+            path
+        } else {
+            format!("{path}index.html")
+        };
+        Ok(RenderedPage { path: file, html })
+    }
+}
+
+enum Job {
+    Home,
+    Notice(usize),
+    Issue(usize, usize),
+    Status(Status),
+    Overdue,
+    Page(usize),
+    NotFound,
+}
+
+fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = vec![Job::Home, Job::Overdue, Job::NotFound];
+    jobs.extend(Status::ALL.into_iter().map(Job::Status));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    for (n, notice) in site.notices.iter().enumerate() {
+        jobs.push(Job::Notice(n));
+        jobs.extend((0..notice.issues.len()).map(|i| Job::Issue(n, i)));
+    }
+    jobs
+}
+
+/// What every page may use: the site, its owner, totals and navigation.
+fn global_context(site: &Site) -> Context {
+    #[derive(Serialize)]
+    struct StatusLink {
+        key: &'static str,
+        label: &'static str,
+        path: String,
+        count: usize,
+    }
+    #[derive(Serialize)]
+    struct PageLink<'a> {
+        title: &'a str,
+        path: &'a str,
+    }
+    #[derive(Serialize)]
+    struct SiteView<'a> {
+        title: &'a str,
+        base_url: &'a str,
+        language: &'a str,
+        description: Option<&'a str>,
+        owner: &'a Owner,
+        supervision: &'a Supervision,
+        as_of: Date,
+        totals: Counts,
+        notice_count: usize,
+        statuses: Vec<StatusLink>,
+        pages: Vec<PageLink<'a>>,
+    }
+    let config = &site.config;
+    let view = SiteView {
+        title: &config.title,
+        base_url: &config.base_url,
+        language: &config.language,
+        description: config.description.as_deref(),
+        owner: &config.owner,
+        supervision: &config.supervision,
+        as_of: site.as_of,
+        totals: site.totals,
+        notice_count: site.notices.len(),
+        statuses: Status::ALL
+            .into_iter()
+            .map(|status| StatusLink {
+                key: status.key(),
+                label: status.label(),
+                path: format!("status/{}/", status.key()),
+                count: site.totals.count(status),
+            })
+            .collect(),
+        pages: site
+            .pages
+            .iter()
+            .map(|page| PageLink {
+                title: &page.title,
+                path: &page.path,
+            })
+            .collect(),
+    };
+    let mut context = Context::new();
+    context.insert("site", &view);
+    context
+}
+
+/// A notice without its body and issues, for pages that only refer to it.
+#[derive(Serialize)]
+struct NoticeHead<'a> {
+    slug: &'a str,
+    path: &'a str,
+    #[serde(flatten)]
+    front: &'a NoticeFront,
+    contact: &'a Supervision,
+    counts: Counts,
+    inspection_body: Option<&'a str>,
+}
+
+impl<'a> NoticeHead<'a> {
+    fn of(notice: &'a Notice) -> Self {
+        NoticeHead {
+            slug: &notice.slug,
+            path: &notice.path,
+            front: &notice.front,
+            contact: &notice.contact,
+            counts: notice.counts,
+            inspection_body: notice.front.inspection.body.as_deref(),
+        }
+    }
+}
+
+/// An issue without its body, for neighbours and listings.
+#[derive(Serialize)]
+struct IssueHead<'a> {
+    slug: &'a str,
+    path: &'a str,
+    #[serde(flatten)]
+    front: &'a IssueFront,
+    status_label: &'static str,
+    number: usize,
+    overdue: bool,
+}
+
+impl<'a> IssueHead<'a> {
+    fn of(issue: &'a Issue) -> Self {
+        IssueHead {
+            slug: &issue.slug,
+            path: &issue.path,
+            front: &issue.front,
+            status_label: issue.status_label,
+            number: issue.number,
+            overdue: issue.overdue,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ListingRow<'a> {
+    issue: IssueHead<'a>,
+    notice_title: &'a str,
+    notice_path: &'a str,
+    organization: &'a str,
+    inspection: &'a Inspection,
+}
+
+fn listing<'a>(site: &'a Site, keep: impl Fn(&Issue) -> bool) -> Vec<ListingRow<'a>> {
+    site.issues()
+        .filter(|(_, issue)| keep(issue))
+        .map(|(notice, issue)| ListingRow {
+            issue: IssueHead::of(issue),
+            notice_title: &notice.front.title,
+            notice_path: &notice.path,
+            organization: &notice.front.organization,
+            inspection: &notice.front.inspection,
+        })
+        .collect()
+}
+
+/// Turns a Tera error into a diagnostic at the template file and position.
+fn template_error(error: &tera::Error, sources: &[TemplateSource], page: Option<&str>) -> Diagnostic {
+    let (report, is_syntax) = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) => (Some(report), true),
+        tera::ErrorKind::RenderingError(report) => (Some(report), false),
+        _ => (None, false),
+    };
+    let message = match report {
+        Some(report) => report.message().to_owned(),
+        None => error.to_string(),
+    };
+    let source = report.and_then(|report| sources.iter().find(|s| s.name == report.filename()));
+    let location = match (report, source) {
+        (Some(report), Some(source)) => {
+            Location::at_offset(&source.file, &source.text, report.span().range.start)
+        }
+        _ => Location::file_start(&sources.first().map_or_else(PathBuf::new, |s| s.file.clone())),
+    };
+    let kind = match (is_syntax, page) {
+        (true, _) => TemplateErrorKind::Syntax { message },
+        (false, Some(page)) => TemplateErrorKind::Render {
+            message,
+            page: page.to_owned(),
+        },
+        (false, None) => TemplateErrorKind::Structure { message },
+    };
+    let located = if report.is_some() && source.is_some() {
+        Located::new(location, kind)
+    } else {
+        Located::new(
+            Location {
+                line_text: None,
+                ..location
+            },
+            kind,
+        )
+    };
+    located.into()
+}

@@ -1,0 +1,242 @@
+//! `init`, `new notice` and `new issue`: files a clerk starts from.
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::content::{
+    CONTENT_DIR, ISSUES_DIR, NOTICE_FILE, NOTICES_DIR, is_valid_slug, leading_number, suggest_slug,
+};
+use crate::date::Date;
+use crate::diagnostic::Hint;
+use crate::render::write_default_theme;
+
+/// The starter site written by `init`.
+static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffold");
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScaffoldError {
+    NotEmpty(PathBuf),
+    BadName { name: String, suggestion: String },
+    Exists(PathBuf),
+    NoSuchNotice(String),
+    Io { path: PathBuf, message: String },
+}
+
+impl fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScaffoldError::NotEmpty(path) => {
+                write!(f, "目录 {} 已存在且不是空的", path.display())
+            }
+            ScaffoldError::BadName { name, .. } => write!(
+                f,
+                "名称“{name}”不能用作网址：只能使用小写英文字母、数字和“-”"
+            ),
+            ScaffoldError::Exists(path) => write!(f, "{} 已存在", path.display()),
+            ScaffoldError::NoSuchNotice(slug) => write!(f, "找不到通报“{slug}”"),
+            ScaffoldError::Io { path, message } => {
+                write!(f, "无法写入 {}：{message}", path.display())
+            }
+        }
+    }
+}
+
+impl Hint for ScaffoldError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ScaffoldError::NotEmpty(_) => Some("请指定一个新目录".into()),
+            ScaffoldError::BadName { suggestion, .. } => Some(format!("可改用“{suggestion}”")),
+            ScaffoldError::Exists(_) => Some("换一个名称，或直接编辑已有的文件".into()),
+            ScaffoldError::NoSuchNotice(_) => Some(format!(
+                "通报是 {CONTENT_DIR}/{NOTICES_DIR}/ 下的文件夹名；先用 gongkai new notice <名称> 创建"
+            )),
+            ScaffoldError::Io { .. } => None,
+        }
+    }
+}
+
+impl std::error::Error for ScaffoldError {}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError + '_ {
+    move |error| ScaffoldError::Io {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    }
+}
+
+fn checked_slug(name: &str) -> Result<&str, ScaffoldError> {
+    if is_valid_slug(name) {
+        Ok(name)
+    } else {
+        Err(ScaffoldError::BadName {
+            name: name.to_owned(),
+            suggestion: suggest_slug(name),
+        })
+    }
+}
+
+fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
+    if path.exists() {
+        return Err(ScaffoldError::Exists(path.to_path_buf()));
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    fs::write(path, text).map_err(io(path))
+}
+
+/// Creates a new site in `dir`: site.yaml, an example notice with issues,
+/// a contact page and the default theme.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    if dir.exists() && fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
+        return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
+    }
+    let mut written = Vec::new();
+    let mut stack = vec![&STARTER];
+    while let Some(folder) = stack.pop() {
+        stack.extend(folder.dirs());
+        for file in folder.files() {
+            let target = dir.join(file.path());
+            write_new(&target, file.contents_utf8().unwrap_or_default())?;
+            written.push(target);
+        }
+    }
+    let theme = dir.join("themes").join("default");
+    write_default_theme(&theme).map_err(io(&theme))?;
+    written.push(theme);
+    written.sort();
+    Ok(written)
+}
+
+/// Creates `content/notices/<slug>/index.md` with every field to fill in.
+pub fn new_notice(root: &Path, slug: &str, today: Date) -> Result<PathBuf, ScaffoldError> {
+    let slug = checked_slug(slug)?;
+    let folder = root.join(CONTENT_DIR).join(NOTICES_DIR).join(slug);
+    if folder.exists() {
+        return Err(ScaffoldError::Exists(folder));
+    }
+    let path = folder.join(NOTICE_FILE);
+    write_new(&path, &notice_template(today))?;
+    fs::create_dir_all(folder.join(ISSUES_DIR)).map_err(io(&folder))?;
+    Ok(path)
+}
+
+fn notice_template(today: Date) -> String {
+    format!(
+        r#"---
+title: 中共××委员会关于巡察整改进展情况的通报
+organization: 中共××委员会
+published: {today}
+written: {today}
+index_no: ""
+doc_no: 无
+category: 巡察整改
+validity: 有效
+inspection:
+  body: ××第×巡察组
+  start: {today}
+  end: {today}
+  feedback: {today}
+draft: true
+---
+
+根据××统一部署，××第×巡察组于××年×月×日至×月×日对我单位开展了巡察，并于×月×日反馈了巡察意见。按照巡察工作有关要求，现将巡察整改进展情况予以公布。
+
+## 一、整改工作组织情况
+
+（在此写整改工作的组织领导、方案制定、推进机制等。）
+
+## 二、整改落实情况
+
+<!-- issues -->
+
+## 三、下一步工作打算
+
+（在此写下一步工作打算。）
+"#
+    )
+}
+
+/// Creates `content/notices/<notice>/issues/NN-<slug>.md`, numbered after the last issue.
+pub fn new_issue(root: &Path, notice: &str, slug: &str) -> Result<PathBuf, ScaffoldError> {
+    let notice = checked_slug(notice)?;
+    let slug = checked_slug(slug)?;
+    let folder = root.join(CONTENT_DIR).join(NOTICES_DIR).join(notice);
+    if !folder.join(NOTICE_FILE).is_file() {
+        return Err(ScaffoldError::NoSuchNotice(notice.to_owned()));
+    }
+    let issues = folder.join(ISSUES_DIR);
+    let name = if leading_number(slug).is_some() {
+        format!("{slug}.md")
+    } else {
+        let last = fs::read_dir(&issues)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter_map(|entry| leading_number(entry.path().file_stem()?.to_str()?))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .unwrap_or(0);
+        format!("{:02}-{slug}.md", last + 1)
+    };
+    let path = issues.join(name);
+    write_new(&path, ISSUE_TEMPLATE)?;
+    Ok(path)
+}
+
+const ISSUE_TEMPLATE: &str = r#"---
+title: （问题标题）
+aspect: （所属方面，没有可删去此行）
+item: （所属大项，没有可删去此行）
+status: in_progress
+long_term: false
+deadline: 2025-12-31
+department: 党委办公室
+lead: 党委书记
+---
+
+**整改措施：**一是……；二是……。
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issues_are_numbered_after_the_last_one() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let today = Date::new(2025, 3, 17).ok_or("date")?;
+        new_notice(dir.path(), "2025-xuncha", today)?;
+        let first = new_issue(dir.path(), "2025-xuncha", "lingdao")?;
+        let issues = first.parent().ok_or("parent")?;
+        fs::write(issues.join("07-caiwu.md"), "")?;
+        let next = new_issue(dir.path(), "2025-xuncha", "renshi")?;
+        assert!(first.ends_with("01-lingdao.md"));
+        assert!(next.ends_with("08-renshi.md"));
+        Ok(())
+    }
+
+    #[test]
+    fn chinese_names_are_refused_with_a_pinyin_suggestion() {
+        let error = new_notice(Path::new("/nonexistent"), "巡察整改", Date::today());
+        assert_eq!(
+            error,
+            Err(ScaffoldError::BadName {
+                name: "巡察整改".into(),
+                suggestion: "xunchazhenggai".into()
+            })
+        );
+    }
+
+    #[test]
+    fn init_refuses_a_folder_with_files() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        fs::write(dir.path().join("x"), "")?;
+        assert!(matches!(init(dir.path()), Err(ScaffoldError::NotEmpty(_))));
+        Ok(())
+    }
+}

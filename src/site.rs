@@ -1,0 +1,441 @@
+//! The loaded site: notices newest first, issues in order and grouped
+//! (aspect → item → problem), counts, overdue, paths and neighbours.
+//!
+//! Paths are relative to the site root and end in `/` (`notices/a/`); the
+//! renderer turns them into links relative to each page.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{Config, Supervision};
+use crate::content::{Content, IssueFront, IssueSource, NoticeFront, NoticeSource, PageSource};
+use crate::date::Date;
+use crate::markdown::{self, Settings};
+use crate::status::Status;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub total: usize,
+    pub completed: usize,
+    pub partial: usize,
+    pub in_progress: usize,
+    pub long_term: usize,
+    pub overdue: usize,
+}
+
+impl Counts {
+    fn add_issue(&mut self, issue: &Issue) {
+        self.total += 1;
+        match issue.front.status {
+            Status::Completed => self.completed += 1,
+            Status::Partial => self.partial += 1,
+            Status::InProgress => self.in_progress += 1,
+        }
+        self.long_term += usize::from(issue.front.long_term);
+        self.overdue += usize::from(issue.overdue);
+    }
+
+    fn add(&mut self, other: &Counts) {
+        self.total += other.total;
+        self.completed += other.completed;
+        self.partial += other.partial;
+        self.in_progress += other.in_progress;
+        self.long_term += other.long_term;
+        self.overdue += other.overdue;
+    }
+
+    /// 整改完成率 in tenths of a percent (`903` for 28/31), 0 when there is nothing.
+    pub fn completion_permille(&self) -> usize {
+        if self.total == 0 {
+            0
+        } else {
+            (self.completed * 1000 + self.total / 2) / self.total
+        }
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        match status {
+            Status::Completed => self.completed,
+            Status::Partial => self.partial,
+            Status::InProgress => self.in_progress,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Issue {
+    pub slug: String,
+    pub path: String,
+    #[serde(flatten)]
+    pub front: IssueFront,
+    pub status_label: &'static str,
+    /// 1-based, continuous across the notice, as in the published text.
+    pub number: usize,
+    /// 1-based positions of its aspect and item groups, when it has them.
+    pub aspect_number: Option<usize>,
+    pub item_number: Option<usize>,
+    pub overdue: bool,
+    pub body: String,
+    #[serde(skip)]
+    pub source: std::path::PathBuf,
+}
+
+/// A level-2 group (大项) and the issues in it, by index into `Notice::issues`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub title: Option<String>,
+    pub number: usize,
+    pub issues: Vec<usize>,
+}
+
+/// A level-1 group (方面).
+#[derive(Debug, Clone, Serialize)]
+pub struct Aspect {
+    pub title: Option<String>,
+    pub number: usize,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub slug: String,
+    pub path: String,
+    #[serde(flatten)]
+    pub front: NoticeFront,
+    /// The site's supervision contact with the notice's own fields over it.
+    pub contact: Supervision,
+    pub body_before: String,
+    pub body_after: Option<String>,
+    pub issues: Vec<Issue>,
+    pub aspects: Vec<Aspect>,
+    pub has_aspects: bool,
+    pub has_items: bool,
+    pub counts: Counts,
+    #[serde(skip)]
+    pub source: std::path::PathBuf,
+    #[serde(skip)]
+    pub attachments: Vec<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub slug: String,
+    pub path: String,
+    pub title: String,
+    pub order: Option<u32>,
+    pub body: String,
+    #[serde(skip)]
+    pub source: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub as_of: Date,
+    pub home: Option<Page>,
+    /// Newest first.
+    pub notices: Vec<Notice>,
+    pub pages: Vec<Page>,
+    pub totals: Counts,
+}
+
+/// How many `../` lead from a page at `path` back to the root.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+impl Site {
+    /// Orders, groups, counts and renders the Markdown of loaded content.
+    /// `as_of` is the date overdue is judged against.
+    pub fn assemble(config: Config, content: Content, as_of: Date) -> Site {
+        let sanitize = config.sanitize_html;
+        let mut notices: Vec<Notice> = content
+            .notices
+            .into_par_iter()
+            .map(|notice| assemble_notice(notice, &config.supervision, as_of, sanitize))
+            .collect();
+        notices.sort_by(|a, b| {
+            b.front
+                .published
+                .cmp(&a.front.published)
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        let mut pages: Vec<Page> = content
+            .pages
+            .into_iter()
+            .map(|page| assemble_page(page, sanitize))
+            .collect();
+        pages.sort_by(|a, b| {
+            a.order
+                .unwrap_or(u32::MAX)
+                .cmp(&b.order.unwrap_or(u32::MAX))
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        let home = content.home.map(|page| assemble_page(page, sanitize)).map(|mut home| {
+            home.path = String::new();
+            home
+        });
+        let mut totals = Counts::default();
+        for notice in &notices {
+            totals.add(&notice.counts);
+        }
+        Site {
+            config,
+            as_of,
+            home,
+            notices,
+            pages,
+            totals,
+        }
+    }
+
+    /// Every issue of the site with its notice, in notice order.
+    pub fn issues(&self) -> impl Iterator<Item = (&Notice, &Issue)> {
+        self.notices
+            .iter()
+            .flat_map(|notice| notice.issues.iter().map(move |issue| (notice, issue)))
+    }
+}
+
+fn assemble_page(page: PageSource, sanitize: bool) -> Page {
+    let path = format!("{}/", page.slug);
+    let body = markdown::to_html(
+        &page.body.markdown,
+        Settings {
+            sanitize,
+            root: &root_of(&path),
+        },
+    );
+    Page {
+        slug: page.slug,
+        path,
+        title: page.front.title,
+        order: page.front.order,
+        body,
+        source: page.file,
+    }
+}
+
+fn assemble_notice(
+    notice: NoticeSource,
+    site_contact: &Supervision,
+    as_of: Date,
+    sanitize: bool,
+) -> Notice {
+    let path = format!("notices/{}/", notice.slug);
+    let root = root_of(&path);
+    let settings = Settings {
+        sanitize,
+        root: &root,
+    };
+    let (before, after) = markdown::split_at_issues_marker(&notice.body.markdown);
+    let body_before = markdown::to_html(before, settings);
+    let body_after = after.map(|after| markdown::to_html(after, settings));
+
+    let mut sources = notice.issues;
+    sources.sort_by(|a, b| {
+        let key = |issue: &IssueSource| issue.number.or(issue.front.order).unwrap_or(u32::MAX);
+        key(a).cmp(&key(b)).then_with(|| a.slug.cmp(&b.slug))
+    });
+    let mut issues: Vec<Issue> = sources
+        .into_iter()
+        .enumerate()
+        .map(|(index, source)| assemble_issue(source, &path, index + 1, as_of, sanitize))
+        .collect();
+    let aspects = group(&mut issues);
+    let mut counts = Counts::default();
+    for issue in &issues {
+        counts.add_issue(issue);
+    }
+    Notice {
+        contact: site_contact.overridden_by(&notice.front.supervision),
+        has_aspects: issues.iter().any(|issue| issue.front.aspect.is_some()),
+        has_items: issues.iter().any(|issue| issue.front.item.is_some()),
+        slug: notice.slug,
+        path,
+        front: notice.front,
+        body_before,
+        body_after,
+        issues,
+        aspects,
+        counts,
+        source: notice.file,
+        attachments: notice.attachments,
+    }
+}
+
+fn assemble_issue(source: IssueSource, notice_path: &str, number: usize, as_of: Date, sanitize: bool) -> Issue {
+    let path = format!("{notice_path}issues/{}/", source.slug);
+    let body = markdown::to_html(
+        &source.body.markdown,
+        Settings {
+            sanitize,
+            root: &root_of(&path),
+        },
+    );
+    let overdue = source.front.status != Status::Completed
+        && source.front.deadline.is_some_and(|deadline| deadline < as_of);
+    Issue {
+        status_label: source.front.status.label(),
+        slug: source.slug,
+        path,
+        front: source.front,
+        number,
+        aspect_number: None,
+        item_number: None,
+        overdue,
+        body,
+        source: source.file,
+    }
+}
+
+/// Groups issues by aspect then item, in the order each group first appears;
+/// aspects are numbered across the notice, items within their aspect.
+fn group(issues: &mut [Issue]) -> Vec<Aspect> {
+    let mut aspects: Vec<Aspect> = Vec::new();
+    for (index, issue) in issues.iter_mut().enumerate() {
+        let aspect_position = match aspects
+            .iter()
+            .position(|aspect| aspect.title == issue.front.aspect)
+        {
+            Some(position) => position,
+            None => {
+                aspects.push(Aspect {
+                    title: issue.front.aspect.clone(),
+                    number: aspects.len() + 1,
+                    items: Vec::new(),
+                });
+                aspects.len() - 1
+            }
+        };
+        let aspect = &mut aspects[aspect_position];
+        let item_position = match aspect
+            .items
+            .iter()
+            .position(|item| item.title == issue.front.item)
+        {
+            Some(position) => position,
+            None => {
+                aspect.items.push(Item {
+                    title: issue.front.item.clone(),
+                    number: aspect.items.len() + 1,
+                    issues: Vec::new(),
+                });
+                aspect.items.len() - 1
+            }
+        };
+        let item = &mut aspect.items[item_position];
+        item.issues.push(index);
+        issue.aspect_number = issue.front.aspect.is_some().then_some(aspect.number);
+        issue.item_number = issue.front.item.is_some().then_some(item.number);
+    }
+    aspects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Body, Declared, Inspection};
+    use std::path::PathBuf;
+
+    fn issue(slug: &str, aspect: Option<&str>, item: Option<&str>, status: Status, deadline: Option<Date>) -> IssueSource {
+        IssueSource {
+            slug: slug.into(),
+            file: PathBuf::from(format!("{slug}.md")),
+            number: crate::content::leading_number(slug),
+            front: IssueFront {
+                title: format!("问题{slug}"),
+                aspect: aspect.map(Into::into),
+                item: item.map(Into::into),
+                status,
+                long_term: slug.ends_with('l'),
+                deadline,
+                department: None,
+                lead: None,
+                order: None,
+            },
+            body: Body {
+                markdown: "一是……".into(),
+                first_line: 1,
+            },
+        }
+    }
+
+    fn notice(issues: Vec<IssueSource>) -> NoticeSource {
+        NoticeSource {
+            slug: "a".into(),
+            file: PathBuf::from("index.md"),
+            front: NoticeFront {
+                title: "通报".into(),
+                organization: "中共某某医院委员会".into(),
+                published: Date::new(2025, 3, 17).expect("date"),
+                written: None,
+                index_no: None,
+                doc_no: None,
+                category: None,
+                validity: None,
+                inspection: Inspection::default(),
+                declared: Declared::default(),
+                supervision: Supervision::default(),
+                draft: false,
+            },
+            body: Body {
+                markdown: "前\n<!-- issues -->\n后\n".into(),
+                first_line: 5,
+            },
+            issues,
+            attachments: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn issues_are_ordered_grouped_and_numbered_like_the_published_text() {
+        let as_of = Date::new(2025, 10, 1).expect("date");
+        let past = Date::new(2025, 6, 30);
+        let issues = vec![
+            issue("10-c", Some("二"), Some("甲"), Status::InProgress, past),
+            issue("2-b", Some("一"), Some("乙"), Status::Completed, past),
+            issue("1-al", Some("一"), Some("甲"), Status::Partial, None),
+            issue("11-d", Some("二"), Some("乙"), Status::Partial, past),
+        ];
+        let notice = assemble_notice(notice(issues), &Supervision::default(), as_of, true);
+        let slugs: Vec<&str> = notice.issues.iter().map(|i| i.slug.as_str()).collect();
+        assert_eq!(slugs, ["1-al", "2-b", "10-c", "11-d"]);
+        assert_eq!(notice.aspects.len(), 2);
+        assert_eq!(notice.aspects[1].items[1].number, 2, "items restart in each aspect");
+        assert_eq!(notice.issues[3].number, 4, "problems continue across aspects");
+        assert_eq!(notice.issues[3].item_number, Some(2));
+        assert_eq!(
+            notice.counts,
+            Counts { total: 4, completed: 1, partial: 2, in_progress: 1, long_term: 1, overdue: 2 }
+        );
+        assert!(notice.body_after.is_some());
+    }
+
+    #[test]
+    fn a_deadline_on_the_as_of_day_is_not_overdue() {
+        let as_of = Date::new(2025, 6, 30).expect("date");
+        let notice = assemble_notice(
+            notice(vec![issue("1-a", None, None, Status::InProgress, Some(as_of))]),
+            &Supervision::default(),
+            as_of,
+            true,
+        );
+        assert!(!notice.issues[0].overdue);
+        assert!(!notice.has_aspects);
+    }
+
+    #[test]
+    fn completion_rate_rounds_to_tenths() {
+        let counts = Counts { total: 31, completed: 28, ..Counts::default() };
+        assert_eq!(counts.completion_permille(), 903);
+        assert_eq!(Counts::default().completion_permille(), 0);
+    }
+
+    #[test]
+    fn root_of_counts_levels() {
+        assert_eq!(root_of(""), "");
+        assert_eq!(root_of("notices/a/"), "../../");
+        assert_eq!(root_of("notices/a/issues/b/"), "../../../../");
+    }
+}

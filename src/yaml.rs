@@ -1,0 +1,709 @@
+//! Strict, positioned reading of YAML mappings (site.yaml and front matter).
+//!
+//! serde_yaml parses the text; positions of keys are recovered from the text
+//! itself by [`KeyIndex`], so that every field error — unknown field, missing
+//! field, wrong type, bad value — names the line and column of the field,
+//! and so that all errors of one file are reported together rather than the
+//! first one only.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostic::{Hint, Located, Location, nearest};
+
+pub type YamlError = Located<YamlErrorKind>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    Syntax {
+        message: String,
+        hint: Option<String>,
+    },
+    NotMapping {
+        found: &'static str,
+        hint: Option<String>,
+    },
+    UnknownField {
+        field: String,
+        suggestion: Option<Field>,
+        known: Vec<&'static str>,
+    },
+    MissingField {
+        field: String,
+        label: &'static str,
+    },
+    EmptyField {
+        field: String,
+        label: &'static str,
+    },
+    WrongType {
+        field: String,
+        label: &'static str,
+        expected: &'static str,
+        found: String,
+    },
+    InvalidValue {
+        field: String,
+        label: &'static str,
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+impl fmt::Display for YamlErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            YamlErrorKind::Syntax { message, .. } => write!(f, "YAML 格式错误：{message}"),
+            YamlErrorKind::NotMapping { found, .. } => {
+                write!(f, "这里应为“字段: 值”的列表，实际是{found}")
+            }
+            YamlErrorKind::UnknownField { field, .. } => write!(f, "未知字段「{field}」"),
+            YamlErrorKind::MissingField { field, label } => {
+                write!(f, "缺少必填字段「{field}」（{label}）")
+            }
+            YamlErrorKind::EmptyField { field, label } => {
+                write!(f, "必填字段「{field}」（{label}）没有填写内容")
+            }
+            YamlErrorKind::WrongType {
+                field,
+                label,
+                expected,
+                found,
+            } => write!(f, "字段「{field}」（{label}）应为{expected}，实际是{found}"),
+            YamlErrorKind::InvalidValue {
+                field,
+                label,
+                message,
+                ..
+            } => write!(f, "字段「{field}」（{label}）{message}"),
+        }
+    }
+}
+
+impl Hint for YamlErrorKind {
+    fn hint(&self) -> Option<String> {
+        match self {
+            YamlErrorKind::Syntax { hint, .. }
+            | YamlErrorKind::NotMapping { hint, .. }
+            | YamlErrorKind::InvalidValue { hint, .. } => hint.clone(),
+            YamlErrorKind::UnknownField {
+                suggestion, known, ..
+            } => Some(match suggestion {
+                Some(field) => format!("是否应为「{}」（{}）？", field.name, field.label),
+                None => format!("可用的字段：{}", known.join("、")),
+            }),
+            YamlErrorKind::MissingField { field, .. } => {
+                Some(format!("请添加一行「{field}: …」"))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A field a mapping may have: its YAML name and the Chinese label shown to clerks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+}
+
+pub const fn field(name: &'static str, label: &'static str) -> Field {
+    Field { name, label }
+}
+
+/// Why a value could not be read; the reader adds the field and the position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueError {
+    WrongType { expected: &'static str },
+    Invalid { message: String, hint: Option<String> },
+}
+
+/// A type that can be read from one YAML value.
+pub trait FromYaml: Sized {
+    fn from_yaml(value: &Value) -> Result<Self, ValueError>;
+}
+
+impl FromYaml for String {
+    fn from_yaml(value: &Value) -> Result<Self, ValueError> {
+        match value {
+            Value::String(text) => Ok(text.trim().to_owned()),
+            Value::Number(number) => Ok(number.to_string()),
+            _ => Err(ValueError::WrongType { expected: "文本" }),
+        }
+    }
+}
+
+impl FromYaml for bool {
+    fn from_yaml(value: &Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Bool(flag) => Ok(*flag),
+            Value::String(text) if text.trim() == "是" => Ok(true),
+            Value::String(text) if text.trim() == "否" => Ok(false),
+            _ => Err(ValueError::Invalid {
+                message: format!("应为 true 或 false，实际是{}", describe(value)),
+                hint: Some("是写 true（或“是”），否写 false（或“否”）".into()),
+            }),
+        }
+    }
+}
+
+impl FromYaml for u32 {
+    fn from_yaml(value: &Value) -> Result<Self, ValueError> {
+        value
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or(ValueError::WrongType {
+                expected: "不小于 0 的整数",
+            })
+    }
+}
+
+/// Describes a YAML value in words, for "实际是…".
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "空值".into(),
+        Value::Bool(flag) => format!("布尔值 {flag}"),
+        Value::Number(number) => format!("数字 {number}"),
+        Value::String(text) => format!("文本“{}”", text.trim()),
+        Value::Sequence(_) => "列表".into(),
+        Value::Mapping(_) => "“字段: 值”的映射".into(),
+        Value::Tagged(_) => "带标签的值".into(),
+    }
+}
+
+/// Where a key and its value start, 1-based, in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct KeyPosition {
+    line: usize,
+    key_column: usize,
+    value_column: usize,
+}
+
+/// Positions of the keys of a block- or flow-style YAML mapping, by dotted path.
+///
+/// serde_yaml gives no positions for values it has parsed, so they are read
+/// back from the text. This covers the YAML people write by hand in front
+/// matter: block mappings nested by indentation and one-line flow mappings.
+#[derive(Debug, Default)]
+struct KeyIndex {
+    keys: HashMap<String, KeyPosition>,
+}
+
+impl KeyIndex {
+    fn scan(yaml: &str, first_line: usize) -> Self {
+        let mut keys = HashMap::new();
+        let mut parents: Vec<(usize, String)> = Vec::new();
+        for (index, line) in yaml.lines().enumerate() {
+            let content = line.trim_start_matches(' ');
+            let indent = line.len() - content.len();
+            if content.is_empty() || content.starts_with('#') || content.starts_with('-') {
+                continue;
+            }
+            let Some((key, value_offset)) = split_key(content) else {
+                continue;
+            };
+            while parents.last().is_some_and(|(depth, _)| *depth >= indent) {
+                parents.pop();
+            }
+            let path = match parents.last() {
+                Some((_, parent)) => format!("{parent}.{key}"),
+                None => key.to_owned(),
+            };
+            let line_number = first_line + index;
+            let value_start = indent + value_offset;
+            keys.insert(
+                path.clone(),
+                KeyPosition {
+                    line: line_number,
+                    key_column: indent + 1,
+                    value_column: line[..value_start].chars().count() + 1,
+                },
+            );
+            if line[value_start..].starts_with('{') {
+                scan_flow_mapping(line, value_start, line_number, &path, &mut keys);
+            }
+            parents.push((indent, path));
+        }
+        KeyIndex { keys }
+    }
+
+    fn get(&self, path: &str) -> Option<KeyPosition> {
+        self.keys.get(path).copied()
+    }
+}
+
+/// Splits `key: value` into the key and the byte offset where the value starts.
+fn split_key(content: &str) -> Option<(&str, usize)> {
+    let (key, rest_start) = if let Some(quote @ ('"' | '\'')) = content.chars().next() {
+        let end = content[1..].find(quote)? + 1;
+        (&content[1..end], end + 1)
+    } else {
+        let colon = content
+            .char_indices()
+            .find(|&(i, c)| c == ':' && content[i + 1..].chars().next().is_none_or(char::is_whitespace))?
+            .0;
+        (content[..colon].trim_end(), colon)
+    };
+    let after = content[rest_start..].strip_prefix(':')?;
+    let value_offset = content.len() - after.trim_start().len();
+    Some((key, value_offset))
+}
+
+fn scan_flow_mapping(
+    line: &str,
+    open: usize,
+    line_number: usize,
+    parent: &str,
+    keys: &mut HashMap<String, KeyPosition>,
+) {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut entry_start = open + 1;
+    for (offset, c) in line[open..].char_indices() {
+        let i = open + offset;
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') | (None, ',') => {
+                if depth == 1 {
+                    let entry = &line[entry_start..i];
+                    let trimmed = entry.trim_start();
+                    let key_start = entry_start + (entry.len() - trimmed.len());
+                    if let Some((key, value_offset)) = split_key(trimmed) {
+                        keys.insert(
+                            format!("{parent}.{key}"),
+                            KeyPosition {
+                                line: line_number,
+                                key_column: line[..key_start].chars().count() + 1,
+                                value_column: line[..key_start + value_offset].chars().count() + 1,
+                            },
+                        );
+                    }
+                    entry_start = i + 1;
+                }
+                if c != ',' {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One parsed YAML document and where it came from.
+pub struct Document<'s> {
+    file: &'s Path,
+    /// The whole file, for showing offending lines.
+    source: &'s str,
+    /// Line of the file where the YAML text starts (front matter starts on line 2).
+    first_line: usize,
+    root: Mapping,
+    keys: KeyIndex,
+}
+
+impl<'s> Document<'s> {
+    /// Parses `yaml`, which sits in `source` (the text of `file`) from line `first_line` on.
+    /// An empty document is an empty mapping.
+    pub fn parse(
+        file: &'s Path,
+        source: &'s str,
+        yaml: &str,
+        first_line: usize,
+    ) -> Result<Self, YamlError> {
+        let value: Value = serde_yaml::from_str(yaml).map_err(|error| {
+            let (line, column) = error
+                .location()
+                .map_or((1, 1), |at| (at.line(), at.column()));
+            let line = first_line + line - 1;
+            let message = error.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
+            let offending = source.lines().nth(line - 1).unwrap_or_default();
+            Located::new(
+                Location::in_text(file, source, line, column),
+                syntax_error(&message, offending, yaml),
+            )
+        })?;
+        let root = match value {
+            Value::Mapping(mapping) => mapping,
+            Value::Null => Mapping::new(),
+            other => {
+                return Err(Located::new(
+                    Location::in_text(file, source, first_line, 1),
+                    YamlErrorKind::NotMapping {
+                        found: match other {
+                            Value::Sequence(_) => "一个列表",
+                            Value::String(_) => "一段文本",
+                            _ => "单个值",
+                        },
+                        hint: Some(if yaml.lines().any(has_colon_without_space) {
+                            "冒号后面要有一个空格，例如「title: 标题」".into()
+                        } else {
+                            "每行写成「字段名: 值」，例如「title: 某某医院关于巡察整改进展情况的通报」"
+                                .into()
+                        }),
+                    },
+                ));
+            }
+        };
+        Ok(Document {
+            file,
+            source,
+            first_line,
+            root,
+            keys: KeyIndex::scan(yaml, first_line),
+        })
+    }
+
+    /// Reads the top-level mapping, which may hold only `known` fields.
+    pub fn fields<'d>(
+        &'d self,
+        known: &'static [Field],
+        errors: &'d mut Vec<YamlError>,
+    ) -> Fields<'d> {
+        Fields {
+            document: self,
+            path: String::new(),
+            map: &self.root,
+            known,
+            start: Location::in_text(self.file, self.source, self.first_line.max(1), 1),
+            errors,
+        }
+    }
+
+    fn key_location(&self, path: &str) -> Option<Location> {
+        self.keys.get(path).map(|at| {
+            Location::in_text(self.file, self.source, at.line, at.key_column)
+        })
+    }
+
+    fn value_location(&self, path: &str) -> Option<Location> {
+        self.keys.get(path).map(|at| {
+            Location::in_text(self.file, self.source, at.line, at.value_column)
+        })
+    }
+}
+
+fn has_colon_without_space(line: &str) -> bool {
+    line.char_indices().any(|(i, c)| {
+        c == ':' && line[i + 1..].chars().next().is_some_and(|next| !next.is_whitespace())
+    }) || line.contains('：')
+}
+
+fn syntax_error(message: &str, offending: &str, yaml: &str) -> YamlErrorKind {
+    let translated = [
+        (
+            "mapping values are not allowed",
+            "这里不能再出现“字段: 值”：值里有冒号时，请给整个值加上引号",
+        ),
+        (
+            "did not find expected key",
+            "缩进不一致，或上一行的引号、括号没有闭合",
+        ),
+        (
+            "found character that cannot start any token",
+            "出现了不能作为开头的字符（例如 Tab、@ 或 `）",
+        ),
+        ("end of stream", "文本意外结束：引号或括号没有闭合"),
+        ("did not find expected ',' or '}'", "花括号 { } 里缺少逗号或右括号"),
+        ("did not find expected ',' or ']'", "方括号 [ ] 里缺少逗号或右括号"),
+        ("duplicate entry", "同一个字段出现了两次"),
+        (
+            "could not find expected ':'",
+            "缺少冒号：每行应写成「字段名: 值」",
+        ),
+        ("block sequence entries are not allowed", "这里不能出现以“-”开头的列表项"),
+        ("did not find expected node content", "冒号后缺少值"),
+    ]
+    .iter()
+    .find(|(english, _)| message.contains(english))
+    .map_or_else(
+        || format!("无法解析（{message}）"),
+        |(_, chinese)| (*chinese).to_owned(),
+    );
+    let hint = if offending.contains('\t') || yaml.contains('\t') {
+        Some("YAML 不能用 Tab 缩进，请改用空格".into())
+    } else if offending.contains('：') && !offending.contains(": ") {
+        Some("字段名后应使用半角冒号「:」并加一个空格，不能用全角冒号「：」".into())
+    } else if message.contains("duplicate entry") {
+        Some("删除重复的那一行".into())
+    } else {
+        None
+    };
+    YamlErrorKind::Syntax {
+        message: translated,
+        hint,
+    }
+}
+
+/// A reader over one mapping that remembers which fields were read, so
+/// [`Fields::finish`] can report the unknown ones.
+pub struct Fields<'d> {
+    document: &'d Document<'d>,
+    path: String,
+    map: &'d Mapping,
+    known: &'static [Field],
+    /// Where "missing field" errors point: the mapping's own key, or the document start.
+    start: Location,
+    errors: &'d mut Vec<YamlError>,
+}
+
+impl<'d> Fields<'d> {
+    fn full_path(&self, name: &str) -> String {
+        if self.path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}.{name}", self.path)
+        }
+    }
+
+    fn field(&self, name: &str) -> Field {
+        self.known
+            .iter()
+            .copied()
+            .find(|field| field.name == name)
+            .unwrap_or(Field { name: "", label: "" })
+    }
+
+    fn value(&self, name: &str) -> Option<&'d Value> {
+        self.map
+            .get(name)
+            .filter(|value| !matches!(value, Value::Null))
+    }
+
+    fn push(&mut self, path: &str, at_value: bool, kind: YamlErrorKind) {
+        let location = if at_value {
+            self.document.value_location(path)
+        } else {
+            self.document.key_location(path)
+        }
+        .unwrap_or_else(|| self.start.clone());
+        self.errors.push(Located::new(location, kind));
+    }
+
+    /// Reads an optional field; absent or empty gives `None`.
+    pub fn optional<T: FromYaml>(&mut self, name: &str) -> Option<T> {
+        let value = self.value(name)?;
+        let path = self.full_path(name);
+        let label = self.field(name).label;
+        match T::from_yaml(value) {
+            Ok(parsed) => Some(parsed),
+            Err(ValueError::WrongType { expected }) => {
+                self.push(
+                    &path,
+                    true,
+                    YamlErrorKind::WrongType {
+                        field: path.clone(),
+                        label,
+                        expected,
+                        found: describe(value),
+                    },
+                );
+                None
+            }
+            Err(ValueError::Invalid { message, hint }) => {
+                self.push(
+                    &path,
+                    true,
+                    YamlErrorKind::InvalidValue {
+                        field: path.clone(),
+                        label,
+                        message,
+                        hint,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// Reads a field that must be present and not empty.
+    pub fn required<T: FromYaml>(&mut self, name: &str) -> Option<T> {
+        let path = self.full_path(name);
+        let label = self.field(name).label;
+        let parsed = self.optional(name);
+        let empty_text = matches!(self.value(name), Some(Value::String(text)) if text.trim().is_empty());
+        if self.value(name).is_none() || empty_text {
+            if self.map.contains_key(name) {
+                self.push(&path, false, YamlErrorKind::EmptyField { field: path.clone(), label });
+            } else {
+                self.push(&path, false, YamlErrorKind::MissingField { field: path.clone(), label });
+            }
+            return None;
+        }
+        parsed
+    }
+
+    /// Reads a nested mapping, such as `inspection: { body: …, start: … }`.
+    pub fn nested(&mut self, name: &str, known: &'static [Field]) -> Option<Fields<'_>> {
+        let value = self.value(name)?;
+        let path = self.full_path(name);
+        let Value::Mapping(map) = value else {
+            let label = self.field(name).label;
+            self.push(
+                &path,
+                true,
+                YamlErrorKind::WrongType {
+                    field: path.clone(),
+                    label,
+                    expected: "“字段: 值”的映射",
+                    found: describe(value),
+                },
+            );
+            return None;
+        };
+        let start = self
+            .document
+            .key_location(&path)
+            .unwrap_or_else(|| self.start.clone());
+        Some(Fields {
+            document: self.document,
+            path,
+            map,
+            known,
+            start,
+            errors: self.errors,
+        })
+    }
+
+    /// Reports every key that is not one of the known fields.
+    pub fn finish(self) {
+        for key in self.map.keys() {
+            let name = match key {
+                Value::String(name) => name.clone(),
+                other => describe(other),
+            };
+            if self.known.iter().any(|field| field.name == name) {
+                continue;
+            }
+            let suggestion = self
+                .known
+                .iter()
+                .find(|field| field.label == name || field.label.contains(name.as_str()))
+                .or_else(|| {
+                    let nearest = nearest(&name, self.known.iter().map(|field| field.name))?;
+                    self.known.iter().find(|field| field.name == nearest)
+                })
+                .copied();
+            let path = self.full_path(&name);
+            let location = self
+                .document
+                .key_location(&path)
+                .unwrap_or_else(|| self.start.clone());
+            self.errors.push(Located::new(
+                location,
+                YamlErrorKind::UnknownField {
+                    field: name,
+                    suggestion,
+                    known: self.known.iter().map(|field| field.name).collect(),
+                },
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KNOWN: &[Field] = &[
+        field("title", "标题"),
+        field("count", "数量"),
+        field("inspection", "巡察"),
+    ];
+    const NESTED: &[Field] = &[field("body", "巡察组"), field("start", "开始日期")];
+
+    fn read(yaml: &str) -> (Option<String>, Option<u32>, Option<String>, Vec<YamlError>) {
+        let file = Path::new("x.md");
+        let source = format!("---\n{yaml}---\n");
+        let document = match Document::parse(file, &source, yaml, 2) {
+            Ok(document) => document,
+            Err(error) => return (None, None, None, vec![error]),
+        };
+        let mut errors = Vec::new();
+        let mut fields = document.fields(KNOWN, &mut errors);
+        let title = fields.required::<String>("title");
+        let count = fields.optional::<u32>("count");
+        let body = fields.nested("inspection", NESTED).and_then(|mut nested| {
+            let body = nested.optional::<String>("body");
+            nested.finish();
+            body
+        });
+        fields.finish();
+        (title, count, body, errors)
+    }
+
+    fn positions(errors: &[YamlError]) -> Vec<(usize, usize)> {
+        errors.iter().map(|e| (e.at.line, e.at.column)).collect()
+    }
+
+    #[test]
+    fn reads_block_and_flow_mappings() {
+        let (title, count, body, errors) =
+            read("title: 标题\ncount: 3\ninspection: { body: 市委第六巡察组, start: x }\n");
+        assert_eq!(title.as_deref(), Some("标题"));
+        assert_eq!(count, Some(3));
+        assert_eq!(body.as_deref(), Some("市委第六巡察组"));
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn every_error_of_a_file_is_reported_with_its_position() {
+        let (_, _, _, errors) =
+            read("titel: 标题\ncount: -1\ninspection:\n  body: 组\n  stat: 2024-01-01\n");
+        let kinds: Vec<String> = errors.iter().map(|e| e.kind.to_string()).collect();
+        assert_eq!(errors.len(), 4, "{kinds:?}");
+        assert!(kinds.iter().any(|k| k.contains("「title」")));
+        assert!(kinds.iter().any(|k| k.contains("未知字段「titel」")));
+        assert!(kinds.iter().any(|k| k.contains("未知字段「stat」")));
+        assert!(positions(&errors).contains(&(2, 1)), "titel at line 2");
+        assert!(positions(&errors).contains(&(3, 8)), "count value at line 3 col 8");
+        assert!(positions(&errors).contains(&(6, 3)), "stat at line 6 col 3");
+    }
+
+    #[test]
+    fn unknown_field_suggests_nearest_or_chinese_label() {
+        let (_, _, _, errors) = read("title: x\n标题: y\ncont: 1\n");
+        let hints: Vec<Option<String>> = errors.iter().map(|e| e.kind.hint()).collect();
+        assert!(hints.iter().flatten().any(|h| h.contains("「title」")));
+        assert!(hints.iter().flatten().any(|h| h.contains("「count」")));
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_file_and_explain_full_width_colons() {
+        let (_, _, _, errors) = read("title: a\ncount：3\nx: [1,\n");
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].at.line >= 2);
+        let (_, _, _, errors) = read("title：标题\n");
+        assert!(matches!(errors[0].kind, YamlErrorKind::NotMapping { .. }));
+        assert!(errors[0].kind.hint().unwrap_or_default().contains("冒号"));
+    }
+
+    #[test]
+    fn empty_and_missing_required_fields_differ() {
+        let (_, _, _, errors) = read("title:\n");
+        assert!(matches!(errors[0].kind, YamlErrorKind::MissingField { .. } | YamlErrorKind::EmptyField { .. }));
+        assert_eq!(positions(&errors), vec![(2, 1)]);
+        let (_, _, _, errors) = read("count: 1\n");
+        assert!(matches!(errors[0].kind, YamlErrorKind::MissingField { .. }));
+    }
+
+    #[test]
+    fn key_index_handles_quotes_and_colons_in_values() {
+        let index = KeyIndex::scan("\"title\": a:b\nurl: https://x.cn/\nowner:\n  name: 某\n", 2);
+        assert_eq!(index.get("title").map(|p| p.line), Some(2));
+        assert_eq!(index.get("url").map(|p| p.value_column), Some(6));
+        assert_eq!(index.get("owner.name").map(|p| (p.line, p.key_column)), Some((5, 3)));
+    }
+}
