@@ -235,6 +235,13 @@ impl Config {
         root.join("themes").join(&self.theme)
     }
 
+    /// The host of `base_url` (`example.gov.cn`), empty for a path-only base URL.
+    pub fn domain(&self) -> &str {
+        self.base_url
+            .split_once("://")
+            .map_or("", |(_, rest)| rest.split('/').next().unwrap_or_default())
+    }
+
     /// The path part of `base_url` (`/xcgz/` for `https://example.gov.cn/xcgz/`).
     pub fn base_path(&self) -> &str {
         match self.base_url.split_once("://") {

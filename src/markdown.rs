@@ -39,6 +39,8 @@ pub fn to_html(markdown: &str, settings: Settings) -> String {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
+    let marked = mark_cjk_strong(markdown);
+    let markdown = marked.as_deref().unwrap_or(markdown);
     let mut needs_cleaning = false;
     let mut events: Vec<Event> = Vec::new();
     for event in Parser::new_ext(markdown, options) {
@@ -79,6 +81,7 @@ pub fn to_html(markdown: &str, settings: Settings) -> String {
         };
         events.push(event);
     }
+    let mut events = pair_cjk_strong(events);
     add_heading_ids(&mut events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
@@ -133,6 +136,152 @@ fn relative_to_root<'a>(url: CowStr<'a>, root: &str) -> CowStr<'a> {
         }
         _ => url,
     }
+}
+
+const OPEN_STRONG: char = '\u{E000}';
+const CLOSE_STRONG: char = '\u{E001}';
+
+/// Marks the `**` pairs of lines where Chinese sits next to them.
+///
+/// CommonMark will not close `**整改情况：**一是` (a `**` after punctuation and
+/// before a letter cannot close), and pairs the wrong `**` in a line such as
+/// `**一、**……；**二、**`. This is how Chinese is written, so on a line
+/// with an even number of `**` (outside code spans) next to Chinese text the
+/// pairs are taken in order and swapped for private-use characters that
+/// [`pair_cjk_strong`] turns into `<strong>` after parsing. (pulldown-cmark's
+/// CJK-friendly emphasis option will replace this once it is released.)
+fn mark_cjk_strong(markdown: &str) -> Option<String> {
+    let mut changed = false;
+    let mut out = String::with_capacity(markdown.len());
+    let mut in_fence = false;
+    for line in markdown.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        let runs = if in_fence || line.contains("***") { Vec::new() } else { strong_runs(line) };
+        let near_chinese = runs.iter().any(|&at| {
+            let before = line[..at].chars().next_back();
+            let after = line[at + 2..].chars().next();
+            before.is_some_and(is_cjk) || after.is_some_and(is_cjk)
+        });
+        if runs.is_empty() || runs.len() % 2 == 1 || !near_chinese {
+            out.push_str(line);
+            continue;
+        }
+        changed = true;
+        let mut last = 0;
+        for (index, &at) in runs.iter().enumerate() {
+            out.push_str(&line[last..at]);
+            out.push(if index % 2 == 0 { OPEN_STRONG } else { CLOSE_STRONG });
+            last = at + 2;
+        }
+        out.push_str(&line[last..]);
+    }
+    changed.then_some(out)
+}
+
+/// Byte offsets of the `**` of a line that are outside code spans.
+fn strong_runs(line: &str) -> Vec<usize> {
+    let bytes = line.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => {
+                let ticks = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+                let fence = &line[i..i + ticks];
+                i += ticks;
+                if let Some(close) = line[i..].find(fence) {
+                    i += close + ticks;
+                }
+            }
+            b'\\' => i += 2,
+            b'*' if bytes.get(i + 1) == Some(&b'*') => {
+                runs.push(i);
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    runs
+}
+
+/// Chinese, Japanese and Korean letters and their full-width punctuation.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FFF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FFFF)
+        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—')
+}
+
+/// Turns the characters [`mark_cjk_strong`] left into `<strong>` where the
+/// pair is at the same inline level; elsewhere they go back to `**`.
+fn pair_cjk_strong(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    for event in events {
+        match event {
+            Event::Text(text) if text.contains([OPEN_STRONG, CLOSE_STRONG]) => {
+                let mut piece = String::new();
+                for c in text.chars() {
+                    if c != OPEN_STRONG && c != CLOSE_STRONG {
+                        piece.push(c);
+                        continue;
+                    }
+                    if !piece.is_empty() {
+                        out.push(Event::Text(CowStr::from(std::mem::take(&mut piece))));
+                    }
+                    match (c, open.last()) {
+                        (OPEN_STRONG, _) => {
+                            open.push((out.len(), depth));
+                            out.push(Event::Text(CowStr::Borrowed("**")));
+                        }
+                        (_, Some(&(start, open_depth))) if open_depth == depth => {
+                            open.pop();
+                            out[start] = Event::Start(Tag::Strong);
+                            out.push(Event::End(TagEnd::Strong));
+                        }
+                        _ => out.push(Event::Text(CowStr::Borrowed("**"))),
+                    }
+                }
+                if !piece.is_empty() {
+                    out.push(Event::Text(CowStr::from(piece)));
+                }
+            }
+            Event::Start(tag) => {
+                depth += usize::from(is_inline(&tag));
+                out.push(Event::Start(tag));
+            }
+            Event::End(tag) => {
+                if is_inline_end(&tag) {
+                    depth = depth.saturating_sub(1);
+                } else {
+                    // A block ended: whatever is still open stays literal `**`.
+                    open.clear();
+                }
+                out.push(Event::End(tag));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+    )
+}
+
+fn is_inline_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image
+    )
 }
 
 fn add_heading_ids(events: &mut [Event]) {
@@ -206,6 +355,21 @@ mod tests {
         assert!(html.contains("<table>"));
         assert!(html.contains("<del>旧</del>"));
         assert!(html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn bold_closes_after_chinese_punctuation() {
+        let html = render("**整改情况：**一是修订制度；**（一）强化组织领导。**成立小组。\n");
+        assert_eq!(
+            html,
+            "<p><strong>整改情况：</strong>一是修订制度；<strong>（一）强化组织领导。</strong>成立小组。</p>\n"
+        );
+        let html = render("单独的 ** 星号保持原样\n\n`**代码**`说明\n\n**English** bold\n");
+        assert!(html.contains("单独的 ** 星号"), "{html}");
+        assert!(html.contains("<code>**代码**</code>说明"), "{html}");
+        assert!(html.contains("<strong>English</strong> bold"), "{html}");
+        let html = render("**整改**[链接**](x)\n");
+        assert!(!html.contains('\u{E000}') && !html.contains('\u{E001}'), "{html}");
     }
 
     #[test]

@@ -111,7 +111,6 @@ impl Renderer {
                 let mut context = Context::new();
                 context.insert("notice", &NoticeHead::of(notice));
                 context.insert("issue", issue);
-                context.insert("aspect", &issue.aspect_number.map(|_| issue.front.aspect.clone()));
                 context.insert(
                     "previous",
                     &i.checked_sub(1).map(|p| IssueHead::of(&notice.issues[p])),
@@ -143,7 +142,11 @@ impl Renderer {
             }
             Job::NotFound => ("404.html", "404.html".to_owned(), Context::new()),
         };
-        let root = if path.ends_with(".html") { String::new() } else { root_of(&path) };
+        // The 404 page is served at any depth, so its links start from the base URL.
+        let root = match job {
+            Job::NotFound => site.config.base_path().to_owned(),
+            _ => root_of(&path),
+        };
         context.insert("root", &root);
         context.insert("path", &path);
         let html = self
@@ -198,6 +201,7 @@ fn global_context(site: &Site) -> Context {
     struct SiteView<'a> {
         title: &'a str,
         base_url: &'a str,
+        domain: &'a str,
         language: &'a str,
         description: Option<&'a str>,
         owner: &'a Owner,
@@ -212,6 +216,7 @@ fn global_context(site: &Site) -> Context {
     let view = SiteView {
         title: &config.title,
         base_url: &config.base_url,
+        domain: config.domain(),
         language: &config.language,
         description: config.description.as_deref(),
         owner: &config.owner,
