@@ -39,7 +39,8 @@ impl Hint for ConfigErrorKind {
     fn hint(&self) -> Option<String> {
         Some(match self {
             ConfigErrorKind::Missing => {
-                "请在站点目录中运行，或用 --root 指定站点目录；新建站点可用 gongkai init <目录>".into()
+                "请在站点目录中运行，或用 --root 指定站点目录；新建站点可用 gongkai init <目录>"
+                    .into()
             }
             ConfigErrorKind::BadBaseUrl(_) => {
                 "应以 https:// 或 http:// 开头，例如 https://www.example.gov.cn/xcgz/".into()
@@ -82,7 +83,9 @@ impl Supervision {
 
     /// `self` with every field that `over` sets replaced.
     pub fn overridden_by(&self, over: &Supervision) -> Supervision {
-        let pick = |mine: &Option<String>, theirs: &Option<String>| theirs.clone().or_else(|| mine.clone());
+        let pick = |mine: &Option<String>, theirs: &Option<String>| {
+            theirs.clone().or_else(|| mine.clone())
+        };
         Supervision {
             text: pick(&self.text, &over.text),
             phone: pick(&self.phone, &over.phone),
@@ -162,31 +165,40 @@ impl Config {
     }
 
     pub fn parse(path: &Path, source: &str) -> Result<Config, Vec<Diagnostic>> {
-        let document = Document::parse(path, source, source, 1).map_err(|error| vec![error.into()])?;
+        let document = Document::parse(path, source, source, 1)
+            .map_err(|error| vec![Diagnostic::from(*error)])?;
         let mut errors = Vec::new();
         let mut fields = document.fields(CONFIG_FIELDS, &mut errors);
         let title = fields.required::<String>("title");
         let base_url = fields.optional::<String>("base_url");
-        let language = fields.optional("language").unwrap_or_else(|| "zh-CN".to_owned());
-        let theme = fields.optional("theme").unwrap_or_else(|| "default".to_owned());
+        let language = fields
+            .optional("language")
+            .unwrap_or_else(|| "zh-CN".to_owned());
+        let theme = fields
+            .optional("theme")
+            .unwrap_or_else(|| "default".to_owned());
         let description = fields.optional("description");
         let as_of = fields.optional("as_of");
-        let owner = fields.nested("owner", OWNER_FIELDS).map(|mut owner_fields| {
-            let owner = Owner {
-                name: owner_fields.optional("name"),
-                site_code: owner_fields.optional("site_code"),
-                icp: owner_fields.optional("icp"),
-                police: owner_fields.optional("police"),
-                mark_html: owner_fields.optional("mark_html"),
-            };
-            owner_fields.finish();
-            owner
-        });
-        let supervision = fields.nested("supervision", SUPERVISION_FIELDS).map(|mut nested| {
-            let supervision = Supervision::read(&mut nested);
-            nested.finish();
-            supervision
-        });
+        let owner = fields
+            .nested("owner", OWNER_FIELDS)
+            .map(|mut owner_fields| {
+                let owner = Owner {
+                    name: owner_fields.optional("name"),
+                    site_code: owner_fields.optional("site_code"),
+                    icp: owner_fields.optional("icp"),
+                    police: owner_fields.optional("police"),
+                    mark_html: owner_fields.optional("mark_html"),
+                };
+                owner_fields.finish();
+                owner
+            });
+        let supervision = fields
+            .nested("supervision", SUPERVISION_FIELDS)
+            .map(|mut nested| {
+                let supervision = Supervision::read(&mut nested);
+                nested.finish();
+                supervision
+            });
         let sanitize_html = fields.optional("sanitize_html").unwrap_or(true);
         fields.finish();
 
@@ -194,14 +206,20 @@ impl Config {
         let base_url = base_url.unwrap_or_else(|| "/".to_owned());
         if !valid_base_url(&base_url) {
             diagnostics.push(
-                Located::new(value_location(path, source, "base_url"), ConfigErrorKind::BadBaseUrl(base_url.clone()))
-                    .into(),
+                Located::new(
+                    value_location(path, source, "base_url"),
+                    ConfigErrorKind::BadBaseUrl(base_url.clone()),
+                )
+                .into(),
             );
         }
         if !crate::content::is_valid_slug(&theme) {
             diagnostics.push(
-                Located::new(value_location(path, source, "theme"), ConfigErrorKind::BadThemeName(theme.clone()))
-                    .into(),
+                Located::new(
+                    value_location(path, source, "theme"),
+                    ConfigErrorKind::BadThemeName(theme.clone()),
+                )
+                .into(),
             );
         }
         match title {
@@ -223,8 +241,10 @@ impl Config {
     /// Replaces `base_url` with one given on the command line.
     pub fn override_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
         if !valid_base_url(url) {
-            return Err(Diagnostic::error(None, format!("--base-url 不是有效的网址：“{url}”"))
-                .with_hint(ConfigErrorKind::BadBaseUrl(url.to_owned()).hint()));
+            return Err(
+                Diagnostic::error(None, format!("--base-url 不是有效的网址：“{url}”"))
+                    .with_hint(ConfigErrorKind::BadBaseUrl(url.to_owned()).hint()),
+            );
         }
         self.base_url = with_trailing_slash(url.to_owned());
         Ok(())
@@ -279,7 +299,12 @@ fn value_location(path: &Path, source: &str, key: &str) -> Location {
         .find_map(|(index, line)| {
             let rest = line.strip_prefix(key)?.trim_start().strip_prefix(':')?;
             let column = line.len() - rest.trim_start().len();
-            Some(Location::in_text(path, source, index + 1, line[..column].chars().count() + 1))
+            Some(Location::in_text(
+                path,
+                source,
+                index + 1,
+                line[..column].chars().count() + 1,
+            ))
         })
         .unwrap_or_else(|| Location::file_start(path))
 }
@@ -309,11 +334,16 @@ mod tests {
 
     #[test]
     fn bad_values_are_located() {
-        let errors = parse("title: t\nbase_url: example.gov.cn\nas_of: 2025-02-30\nowner: { nmae: 某 }\n")
-            .expect_err("three errors");
+        let errors =
+            parse("title: t\nbase_url: example.gov.cn\nas_of: 2025-02-30\nowner: { nmae: 某 }\n")
+                .expect_err("three errors");
         let positions: Vec<String> = errors
             .iter()
-            .filter_map(|d| d.location.as_ref().map(|l| format!("{}:{}", l.line, l.column)))
+            .filter_map(|d| {
+                d.location
+                    .as_ref()
+                    .map(|l| format!("{}:{}", l.line, l.column))
+            })
             .collect();
         assert_eq!(errors.len(), 3, "{errors:?}");
         assert!(positions.contains(&"2:11".to_owned()), "{positions:?}");

@@ -55,7 +55,10 @@ impl Date {
         }
         Date::new(year, month, day).ok_or_else(|| ValueError::Invalid {
             message: format!("的日期不存在：{year}年{month}月没有{day}日"),
-            hint: Some(format!("{year}年{month}月共有{}天", days_in_month(year, month))),
+            hint: Some(format!(
+                "{year}年{month}月共有{}天",
+                days_in_month(year, month)
+            )),
         })
     }
 }

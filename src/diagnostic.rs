@@ -24,7 +24,10 @@ pub struct Location {
 impl Location {
     /// The location `line`:`column` in `source` (the full text of `file`).
     pub fn in_text(file: &Path, source: &str, line: usize, column: usize) -> Self {
-        let line_text = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        let line_text = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(str::to_owned);
         Location {
             file: file.to_path_buf(),
             line,

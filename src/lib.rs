@@ -41,7 +41,9 @@ pub struct Options {
 
 impl Options {
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
     }
 }
 
@@ -63,7 +65,10 @@ struct Rendered {
 }
 
 fn relative(diagnostics: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
-    diagnostics.into_iter().map(|d| d.relative_to(root)).collect()
+    diagnostics
+        .into_iter()
+        .map(|d| d.relative_to(root))
+        .collect()
 }
 
 /// Loads, checks and renders the site under `options.root`; every error of
@@ -111,7 +116,9 @@ fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
     };
     let as_of = options.as_of.or(config.as_of).unwrap_or_else(Date::today);
     let site = Site::assemble(config, content, as_of);
-    let pages = renderer.render(&site).map_err(|errors| relative(errors, root))?;
+    let pages = renderer
+        .render(&site)
+        .map_err(|errors| relative(errors, root))?;
     Ok(Rendered {
         site,
         theme,

@@ -77,7 +77,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             use clap::error::ErrorKind;
-            if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+            if matches!(
+                error.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) {
                 let _ = error.print();
                 return ExitCode::SUCCESS;
             }
@@ -130,7 +133,11 @@ fn main() -> ExitCode {
             }
         }
         Command::Init { dir } => {
-            let dir = if dir.is_absolute() { dir } else { root.join(dir) };
+            let dir = if dir.is_absolute() {
+                dir
+            } else {
+                root.join(dir)
+            };
             match scaffold::init(&dir) {
                 Ok(_) => {
                     println!("已创建站点 {}", dir.display());
@@ -143,7 +150,10 @@ fn main() -> ExitCode {
         Command::New(New::Notice { slug }) => {
             match scaffold::new_notice(&root, &slug, gongkai::date::Date::today()) {
                 Ok(path) => {
-                    println!("已创建通报 {}（draft: true，改为 false 后发布）", path.display());
+                    println!(
+                        "已创建通报 {}（draft: true，改为 false 后发布）",
+                        path.display()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(error) => usage_failure(&error),
@@ -185,6 +195,9 @@ fn fail(problems: &[Diagnostic], headline: &str) -> ExitCode {
 }
 
 fn usage_failure(error: &scaffold::ScaffoldError) -> ExitCode {
-    eprint!("{}", Diagnostic::error(None, error.to_string()).with_hint(error.hint()));
+    eprint!(
+        "{}",
+        Diagnostic::error(None, error.to_string()).with_hint(error.hint())
+    );
     ExitCode::from(USAGE_ERROR)
 }

@@ -159,7 +159,11 @@ fn mark_cjk_strong(markdown: &str) -> Option<String> {
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             in_fence = !in_fence;
         }
-        let runs = if in_fence || line.contains("***") { Vec::new() } else { strong_runs(line) };
+        let runs = if in_fence || line.contains("***") {
+            Vec::new()
+        } else {
+            strong_runs(line)
+        };
         let near_chinese = runs.iter().any(|&at| {
             let before = line[..at].chars().next_back();
             let after = line[at + 2..].chars().next();
@@ -173,7 +177,11 @@ fn mark_cjk_strong(markdown: &str) -> Option<String> {
         let mut last = 0;
         for (index, &at) in runs.iter().enumerate() {
             out.push_str(&line[last..at]);
-            out.push(if index % 2 == 0 { OPEN_STRONG } else { CLOSE_STRONG });
+            out.push(if index % 2 == 0 {
+                OPEN_STRONG
+            } else {
+                CLOSE_STRONG
+            });
             last = at + 2;
         }
         out.push_str(&line[last..]);
@@ -320,7 +328,10 @@ pub fn anchor(text: &str) -> String {
     for c in text.trim().chars() {
         if c.is_alphanumeric() {
             id.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_') && !id.ends_with('-') && !id.is_empty() {
+        } else if (c.is_whitespace() || c == '-' || c == '_')
+            && !id.ends_with('-')
+            && !id.is_empty()
+        {
             id.push('-');
         }
     }
@@ -369,12 +380,17 @@ mod tests {
         assert!(html.contains("<code>**代码**</code>说明"), "{html}");
         assert!(html.contains("<strong>English</strong> bold"), "{html}");
         let html = render("**整改**[链接**](x)\n");
-        assert!(!html.contains('\u{E000}') && !html.contains('\u{E001}'), "{html}");
+        assert!(
+            !html.contains('\u{E000}') && !html.contains('\u{E001}'),
+            "{html}"
+        );
     }
 
     #[test]
     fn raw_html_is_cleaned() {
-        let html = render("<script>alert(1)</script>\n\n<b onclick=\"x()\">粗</b> [x](javascript:alert(1))\n");
+        let html = render(
+            "<script>alert(1)</script>\n\n<b onclick=\"x()\">粗</b> [x](javascript:alert(1))\n",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
@@ -383,14 +399,24 @@ mod tests {
 
     #[test]
     fn raw_html_is_kept_when_sanitizing_is_off() {
-        let html = to_html("<span onclick=\"x()\">a</span>", Settings { sanitize: false, root: "" });
+        let html = to_html(
+            "<span onclick=\"x()\">a</span>",
+            Settings {
+                sanitize: false,
+                root: "",
+            },
+        );
         assert!(html.contains("onclick"));
     }
 
     #[test]
     fn site_absolute_links_become_relative_to_the_page() {
-        let html = render("[联系](/pages/lianxi/) [首页](/) [图](/img/a.png#x) [外](https://x.cn/)");
-        assert!(html.contains(r#"href="../../pages/lianxi/index.html""#), "{html}");
+        let html =
+            render("[联系](/pages/lianxi/) [首页](/) [图](/img/a.png#x) [外](https://x.cn/)");
+        assert!(
+            html.contains(r#"href="../../pages/lianxi/index.html""#),
+            "{html}"
+        );
         assert!(html.contains(r#"href="../../index.html""#), "{html}");
         assert!(html.contains(r#"href="../../img/a.png#x""#), "{html}");
         assert!(html.contains(r#"href="https://x.cn/""#), "{html}");

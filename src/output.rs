@@ -36,7 +36,10 @@ impl fmt::Display for OutputErrorKind {
             ),
             OutputErrorKind::NotAFolder => write!(f, "输出位置已有一个同名文件"),
             OutputErrorKind::InsideContent => {
-                write!(f, "输出目录不能是站点目录本身，也不能在 content/、themes/ 等源文件夹里")
+                write!(
+                    f,
+                    "输出目录不能是站点目录本身，也不能在 content/、themes/ 等源文件夹里"
+                )
             }
             OutputErrorKind::Io(message) => write!(f, "写入输出时出错：{message}"),
         }
@@ -46,7 +49,9 @@ impl fmt::Display for OutputErrorKind {
 impl Hint for OutputErrorKind {
     fn hint(&self) -> Option<String> {
         match self {
-            OutputErrorKind::NotOurs | OutputErrorKind::NotAFolder | OutputErrorKind::InsideContent => {
+            OutputErrorKind::NotOurs
+            | OutputErrorKind::NotAFolder
+            | OutputErrorKind::InsideContent => {
                 Some("请用 -o 指定一个新的或空的目录，或先手动移走原有内容".into())
             }
             OutputErrorKind::Io(_) => Some("原有的输出目录没有改动".into()),
@@ -68,7 +73,10 @@ pub struct OutputFile<'a> {
 }
 
 fn io_error(at: &Path, error: io::Error) -> OutputError {
-    Located::new(Location::file_start(at), OutputErrorKind::Io(error.to_string()))
+    Located::new(
+        Location::file_start(at),
+        OutputErrorKind::Io(error.to_string()),
+    )
 }
 
 /// Refuses output folders that gongkai must not replace.
@@ -104,7 +112,11 @@ pub fn check_target(output: &Path, site_root: &Path) -> Result<(), OutputError> 
 }
 
 /// Writes `files` as the new content of `output`, all or nothing.
-pub fn write_atomically(output: &Path, site_root: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+pub fn write_atomically(
+    output: &Path,
+    site_root: &Path,
+    files: &[OutputFile],
+) -> Result<(), OutputError> {
     check_target(output, site_root)?;
     let parent = output
         .parent()
@@ -174,8 +186,11 @@ fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
             io_error(at, error)
         })
     })?;
-    fs::write(staging.join(MARKER), "由 gongkai 生成；gongkai 只会替换带有此标记的目录。\n")
-        .map_err(|error| io_error(staging, error))
+    fs::write(
+        staging.join(MARKER),
+        "由 gongkai 生成；gongkai 只会替换带有此标记的目录。\n",
+    )
+    .map_err(|error| io_error(staging, error))
 }
 
 #[cfg(test)]
@@ -190,12 +205,17 @@ mod tests {
     }
 
     #[test]
-    fn replaces_its_own_output_and_leaves_no_staging_behind() -> Result<(), Box<dyn std::error::Error>> {
+    fn replaces_its_own_output_and_leaves_no_staging_behind()
+    -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let site = dir.path().join("site");
         fs::create_dir_all(&site)?;
         let out = dir.path().join("public");
-        write_atomically(&out, &site, &[file("a/index.html", "一"), file("b.html", "二")])?;
+        write_atomically(
+            &out,
+            &site,
+            &[file("a/index.html", "一"), file("b.html", "二")],
+        )?;
         write_atomically(&out, &site, &[file("a/index.html", "三")])?;
         assert_eq!(fs::read_to_string(out.join("a/index.html"))?, "三");
         assert!(!out.join("b.html").exists());
@@ -224,7 +244,10 @@ mod tests {
         let dir = tempfile::tempdir()?;
         for target in [dir.path().to_path_buf(), dir.path().join("content/x")] {
             let error = check_target(&target, dir.path());
-            assert_eq!(error.map_err(|e| e.kind), Err(OutputErrorKind::InsideContent));
+            assert_eq!(
+                error.map_err(|e| e.kind),
+                Err(OutputErrorKind::InsideContent)
+            );
         }
         Ok(())
     }
@@ -245,7 +268,11 @@ mod tests {
         ];
         assert!(write_atomically(&out, &site, &failing).is_err());
         assert_eq!(fs::read_to_string(out.join("index.html"))?, "旧");
-        assert_eq!(fs::read_dir(dir.path())?.count(), 1, "staging was cleaned up");
+        assert_eq!(
+            fs::read_dir(dir.path())?.count(),
+            1,
+            "staging was cleaned up"
+        );
         Ok(())
     }
 }

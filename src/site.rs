@@ -44,15 +44,6 @@ impl Counts {
         self.overdue += other.overdue;
     }
 
-    /// 整改完成率 in tenths of a percent (`903` for 28/31), 0 when there is nothing.
-    pub fn completion_permille(&self) -> usize {
-        if self.total == 0 {
-            0
-        } else {
-            (self.completed * 1000 + self.total / 2) / self.total
-        }
-    }
-
     pub fn count(&self, status: Status) -> usize {
         match status {
             Status::Completed => self.completed,
@@ -171,10 +162,13 @@ impl Site {
                 .cmp(&b.order.unwrap_or(u32::MAX))
                 .then_with(|| a.slug.cmp(&b.slug))
         });
-        let home = content.home.map(|page| assemble_page(page, sanitize)).map(|mut home| {
-            home.path = String::new();
-            home
-        });
+        let home = content
+            .home
+            .map(|page| assemble_page(page, sanitize))
+            .map(|mut home| {
+                home.path = String::new();
+                home
+            });
         let mut totals = Counts::default();
         for notice in &notices {
             totals.add(&notice.counts);
@@ -264,7 +258,13 @@ fn assemble_notice(
     }
 }
 
-fn assemble_issue(source: IssueSource, notice_path: &str, number: usize, as_of: Date, sanitize: bool) -> Issue {
+fn assemble_issue(
+    source: IssueSource,
+    notice_path: &str,
+    number: usize,
+    as_of: Date,
+    sanitize: bool,
+) -> Issue {
     let path = format!("{notice_path}issues/{}/", source.slug);
     let body = markdown::to_html(
         &source.body.markdown,
@@ -274,7 +274,10 @@ fn assemble_issue(source: IssueSource, notice_path: &str, number: usize, as_of: 
         },
     );
     let overdue = source.front.status != Status::Completed
-        && source.front.deadline.is_some_and(|deadline| deadline < as_of);
+        && source
+            .front
+            .deadline
+            .is_some_and(|deadline| deadline < as_of);
     Issue {
         status_label: source.front.status.label(),
         slug: source.slug,
@@ -338,7 +341,13 @@ mod tests {
     use crate::content::{Body, Declared, Inspection};
     use std::path::PathBuf;
 
-    fn issue(slug: &str, aspect: Option<&str>, item: Option<&str>, status: Status, deadline: Option<Date>) -> IssueSource {
+    fn issue(
+        slug: &str,
+        aspect: Option<&str>,
+        item: Option<&str>,
+        status: Status,
+        deadline: Option<Date>,
+    ) -> IssueSource {
         IssueSource {
             slug: slug.into(),
             file: PathBuf::from(format!("{slug}.md")),
@@ -402,12 +411,25 @@ mod tests {
         let slugs: Vec<&str> = notice.issues.iter().map(|i| i.slug.as_str()).collect();
         assert_eq!(slugs, ["1-al", "2-b", "10-c", "11-d"]);
         assert_eq!(notice.aspects.len(), 2);
-        assert_eq!(notice.aspects[1].items[1].number, 2, "items restart in each aspect");
-        assert_eq!(notice.issues[3].number, 4, "problems continue across aspects");
+        assert_eq!(
+            notice.aspects[1].items[1].number, 2,
+            "items restart in each aspect"
+        );
+        assert_eq!(
+            notice.issues[3].number, 4,
+            "problems continue across aspects"
+        );
         assert_eq!(notice.issues[3].item_number, Some(2));
         assert_eq!(
             notice.counts,
-            Counts { total: 4, completed: 1, partial: 2, in_progress: 1, long_term: 1, overdue: 2 }
+            Counts {
+                total: 4,
+                completed: 1,
+                partial: 2,
+                in_progress: 1,
+                long_term: 1,
+                overdue: 2
+            }
         );
         assert!(notice.body_after.is_some());
     }
@@ -416,20 +438,19 @@ mod tests {
     fn a_deadline_on_the_as_of_day_is_not_overdue() {
         let as_of = Date::new(2025, 6, 30).expect("date");
         let notice = assemble_notice(
-            notice(vec![issue("1-a", None, None, Status::InProgress, Some(as_of))]),
+            notice(vec![issue(
+                "1-a",
+                None,
+                None,
+                Status::InProgress,
+                Some(as_of),
+            )]),
             &Supervision::default(),
             as_of,
             true,
         );
         assert!(!notice.issues[0].overdue);
         assert!(!notice.has_aspects);
-    }
-
-    #[test]
-    fn completion_rate_rounds_to_tenths() {
-        let counts = Counts { total: 31, completed: 28, ..Counts::default() };
-        assert_eq!(counts.completion_permille(), 903);
-        assert_eq!(Counts::default().completion_permille(), 0);
     }
 
     #[test]

@@ -58,9 +58,9 @@ impl Status {
         if let Some(status) = Status::ALL.iter().copied().find(matches) {
             return Ok(status);
         }
-        let every_name = Status::ALL
-            .iter()
-            .flat_map(|status| std::iter::once(status.key()).chain(status.chinese_names().iter().copied()));
+        let every_name = Status::ALL.iter().flat_map(|status| {
+            std::iter::once(status.key()).chain(status.chinese_names().iter().copied())
+        });
         let hint = match nearest(text, every_name) {
             Some(near) => format!("是否应为「{near}」？可写：{}", Status::accepted()),
             None => format!("可写：{}", Status::accepted()),

@@ -11,7 +11,9 @@ pub type ReadError = Located<ReadErrorKind>;
 pub enum ReadErrorKind {
     Io(String),
     /// Not UTF-8; `gbk` when the bytes read cleanly as GBK/GB18030.
-    NotUtf8 { gbk: bool },
+    NotUtf8 {
+        gbk: bool,
+    },
 }
 
 impl fmt::Display for ReadErrorKind {
@@ -29,9 +31,9 @@ impl fmt::Display for ReadErrorKind {
 impl Hint for ReadErrorKind {
     fn hint(&self) -> Option<String> {
         match self {
-            ReadErrorKind::NotUtf8 { .. } => Some(
-                "请用记事本或 WPS 打开，选择“另存为”，编码选 UTF-8 后保存".into(),
-            ),
+            ReadErrorKind::NotUtf8 { .. } => {
+                Some("请用记事本或 WPS 打开，选择“另存为”，编码选 UTF-8 后保存".into())
+            }
             ReadErrorKind::Io(_) => None,
         }
     }
@@ -40,8 +42,12 @@ impl Hint for ReadErrorKind {
 /// Reads `path` as UTF-8 text, without a byte-order mark and with `\r\n` kept
 /// as it is (line numbers do not change).
 pub fn read_utf8(path: &Path) -> Result<String, ReadError> {
-    let bytes = std::fs::read(path)
-        .map_err(|error| Located::new(Location::file_start(path), ReadErrorKind::Io(error.to_string())))?;
+    let bytes = std::fs::read(path).map_err(|error| {
+        Located::new(
+            Location::file_start(path),
+            ReadErrorKind::Io(error.to_string()),
+        )
+    })?;
     decode_utf8(path, bytes)
 }
 
@@ -56,16 +62,26 @@ pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, ReadError> {
         Err(error) => {
             let valid_up_to = error.utf8_error().valid_up_to();
             let bytes = error.into_bytes();
-            let (_, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
+            let (decoded, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
             let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]);
             let line = prefix.matches('\n').count() + 1;
-            let column = prefix.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+            let column = prefix
+                .rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .count()
+                + 1;
+            // Shown decoded as GBK, so the clerk recognises the line.
+            let line_text = (!had_errors)
+                .then(|| decoded.lines().nth(line - 1).map(str::to_owned))
+                .flatten();
             Err(Located::new(
                 Location {
                     file: path.to_path_buf(),
                     line,
                     column,
-                    line_text: None,
+                    line_text,
                 },
                 ReadErrorKind::NotUtf8 { gbk: !had_errors },
             ))
@@ -84,12 +100,16 @@ mod tests {
         let error = error.expect("GBK must be rejected");
         assert_eq!(error.kind, ReadErrorKind::NotUtf8 { gbk: true });
         assert_eq!((error.at.line, error.at.column), (2, 1));
+        assert_eq!(error.at.line_text.as_deref(), Some("标题: 某某医院"));
     }
 
     #[test]
     fn random_bytes_are_not_called_gbk() {
         let error = decode_utf8(Path::new("a.md"), vec![b'a', 0xff, 0xfe, 0xff]).err();
-        assert_eq!(error.map(|e| e.kind), Some(ReadErrorKind::NotUtf8 { gbk: false }));
+        assert_eq!(
+            error.map(|e| e.kind),
+            Some(ReadErrorKind::NotUtf8 { gbk: false })
+        );
     }
 
     #[test]

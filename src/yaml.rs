@@ -95,9 +95,7 @@ impl Hint for YamlErrorKind {
                 Some(field) => format!("是否应为「{}」（{}）？", field.name, field.label),
                 None => format!("可用的字段：{}", known.join("、")),
             }),
-            YamlErrorKind::MissingField { field, .. } => {
-                Some(format!("请添加一行「{field}: …」"))
-            }
+            YamlErrorKind::MissingField { field, .. } => Some(format!("请添加一行「{field}: …」")),
             _ => None,
         }
     }
@@ -117,8 +115,13 @@ pub const fn field(name: &'static str, label: &'static str) -> Field {
 /// Why a value could not be read; the reader adds the field and the position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ValueError {
-    WrongType { expected: &'static str },
-    Invalid { message: String, hint: Option<String> },
+    WrongType {
+        expected: &'static str,
+    },
+    Invalid {
+        message: String,
+        hint: Option<String>,
+    },
 }
 
 /// A type that can be read from one YAML value.
@@ -243,7 +246,13 @@ fn split_key(content: &str) -> Option<(&str, usize)> {
     } else {
         let colon = content
             .char_indices()
-            .find(|&(i, c)| c == ':' && content[i + 1..].chars().next().is_none_or(char::is_whitespace))?
+            .find(|&(i, c)| {
+                c == ':'
+                    && content[i + 1..]
+                        .chars()
+                        .next()
+                        .is_none_or(char::is_whitespace)
+            })?
             .0;
         (content[..colon].trim_end(), colon)
     };
@@ -317,30 +326,36 @@ impl<'s> Document<'s> {
         source: &'s str,
         yaml: &str,
         first_line: usize,
-    ) -> Result<Self, YamlError> {
+    ) -> Result<Self, Box<YamlError>> {
         let value: Value = serde_yaml::from_str(yaml).map_err(|error| {
             let (line, column) = error
                 .location()
                 .map_or((1, 1), |at| (at.line(), at.column()));
-            let line = first_line + line - 1;
             let message = error.to_string();
             let message = message
                 .split(" at line ")
                 .next()
                 .unwrap_or(&message)
                 .to_owned();
-            let offending = source.lines().nth(line - 1).unwrap_or_default();
-            Located::new(
-                Location::in_text(file, source, line, column),
-                syntax_error(&message, offending, yaml),
-            )
+            // libyaml notices a mistake where it can no longer go on, often
+            // lines after the cause: point at the cause when it can be seen.
+            let (line, column, kind) = match likely_cause(yaml, line) {
+                Some((cause_line, cause_column, kind)) => (cause_line, cause_column, kind),
+                None => (line, column, syntax_error(&message)),
+            };
+            Box::new(Located::new(
+                Location::in_text(file, source, first_line + line - 1, column),
+                kind,
+            ))
         })?;
         let root = match value {
             Value::Mapping(mapping) => mapping,
             Value::Null => Mapping::new(),
             other => {
-                return Err(Located::new(
-                    Location::in_text(file, source, first_line, 1),
+                let (line, column) = full_width_colon(yaml, usize::MAX)
+                    .map_or((1, 1), |(line, column)| (line, column));
+                return Err(Box::new(Located::new(
+                    Location::in_text(file, source, first_line + line - 1, column),
                     YamlErrorKind::NotMapping {
                         found: match other {
                             Value::Sequence(_) => "一个列表",
@@ -354,7 +369,7 @@ impl<'s> Document<'s> {
                                 .into()
                         }),
                     },
-                ));
+                )));
             }
         };
         Ok(Document {
@@ -383,25 +398,102 @@ impl<'s> Document<'s> {
     }
 
     fn key_location(&self, path: &str) -> Option<Location> {
-        self.keys.get(path).map(|at| {
-            Location::in_text(self.file, self.source, at.line, at.key_column)
-        })
+        self.keys
+            .get(path)
+            .map(|at| Location::in_text(self.file, self.source, at.line, at.key_column))
     }
 
     fn value_location(&self, path: &str) -> Option<Location> {
-        self.keys.get(path).map(|at| {
-            Location::in_text(self.file, self.source, at.line, at.value_column)
-        })
+        self.keys
+            .get(path)
+            .map(|at| Location::in_text(self.file, self.source, at.line, at.value_column))
     }
 }
 
 fn has_colon_without_space(line: &str) -> bool {
     line.char_indices().any(|(i, c)| {
-        c == ':' && line[i + 1..].chars().next().is_some_and(|next| !next.is_whitespace())
+        c == ':'
+            && line[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(|next| !next.is_whitespace())
     }) || line.contains('：')
 }
 
-fn syntax_error(message: &str, offending: &str, yaml: &str) -> YamlErrorKind {
+/// The first line, up to `last_line` (1-based), written `字段：值` with a
+/// full-width colon, and the column of that colon.
+fn full_width_colon(yaml: &str, last_line: usize) -> Option<(usize, usize)> {
+    yaml.lines()
+        .take(last_line)
+        .enumerate()
+        .find_map(|(index, line)| {
+            let content = line.trim_start();
+            if content.starts_with('#')
+                || content.starts_with('-')
+                || content.contains(": ")
+                || content.ends_with(':')
+            {
+                return None;
+            }
+            let colon = line.find('：')?;
+            Some((index + 1, line[..colon].chars().count() + 1))
+        })
+}
+
+/// The line, up to `error_line`, that most likely caused a parse error, with
+/// the column and an explanation: a full-width colon, an unclosed bracket or
+/// quote, or a tab.
+fn likely_cause(yaml: &str, error_line: usize) -> Option<(usize, usize, YamlErrorKind)> {
+    if let Some((line, column)) = full_width_colon(yaml, error_line) {
+        return Some((
+            line,
+            column,
+            YamlErrorKind::Syntax {
+                message: "字段名后用了全角冒号「：」".into(),
+                hint: Some("改成半角冒号加一个空格，例如「title: 标题」".into()),
+            },
+        ));
+    }
+    let lines: Vec<&str> = yaml.lines().take(error_line).collect();
+    for (index, line) in lines.iter().enumerate().rev() {
+        let count = |c: char| line.chars().filter(|&x| x == c).count();
+        let unclosed = if count('[') > count(']') {
+            Some(('[', "方括号 [ 没有对应的 ]"))
+        } else if count('{') > count('}') {
+            Some(('{', "花括号 { 没有对应的 }"))
+        } else if count('"') % 2 == 1 {
+            Some(('"', "引号 \" 没有闭合"))
+        } else {
+            None
+        };
+        if let Some((opening, message)) = unclosed {
+            let column = line
+                .rfind(opening)
+                .map_or(1, |at| line[..at].chars().count() + 1);
+            return Some((
+                index + 1,
+                column,
+                YamlErrorKind::Syntax {
+                    message: message.into(),
+                    hint: Some("值里需要用到括号或引号时，可以给整个值加上单引号".into()),
+                },
+            ));
+        }
+    }
+    lines.iter().enumerate().find_map(|(index, line)| {
+        let tab = line.find('\t')?;
+        Some((
+            index + 1,
+            line[..tab].chars().count() + 1,
+            YamlErrorKind::Syntax {
+                message: "用了 Tab 缩进".into(),
+                hint: Some("YAML 不能用 Tab 缩进，请改用空格".into()),
+            },
+        ))
+    })
+}
+
+fn syntax_error(message: &str) -> YamlErrorKind {
     let translated = [
         (
             "mapping values are not allowed",
@@ -413,17 +505,26 @@ fn syntax_error(message: &str, offending: &str, yaml: &str) -> YamlErrorKind {
         ),
         (
             "found character that cannot start any token",
-            "出现了不能作为开头的字符（例如 Tab、@ 或 `）",
+            "出现了不能作为开头的字符（例如 @ 或 `）",
         ),
         ("end of stream", "文本意外结束：引号或括号没有闭合"),
-        ("did not find expected ',' or '}'", "花括号 { } 里缺少逗号或右括号"),
-        ("did not find expected ',' or ']'", "方括号 [ ] 里缺少逗号或右括号"),
+        (
+            "did not find expected ',' or '}'",
+            "花括号 { } 里缺少逗号或右括号",
+        ),
+        (
+            "did not find expected ',' or ']'",
+            "方括号 [ ] 里缺少逗号或右括号",
+        ),
         ("duplicate entry", "同一个字段出现了两次"),
         (
             "could not find expected ':'",
             "缺少冒号：每行应写成「字段名: 值」",
         ),
-        ("block sequence entries are not allowed", "这里不能出现以“-”开头的列表项"),
+        (
+            "block sequence entries are not allowed",
+            "这里不能出现以“-”开头的列表项",
+        ),
         ("did not find expected node content", "冒号后缺少值"),
     ]
     .iter()
@@ -432,12 +533,10 @@ fn syntax_error(message: &str, offending: &str, yaml: &str) -> YamlErrorKind {
         || format!("无法解析（{message}）"),
         |(_, chinese)| (*chinese).to_owned(),
     );
-    let hint = if offending.contains('\t') || yaml.contains('\t') {
-        Some("YAML 不能用 Tab 缩进，请改用空格".into())
-    } else if offending.contains('：') && !offending.contains(": ") {
-        Some("字段名后应使用半角冒号「:」并加一个空格，不能用全角冒号「：」".into())
-    } else if message.contains("duplicate entry") {
+    let hint = if message.contains("duplicate entry") {
         Some("删除重复的那一行".into())
+    } else if message.contains("mapping values are not allowed") {
+        Some("例如写成 title: '关于“某某”问题：整改情况'".into())
     } else {
         None
     };
@@ -473,7 +572,10 @@ impl<'d> Fields<'d> {
             .iter()
             .copied()
             .find(|field| field.name == name)
-            .unwrap_or(Field { name: "", label: "" })
+            .unwrap_or(Field {
+                name: "",
+                label: "",
+            })
     }
 
     fn value(&self, name: &str) -> Option<&'d Value> {
@@ -533,12 +635,27 @@ impl<'d> Fields<'d> {
         let path = self.full_path(name);
         let label = self.field(name).label;
         let parsed = self.optional(name);
-        let empty_text = matches!(self.value(name), Some(Value::String(text)) if text.trim().is_empty());
+        let empty_text =
+            matches!(self.value(name), Some(Value::String(text)) if text.trim().is_empty());
         if self.value(name).is_none() || empty_text {
             if self.map.contains_key(name) {
-                self.push(&path, false, YamlErrorKind::EmptyField { field: path.clone(), label });
+                self.push(
+                    &path,
+                    false,
+                    YamlErrorKind::EmptyField {
+                        field: path.clone(),
+                        label,
+                    },
+                );
             } else {
-                self.push(&path, false, YamlErrorKind::MissingField { field: path.clone(), label });
+                self.push(
+                    &path,
+                    false,
+                    YamlErrorKind::MissingField {
+                        field: path.clone(),
+                        label,
+                    },
+                );
             }
             return None;
         }
@@ -596,6 +713,13 @@ impl<'d> Fields<'d> {
                     self.known.iter().find(|field| field.name == nearest)
                 })
                 .copied();
+            if let Some(field) = suggestion {
+                // `titel:` is reported once, as a typo of `title`, not also as a missing title.
+                let missing = self.full_path(field.name);
+                self.errors.retain(|error| {
+                    !matches!(&error.kind, YamlErrorKind::MissingField { field, .. } if *field == missing)
+                });
+            }
             let path = self.full_path(&name);
             let location = self
                 .document
@@ -629,7 +753,7 @@ mod tests {
         let source = format!("---\n{yaml}---\n");
         let document = match Document::parse(file, &source, yaml, 2) {
             Ok(document) => document,
-            Err(error) => return (None, None, None, vec![error]),
+            Err(error) => return (None, None, None, vec![*error]),
         };
         let mut errors = Vec::new();
         let mut fields = document.fields(KNOWN, &mut errors);
@@ -663,12 +787,14 @@ mod tests {
         let (_, _, _, errors) =
             read("titel: 标题\ncount: -1\ninspection:\n  body: 组\n  stat: 2024-01-01\n");
         let kinds: Vec<String> = errors.iter().map(|e| e.kind.to_string()).collect();
-        assert_eq!(errors.len(), 4, "{kinds:?}");
-        assert!(kinds.iter().any(|k| k.contains("「title」")));
+        assert_eq!(errors.len(), 3, "{kinds:?}");
         assert!(kinds.iter().any(|k| k.contains("未知字段「titel」")));
         assert!(kinds.iter().any(|k| k.contains("未知字段「stat」")));
         assert!(positions(&errors).contains(&(2, 1)), "titel at line 2");
-        assert!(positions(&errors).contains(&(3, 8)), "count value at line 3 col 8");
+        assert!(
+            positions(&errors).contains(&(3, 8)),
+            "count value at line 3 col 8"
+        );
         assert!(positions(&errors).contains(&(6, 3)), "stat at line 6 col 3");
     }
 
@@ -688,12 +814,38 @@ mod tests {
         let (_, _, _, errors) = read("title：标题\n");
         assert!(matches!(errors[0].kind, YamlErrorKind::NotMapping { .. }));
         assert!(errors[0].kind.hint().unwrap_or_default().contains("冒号"));
+        assert_eq!(positions(&errors), vec![(2, 6)]);
+        let (_, _, _, errors) = read("title：标题\ncount: 3\n");
+        assert_eq!(
+            errors[0].kind.to_string(),
+            "YAML 格式错误：字段名后用了全角冒号「：」"
+        );
+        assert_eq!(positions(&errors), vec![(2, 6)]);
+    }
+
+    #[test]
+    fn unclosed_brackets_are_found_where_they_open() {
+        let (_, _, _, errors) = read("title: [标题\ncount: 3\n");
+        assert_eq!(positions(&errors), vec![(2, 8)]);
+        assert!(errors[0].kind.to_string().contains("方括号"));
+        let (_, _, _, errors) = read("title: \"标题\ncount: 3\n");
+        assert_eq!(positions(&errors), vec![(2, 8)]);
+    }
+
+    #[test]
+    fn a_typo_of_a_required_field_is_reported_once() {
+        let (_, _, _, errors) = read("titel: 标题\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(matches!(errors[0].kind, YamlErrorKind::UnknownField { .. }));
     }
 
     #[test]
     fn empty_and_missing_required_fields_differ() {
         let (_, _, _, errors) = read("title:\n");
-        assert!(matches!(errors[0].kind, YamlErrorKind::MissingField { .. } | YamlErrorKind::EmptyField { .. }));
+        assert!(matches!(
+            errors[0].kind,
+            YamlErrorKind::MissingField { .. } | YamlErrorKind::EmptyField { .. }
+        ));
         assert_eq!(positions(&errors), vec![(2, 1)]);
         let (_, _, _, errors) = read("count: 1\n");
         assert!(matches!(errors[0].kind, YamlErrorKind::MissingField { .. }));
@@ -701,9 +853,15 @@ mod tests {
 
     #[test]
     fn key_index_handles_quotes_and_colons_in_values() {
-        let index = KeyIndex::scan("\"title\": a:b\nurl: https://x.cn/\nowner:\n  name: 某\n", 2);
+        let index = KeyIndex::scan(
+            "\"title\": a:b\nurl: https://x.cn/\nowner:\n  name: 某\n",
+            2,
+        );
         assert_eq!(index.get("title").map(|p| p.line), Some(2));
         assert_eq!(index.get("url").map(|p| p.value_column), Some(6));
-        assert_eq!(index.get("owner.name").map(|p| (p.line, p.key_column)), Some((5, 3)));
+        assert_eq!(
+            index.get("owner.name").map(|p| (p.line, p.key_column)),
+            Some((5, 3))
+        );
     }
 }

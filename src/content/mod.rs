@@ -48,7 +48,10 @@ impl fmt::Display for ContentErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ContentErrorKind::NoFrontMatter => {
-                write!(f, "文件开头缺少 front matter（以 --- 开始、以 --- 结束的字段区）")
+                write!(
+                    f,
+                    "文件开头缺少 front matter（以 --- 开始、以 --- 结束的字段区）"
+                )
             }
             ContentErrorKind::UnclosedFrontMatter => {
                 write!(f, "front matter 没有结束：找不到第二个 --- 行")
@@ -240,9 +243,19 @@ pub struct Content {
 /// What a file under `content/` is, judged by where it is.
 enum Entry {
     Home(PathBuf),
-    Notice { slug: String, file: PathBuf },
-    Issue { notice: String, slug: String, file: PathBuf },
-    Page { slug: String, file: PathBuf },
+    Notice {
+        slug: String,
+        file: PathBuf,
+    },
+    Issue {
+        notice: String,
+        slug: String,
+        file: PathBuf,
+    },
+    Page {
+        slug: String,
+        file: PathBuf,
+    },
 }
 
 enum Classified {
@@ -252,7 +265,7 @@ enum Classified {
 
 enum Parsed {
     Home(PageSource),
-    Notice(NoticeSource),
+    Notice(Box<NoticeSource>),
     Issue(String, IssueSource),
     Page(PageSource),
 }
@@ -327,7 +340,7 @@ pub fn load(root: &Path, include_drafts: bool) -> (Content, Vec<Diagnostic>) {
     for result in parsed {
         match result {
             Ok(Parsed::Home(page)) => content.home = Some(page),
-            Ok(Parsed::Notice(notice)) => content.notices.push(notice),
+            Ok(Parsed::Notice(notice)) => content.notices.push(*notice),
             Ok(Parsed::Issue(notice, issue)) => issues.entry(notice).or_default().push(issue),
             Ok(Parsed::Page(page)) => content.pages.push(page),
             Err(errors) => diagnostics.extend(errors),
@@ -339,7 +352,9 @@ pub fn load(root: &Path, include_drafts: bool) -> (Content, Vec<Diagnostic>) {
         notice.attachments = attachments.remove(&notice.slug).unwrap_or_default();
         diagnostics.extend(duplicate_numbers(&notice.issues));
     }
-    content.notices.retain(|notice| include_drafts || !notice.front.draft);
+    content
+        .notices
+        .retain(|notice| include_drafts || !notice.front.draft);
     (content, diagnostics)
 }
 
@@ -376,7 +391,11 @@ fn classify(parts: &[&str], path: &Path) -> Result<Option<Classified>, Diagnosti
         }
     };
     let not_published = |reason| {
-        Err(Located::new(Location::file_start(path), ContentErrorKind::NotPublished { reason }).into())
+        Err(Located::new(
+            Location::file_start(path),
+            ContentErrorKind::NotPublished { reason },
+        )
+        .into())
     };
     match parts {
         [HOME_FILE] => Ok(Some(Classified::Markdown(Entry::Home(file)))),
@@ -403,7 +422,9 @@ fn classify(parts: &[&str], path: &Path) -> Result<Option<Classified>, Diagnosti
         },
         [NOTICES_DIR, folder, rest @ ..] if !rest.is_empty() => {
             if rest.last().is_some_and(|name| name.ends_with(".md")) {
-                return not_published("通报文件夹里的其他 .md 文件不会生成页面；问题请放在 issues/ 中");
+                return not_published(
+                    "通报文件夹里的其他 .md 文件不会生成页面；问题请放在 issues/ 中",
+                );
             }
             Ok(Some(Classified::Attachment {
                 notice: folder.to_string(),
@@ -458,14 +479,14 @@ fn parse_entry(entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
         Entry::Notice { slug, file } => {
             let text = read_utf8(&file).map_err(|e| vec![e.into()])?;
             parse_file(&file, &text, NOTICE_FIELDS, read_notice).map(|(front, body)| {
-                Parsed::Notice(NoticeSource {
+                Parsed::Notice(Box::new(NoticeSource {
                     slug,
                     file: file.clone(),
                     front,
                     body,
                     issues: Vec::new(),
                     attachments: Vec::new(),
-                })
+                }))
             })
         }
         Entry::Issue { notice, slug, file } => {
@@ -521,7 +542,7 @@ fn parse_file<T>(
         vec![Located::new(Location::in_text(file, text, 1, 1), kind).into()]
     })?;
     let document = Document::parse(file, text, split.yaml, split.yaml_line)
-        .map_err(|error| vec![Diagnostic::from(error)])?;
+        .map_err(|error| vec![Diagnostic::from(*error)])?;
     let mut errors: Vec<YamlError> = Vec::new();
     let mut fields = document.fields(known, &mut errors);
     let front = read(&mut fields);
@@ -547,30 +568,36 @@ fn read_notice(fields: &mut Fields) -> Option<NoticeFront> {
     let doc_no = fields.optional("doc_no");
     let category = fields.optional("category");
     let validity = fields.optional("validity");
-    let inspection = fields.nested("inspection", INSPECTION_FIELDS).map(|mut nested| {
-        let inspection = Inspection {
-            body: nested.optional("body"),
-            start: nested.optional("start"),
-            end: nested.optional("end"),
-            feedback: nested.optional("feedback"),
-        };
-        nested.finish();
-        inspection
-    });
-    let declared = fields.nested("declared", DECLARED_FIELDS).map(|mut nested| {
-        let declared = Declared {
-            aspects: nested.optional("aspects"),
-            items: nested.optional("items"),
-            problems: nested.optional("problems"),
-        };
-        nested.finish();
-        declared
-    });
-    let supervision = fields.nested("supervision", SUPERVISION_FIELDS).map(|mut nested| {
-        let supervision = Supervision::read(&mut nested);
-        nested.finish();
-        supervision
-    });
+    let inspection = fields
+        .nested("inspection", INSPECTION_FIELDS)
+        .map(|mut nested| {
+            let inspection = Inspection {
+                body: nested.optional("body"),
+                start: nested.optional("start"),
+                end: nested.optional("end"),
+                feedback: nested.optional("feedback"),
+            };
+            nested.finish();
+            inspection
+        });
+    let declared = fields
+        .nested("declared", DECLARED_FIELDS)
+        .map(|mut nested| {
+            let declared = Declared {
+                aspects: nested.optional("aspects"),
+                items: nested.optional("items"),
+                problems: nested.optional("problems"),
+            };
+            nested.finish();
+            declared
+        });
+    let supervision = fields
+        .nested("supervision", SUPERVISION_FIELDS)
+        .map(|mut nested| {
+            let supervision = Supervision::read(&mut nested);
+            nested.finish();
+            supervision
+        });
     let draft = fields.optional("draft").unwrap_or(false);
     Some(NoticeFront {
         title: title?,

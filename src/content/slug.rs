@@ -25,7 +25,11 @@ pub fn suggest_slug(name: &str) -> String {
         }
     }
     let slug = slug.trim_matches('-').to_owned();
-    if slug.is_empty() { "notice".into() } else { slug }
+    if slug.is_empty() {
+        "notice".into()
+    } else {
+        slug
+    }
 }
 
 /// The number a file name starts with (`03-caiwu` → 3), which orders issues.

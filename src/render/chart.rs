@@ -25,7 +25,7 @@ pub fn progress_svg(counts: &Counts) -> String {
         svg,
         r#"<rect class="track" x="0" y="0" width="{WIDTH}" height="{HEIGHT}" rx="4"/>"#
     );
-    if counts.total > 0 {
+    {
         let mut x = 0;
         for status in Status::ALL {
             let count = counts.count(status);
@@ -41,7 +41,7 @@ pub fn progress_svg(counts: &Counts) -> String {
             let width = if is_last {
                 WIDTH - x
             } else {
-                count * WIDTH / counts.total
+                (count * WIDTH).checked_div(counts.total).unwrap_or(0)
             };
             let _ = write!(
                 svg,
@@ -71,9 +71,18 @@ mod tests {
             ..Counts::default()
         };
         let svg = progress_svg(&counts);
-        assert!(svg.contains(r#"aria-label="共31项：已完成28项，基本完成0项，整改中3项""#), "{svg}");
-        assert!(svg.contains(r#"class="seg-completed" x="0" y="0" width="541""#), "{svg}");
-        assert!(svg.contains(r#"class="seg-in_progress" x="541" y="0" width="59""#), "{svg}");
+        assert!(
+            svg.contains(r#"aria-label="共31项：已完成28项，基本完成0项，整改中3项""#),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"class="seg-completed" x="0" y="0" width="541""#),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"class="seg-in_progress" x="541" y="0" width="59""#),
+            "{svg}"
+        );
         assert!(!svg.contains("seg-partial"));
     }
 

@@ -1,6 +1,6 @@
 //! Tera filters for Chinese official documents.
 
-use tera::{Kwargs, State, TeraResult, Tera, Value};
+use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::date::Date;
 use crate::site::Counts;
@@ -141,8 +141,23 @@ mod tests {
 
     #[test]
     fn chinese_numbers() {
-        let shown: Vec<String> = [1, 10, 11, 20, 31, 100, 105, 110, 999].map(chinese_number).to_vec();
-        assert_eq!(shown, ["一", "十", "十一", "二十", "三十一", "一百", "一百零五", "一百一十", "九百九十九"]);
+        let shown: Vec<String> = [1, 10, 11, 20, 31, 100, 105, 110, 999]
+            .map(chinese_number)
+            .to_vec();
+        assert_eq!(
+            shown,
+            [
+                "一",
+                "十",
+                "十一",
+                "二十",
+                "三十一",
+                "一百",
+                "一百零五",
+                "一百一十",
+                "九百九十九"
+            ]
+        );
     }
 
     #[test]

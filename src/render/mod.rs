@@ -7,7 +7,6 @@ mod chart;
 mod filters;
 mod theme;
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -53,7 +52,7 @@ impl Renderer {
             if let Err(error) = alone.add_raw_template(&source.name, &source.text)
                 && let tera::ErrorKind::SyntaxError(_) = error.kind()
             {
-                errors.push(template_error(&error, &sources, None));
+                errors.push(template_error(&error, &sources));
             }
         }
         if !errors.is_empty() {
@@ -63,7 +62,7 @@ impl Renderer {
         tera.autoescape_on([".html", ".xml"]);
         filters::register(&mut tera);
         tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
-            .map_err(|error| vec![template_error(&error, &sources, None)])?;
+            .map_err(|error| vec![template_error(&error, &sources)])?;
         Ok(Renderer { tera, sources })
     }
 
@@ -71,31 +70,56 @@ impl Renderer {
     pub fn render(&mut self, site: &Site) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
         *self.tera.global_context() = global_context(site);
         let jobs = jobs(site);
-        let results: Vec<Result<RenderedPage, Diagnostic>> = jobs
+        let results: Vec<Result<RenderedPage, tera::Error>> = jobs
             .par_iter()
             .map(|job| self.render_job(site, job))
             .collect();
         let mut pages = Vec::with_capacity(results.len());
-        let mut errors = Vec::new();
-        let mut seen = HashSet::new();
-        for result in results {
+        // One broken template breaks many pages: each error is told once,
+        // with the first page it broke and how many others.
+        let mut failures: Vec<(Diagnostic, String, usize)> = Vec::new();
+        for (job, result) in jobs.iter().zip(results) {
             match result {
                 Ok(page) => pages.push(page),
-                // One broken template breaks many pages: say it once.
-                Err(error) if seen.insert((error.location.clone(), error.message.clone())) => {
-                    errors.push(error)
+                Err(error) => {
+                    let diagnostic = template_error(&error, &self.sources);
+                    match failures
+                        .iter_mut()
+                        .find(|(known, _, _)| *known == diagnostic)
+                    {
+                        Some((_, _, others)) => *others += 1,
+                        None => failures.push((diagnostic, job.path(site), 0)),
+                    }
                 }
-                Err(_) => {}
             }
         }
-        if errors.is_empty() { Ok(pages) } else { Err(errors) }
+        if failures.is_empty() {
+            return Ok(pages);
+        }
+        Err(failures
+            .into_iter()
+            .map(|(diagnostic, page, others)| {
+                let pages = if others == 0 {
+                    format!(" {page} ")
+                } else {
+                    format!(" {page} 等 {} 个页面", others + 1)
+                };
+                Diagnostic {
+                    message: format!("生成{pages}时{}", diagnostic.message),
+                    ..diagnostic
+                }
+            })
+            .collect())
     }
 
-    fn render_job(&self, site: &Site, job: &Job) -> Result<RenderedPage, Diagnostic> {
+    fn render_job(&self, site: &Site, job: &Job) -> Result<RenderedPage, tera::Error> {
         let (template, path, mut context) = match job {
             Job::Home => {
                 let mut context = Context::new();
-                context.insert("notices", &site.notices.iter().map(NoticeHead::of).collect::<Vec<_>>());
+                context.insert(
+                    "notices",
+                    &site.notices.iter().map(NoticeHead::of).collect::<Vec<_>>(),
+                );
                 context.insert("home", &site.home);
                 ("index.html", String::new(), context)
             }
@@ -149,10 +173,7 @@ impl Renderer {
         };
         context.insert("root", &root);
         context.insert("path", &path);
-        let html = self
-            .tera
-            .render(template, &context)
-            .map_err(|error| template_error(&error, &self.sources, Some(&path)))?;
+        let html = self.tera.render(template, &context)?;
         let file = if path.ends_with(".html") {
             path
         } else {
@@ -170,6 +191,21 @@ enum Job {
     Overdue,
     Page(usize),
     NotFound,
+}
+
+impl Job {
+    /// The page's path from the root, as it appears in messages.
+    fn path(&self, site: &Site) -> String {
+        match self {
+            Job::Home => "首页".to_owned(),
+            Job::Notice(n) => site.notices[*n].path.clone(),
+            Job::Issue(n, i) => site.notices[*n].issues[*i].path.clone(),
+            Job::Status(status) => format!("status/{}/", status.key()),
+            Job::Overdue => "overdue/".to_owned(),
+            Job::Page(p) => site.pages[*p].path.clone(),
+            Job::NotFound => "404.html".to_owned(),
+        }
+    }
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
@@ -320,41 +356,44 @@ fn listing<'a>(site: &'a Site, keep: impl Fn(&Issue) -> bool) -> Vec<ListingRow<
 }
 
 /// Turns a Tera error into a diagnostic at the template file and position.
-fn template_error(error: &tera::Error, sources: &[TemplateSource], page: Option<&str>) -> Diagnostic {
-    let (report, is_syntax) = match error.kind() {
-        tera::ErrorKind::SyntaxError(report) => (Some(report), true),
-        tera::ErrorKind::RenderingError(report) => (Some(report), false),
-        _ => (None, false),
-    };
-    let message = match report {
-        Some(report) => report.message().to_owned(),
-        None => error.to_string(),
-    };
-    let source = report.and_then(|report| sources.iter().find(|s| s.name == report.filename()));
-    let location = match (report, source) {
-        (Some(report), Some(source)) => {
-            Location::at_offset(&source.file, &source.text, report.span().range.start)
-        }
-        _ => Location::file_start(&sources.first().map_or_else(PathBuf::new, |s| s.file.clone())),
-    };
-    let kind = match (is_syntax, page) {
-        (true, _) => TemplateErrorKind::Syntax { message },
-        (false, Some(page)) => TemplateErrorKind::Render {
-            message,
-            page: page.to_owned(),
-        },
-        (false, None) => TemplateErrorKind::Structure { message },
-    };
-    let located = if report.is_some() && source.is_some() {
-        Located::new(location, kind)
-    } else {
-        Located::new(
-            Location {
-                line_text: None,
-                ..location
+fn template_error(error: &tera::Error, sources: &[TemplateSource]) -> Diagnostic {
+    let (report, kind) = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) => (
+            Some(report),
+            TemplateErrorKind::Syntax {
+                message: report.message().to_owned(),
             },
-            kind,
-        )
+        ),
+        tera::ErrorKind::RenderingError(report) => (
+            Some(report),
+            TemplateErrorKind::Render {
+                message: report.message().to_owned(),
+            },
+        ),
+        _ => (
+            None,
+            TemplateErrorKind::Structure {
+                message: error.to_string(),
+            },
+        ),
     };
-    located.into()
+    let located = report.and_then(|report| {
+        let source = sources.iter().find(|s| s.name == report.filename())?;
+        Some(Location::at_offset(
+            &source.file,
+            &source.text,
+            report.span().range.start,
+        ))
+    });
+    match located {
+        Some(location) => Located::new(location, kind).into(),
+        None => Diagnostic::from(Located::new(
+            Location::file_start(
+                &sources
+                    .first()
+                    .map_or_else(PathBuf::new, |s| s.file.clone()),
+            ),
+            kind,
+        )),
+    }
 }

@@ -25,7 +25,7 @@ pub enum TemplateErrorKind {
     ThemeMissing { name: String },
     Syntax { message: String },
     Structure { message: String },
-    Render { message: String, page: String },
+    Render { message: String },
 }
 
 impl fmt::Display for TemplateErrorKind {
@@ -34,9 +34,7 @@ impl fmt::Display for TemplateErrorKind {
             TemplateErrorKind::ThemeMissing { name } => write!(f, "找不到主题“{name}”"),
             TemplateErrorKind::Syntax { message } => write!(f, "模板语法错误：{message}"),
             TemplateErrorKind::Structure { message } => write!(f, "模板错误：{message}"),
-            TemplateErrorKind::Render { message, page } => {
-                write!(f, "生成页面 {page} 时模板出错：{message}")
-            }
+            TemplateErrorKind::Render { message } => write!(f, "模板出错：{message}"),
         }
     }
 }
@@ -98,12 +96,19 @@ impl ThemeFiles {
             );
         }
         files.add_disk(root, &mut errors);
-        if errors.is_empty() { Ok(files) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(files)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Adds `dir/templates/**` and `dir/static/**`, replacing what is there by name.
     fn add_disk(&mut self, dir: &Path, errors: &mut Vec<Diagnostic>) {
-        for (kind, base) in [("templates", dir.join("templates")), ("static", dir.join("static"))] {
+        for (kind, base) in [
+            ("templates", dir.join("templates")),
+            ("static", dir.join("static")),
+        ] {
             if !base.is_dir() {
                 continue;
             }
@@ -119,8 +124,10 @@ impl ThemeFiles {
                     continue;
                 }
                 if kind == "static" {
-                    self.statics
-                        .insert(relative.to_path_buf(), StaticSource::Disk(entry.path().to_path_buf()));
+                    self.statics.insert(
+                        relative.to_path_buf(),
+                        StaticSource::Disk(entry.path().to_path_buf()),
+                    );
                     continue;
                 }
                 let name = template_name(relative);
@@ -160,8 +167,10 @@ impl ThemeFiles {
                         );
                     }
                 } else if let Ok(relative) = path.strip_prefix("static") {
-                    self.statics
-                        .insert(relative.to_path_buf(), StaticSource::Embedded(file.contents()));
+                    self.statics.insert(
+                        relative.to_path_buf(),
+                        StaticSource::Embedded(file.contents()),
+                    );
                 }
             }
         }
