@@ -275,6 +275,16 @@ enum Parsed {
 pub fn load(root: &Path, include_drafts: bool) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join(CONTENT_DIR);
     let mut diagnostics = Vec::new();
+    if !content_dir.is_dir() {
+        let missing = Diagnostic::error(
+            Some(Location::file_start(&content_dir)),
+            "找不到 content/ 文件夹",
+        )
+        .with_hint(Some(
+            "通报放在 content/notices/<名称>/index.md；新建站点可用 gongkai init <目录>".into(),
+        ));
+        return (Content::default(), vec![missing]);
+    }
     let mut entries = Vec::new();
     let mut attachments: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     let mut notice_folders = BTreeMap::new();

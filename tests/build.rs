@@ -1,0 +1,405 @@
+//! `gongkai build` on fixture sites, checked on the parsed HTML.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{Site, select, text, texts};
+
+#[test]
+fn every_notice_issue_listing_and_page_gets_a_file() {
+    let site = Site::new();
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        run.stderr.is_empty(),
+        "no warnings expected: {}",
+        run.stderr
+    );
+    for page in [
+        "public/index.html",
+        "public/404.html",
+        "public/notices/2025-ceshi/index.html",
+        "public/notices/2025-ceshi/issues/01-lingdao/index.html",
+        "public/notices/2025-ceshi/issues/04-zichan/index.html",
+        "public/status/completed/index.html",
+        "public/status/partial/index.html",
+        "public/status/in_progress/index.html",
+        "public/overdue/index.html",
+        "public/lianxi/index.html",
+        "public/style.css",
+    ] {
+        assert!(site.path(page).is_file(), "{page} missing");
+    }
+    assert!(run.stdout.contains("问题 4 条"), "{}", run.stdout);
+}
+
+#[test]
+fn notice_page_shows_metadata_progress_and_numbered_issues() {
+    let site = Site::new();
+    site.build().assert_ok();
+    let page = site.html("public/notices/2025-ceshi/index.html");
+
+    let meta = texts(&page, ".doc-meta th, .doc-meta td").join("|");
+    for expected in [
+        "索引号|370403/2025-02453",
+        "成文日期|2025年2月25日",
+        "发布日期|2025年3月17日",
+        "效力状态|有效",
+    ] {
+        assert!(meta.contains(expected), "{expected} not in {meta}");
+    }
+    assert_eq!(text(&page, ".rate strong"), "1/4，25%");
+    assert_eq!(
+        texts(&page, ".figure-list .fig-num"),
+        ["1", "1", "2", "1", "2"]
+    );
+    assert_eq!(
+        texts(&page, ".aspect-title"),
+        ["（一）党的领导方面", "（二）全面从严治党方面"]
+    );
+    assert_eq!(
+        texts(&page, ".item-title"),
+        ["1.党的领导弱化", "1.财务管理", "2.资产管理"]
+    );
+    assert_eq!(
+        texts(&page, ".issue-number"),
+        ["（1）", "（2）", "（3）", "（4）"],
+        "problems are numbered across the notice"
+    );
+    // Issue list sits between the two body sections.
+    let headings = texts(&page, ".article-body h2, .article-body .aspect-title");
+    assert_eq!(
+        headings.first().map(String::as_str),
+        Some("一、整改工作组织情况")
+    );
+    assert_eq!(
+        headings.last().map(String::as_str),
+        Some("三、下一步工作打算")
+    );
+    // Badges: statuses, long-term, overdue (deadline 2025-09-01 < as_of 2025-10-01).
+    let badges = texts(&page, "#issue-4 .badge");
+    assert_eq!(badges, ["整改中", "逾期"]);
+    assert_eq!(texts(&page, "#issue-1 .badge"), ["已完成", "长期坚持"]);
+    assert!(texts(&page, "#issue-1 .issue-body strong").contains(&"整改情况：".to_owned()));
+    // Supervision: the notice's phone over the site's, the site's e-mail kept.
+    let contact = text(&page, ".supervision");
+    assert!(contact.contains("0518-11111111"), "{contact}");
+    assert!(!contact.contains("0000-00000000"), "{contact}");
+    assert!(contact.contains("office@example.gov.cn"), "{contact}");
+    assert_eq!(text(&page, ".signature"), "中共测试医院委员会2025年2月25日");
+}
+
+#[test]
+fn government_meta_tags_and_footer_are_on_pages() {
+    let site = Site::new();
+    site.build().assert_ok();
+    let issue = site.html("public/notices/2025-ceshi/issues/02-xuexi/index.html");
+    let meta = |name: &str| {
+        select(&issue, &format!("meta[name={name}]"))
+            .first()
+            .and_then(|e| e.value().attr("content"))
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        meta("SiteName").as_deref(),
+        Some("测试市卫生健康委员会 巡察整改公开")
+    );
+    assert_eq!(meta("SiteDomain").as_deref(), Some("example.gov.cn"));
+    assert_eq!(meta("SiteIDCode").as_deref(), Some("1234000001"));
+    assert_eq!(meta("ArticleTitle").as_deref(), Some("理论学习不深入"));
+    assert_eq!(meta("PubDate").as_deref(), Some("2025-03-17 00:00"));
+    assert_eq!(meta("ContentSource").as_deref(), Some("中共测试医院委员会"));
+    let html_lang = select(&issue, "html")[0].value().attr("lang");
+    assert_eq!(html_lang, Some("zh-CN"));
+    let footer = text(&issue, ".site-footer");
+    for expected in [
+        "主办单位：测试市卫生健康委员会",
+        "网站标识码：1234000001",
+        "测ICP备00000000号",
+    ] {
+        assert!(footer.contains(expected), "{expected} not in {footer}");
+    }
+    let police = select(&issue, ".site-footer a[href*='beian.mps.gov.cn']");
+    assert_eq!(
+        police[0].value().attr("href"),
+        Some("https://beian.mps.gov.cn/#/query/webSearch?code=12345678901234")
+    );
+}
+
+#[test]
+fn issue_page_links_to_its_neighbours_and_back() {
+    let site = Site::new();
+    site.build().assert_ok();
+    let page = site.html("public/notices/2025-ceshi/issues/02-xuexi/index.html");
+    assert_eq!(
+        text(&page, ".group-path"),
+        "（一）党的领导方面 › 1.党的领导弱化"
+    );
+    let href = |css: &str| {
+        select(&page, css)[0]
+            .value()
+            .attr("href")
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        href("a[rel=prev]").as_deref(),
+        Some("../../../../notices/2025-ceshi/issues/01-lingdao/index.html")
+    );
+    assert_eq!(
+        href("a[rel=next]").as_deref(),
+        Some("../../../../notices/2025-ceshi/issues/03-caiwu/index.html")
+    );
+    assert_eq!(
+        href(".back a").as_deref(),
+        Some("../../../../notices/2025-ceshi/index.html#issue-2")
+    );
+    let facts = text(&page, ".issue-table");
+    assert!(
+        facts.contains("基本完成") && facts.contains("2025年6月30日（已逾期）"),
+        "{facts}"
+    );
+    assert!(text(&page, ".supervision").contains("0518-11111111"));
+    let first = site.html("public/notices/2025-ceshi/issues/01-lingdao/index.html");
+    assert!(select(&first, "a[rel=prev]").is_empty());
+}
+
+#[test]
+fn status_and_overdue_listings_hold_exactly_their_issues() {
+    let site = Site::new();
+    site.build().assert_ok();
+    let titles = |path: &str| texts(&site.html(path), ".listing tbody tr td:first-child");
+    assert_eq!(
+        titles("public/status/completed/index.html"),
+        ["党的领导作用发挥不充分"]
+    );
+    assert_eq!(
+        titles("public/status/partial/index.html"),
+        ["理论学习不深入"]
+    );
+    assert_eq!(
+        titles("public/status/in_progress/index.html"),
+        ["财务报销不规范", "固定资产账实不符"]
+    );
+    assert_eq!(
+        titles("public/overdue/index.html"),
+        ["理论学习不深入", "固定资产账实不符"]
+    );
+}
+
+#[test]
+fn home_sums_all_notices_and_lists_the_newest_first() {
+    let site = Site::new();
+    site.write(
+        "content/notices/2025-second/index.md",
+        "---\ntitle: 第二篇通报\norganization: 中共某某中心支部\npublished: 2025-09-01\n---\n正文\n",
+    );
+    site.write(
+        "content/notices/2025-second/issues/1-a.md",
+        "---\ntitle: 问题甲\nstatus: 已完成\n---\n措施\n",
+    );
+    site.build().assert_ok();
+    let home = site.html("public/index.html");
+    assert_eq!(
+        texts(&home, ".notice-card h3"),
+        [
+            "第二篇通报",
+            "中共测试医院委员会关于市委巡察整改进展情况的通报"
+        ]
+    );
+    assert_eq!(text(&home, ".overview .rate strong"), "2/5，40%");
+    assert_eq!(
+        texts(&home, ".overview .fig-num"),
+        ["2", "1", "2", "1", "2"]
+    );
+}
+
+/// Every relative link of every page points at a file of the output, so the
+/// portal works from a local folder and under any base URL path.
+#[test]
+fn every_internal_link_resolves_to_a_file() {
+    let site = Site::new();
+    site.write("content/notices/2025-ceshi/fangan.pdf", "%PDF-1.4");
+    site.write(
+        "content/pages/guanyu.md",
+        "---\ntitle: 关于\n---\n[联系我们](/lianxi/) [方案](/notices/2025-ceshi/fangan.pdf)\n",
+    );
+    site.build().assert_ok();
+    let public = site.path("public");
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.expect("walk");
+        if entry.path().extension().is_none_or(|e| e != "html") || entry.file_name() == "404.html" {
+            continue;
+        }
+        let page = scraper::Html::parse_document(&fs::read_to_string(entry.path()).expect("read"));
+        for element in select(&page, "a[href], link[href], script[src]") {
+            let attr = element
+                .value()
+                .attr("href")
+                .or(element.value().attr("src"))
+                .unwrap_or_default();
+            if attr.starts_with("http") || attr.starts_with("mailto:") || attr.starts_with('#') {
+                continue;
+            }
+            let file = attr.split('#').next().unwrap_or_default();
+            let target = entry.path().parent().unwrap_or(Path::new("")).join(file);
+            assert!(
+                target.is_file(),
+                "{} links to missing {attr}",
+                entry.path().display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
+}
+
+#[test]
+fn canonical_urls_use_base_url_and_can_be_overridden() {
+    let site = Site::new();
+    site.run(&["build", "--base-url", "https://other.gov.cn/a/b"])
+        .assert_ok();
+    let page = site.html("public/notices/2025-ceshi/index.html");
+    let canonical = select(&page, "link[rel=canonical]")[0].value().attr("href");
+    assert_eq!(
+        canonical,
+        Some("https://other.gov.cn/a/b/notices/2025-ceshi/")
+    );
+    let not_found = fs::read_to_string(site.path("public/404.html")).expect("404");
+    assert!(
+        not_found.contains(r#"href="/a/b/style.css""#),
+        "404 links start at the base path"
+    );
+}
+
+#[test]
+fn raw_html_is_sanitised_unless_site_yaml_allows_it() {
+    let site = Site::new();
+    let body = "---\ntitle: 页面\n---\n<script>alert(1)</script><p onclick=\"x()\">段落</p>\n";
+    site.write("content/pages/raw.md", body);
+    site.build().assert_ok();
+    let html = fs::read_to_string(site.path("public/raw/index.html")).expect("page");
+    assert!(!html.contains("alert(1)") && !html.contains("onclick"));
+    assert!(html.contains("段落"));
+    site.write(
+        "site.yaml",
+        format!("{}sanitize_html: false\n", common::SITE_YAML),
+    );
+    site.build().assert_ok();
+    let html = fs::read_to_string(site.path("public/raw/index.html")).expect("page");
+    assert!(html.contains("onclick"));
+}
+
+#[test]
+fn template_output_is_escaped() {
+    let site = Site::new();
+    site.write(
+        "content/notices/2025-ceshi/issues/05-x.md",
+        "---\ntitle: <script>alert(1)</script>\nstatus: completed\n---\n",
+    );
+    site.build().assert_ok();
+    let html = fs::read_to_string(site.path("public/notices/2025-ceshi/index.html")).expect("page");
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(html.contains("&lt;script&gt;alert(1)"));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::new();
+    site.write(
+        "content/notices/2025-draft/index.md",
+        "---\ntitle: 草稿通报\norganization: 某单位\npublished: 2025-05-01\ndraft: true\n---\n",
+    );
+    site.build().assert_ok();
+    assert!(!site.path("public/notices/2025-draft").exists());
+    site.run(&["build", "--drafts"]).assert_ok();
+    assert!(site.path("public/notices/2025-draft/index.html").is_file());
+}
+
+#[test]
+fn site_templates_and_static_files_override_the_theme() {
+    let site = Site::new();
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<p class=\"mine\">{{ page.title }}</p>{% endblock content %}",
+    );
+    site.write("static/style.css", "/* mine */");
+    site.write("static/img/logo.png", [0x89, b'P', b'N', b'G']);
+    site.build().assert_ok();
+    assert_eq!(
+        text(&site.html("public/lianxi/index.html"), ".mine"),
+        "联系我们"
+    );
+    assert_eq!(
+        fs::read_to_string(site.path("public/style.css")).expect("css"),
+        "/* mine */"
+    );
+    assert!(site.path("public/img/logo.png").is_file());
+}
+
+#[test]
+fn attachments_are_copied_beside_their_notice() {
+    let site = Site::new();
+    site.write("content/notices/2025-ceshi/files/整改方案.pdf", "%PDF");
+    site.build().assert_ok();
+    assert!(
+        site.path("public/notices/2025-ceshi/files/整改方案.pdf")
+            .is_file()
+    );
+}
+
+#[test]
+fn issues_are_ordered_by_file_number_then_order_field() {
+    let site = Site::new();
+    site.write(
+        "content/notices/2025-ceshi/issues/10-later.md",
+        "---\ntitle: 第十\naspect: 全面从严治党方面\nitem: 资产管理\nstatus: completed\n---\n",
+    );
+    site.build().assert_ok();
+    let page = site.html("public/notices/2025-ceshi/index.html");
+    let titles = texts(&page, ".issue-title");
+    assert_eq!(titles.last().map(String::as_str), Some("（5）第十"));
+}
+
+#[test]
+fn the_example_portal_in_the_repository_builds_every_file() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("temp");
+    let output = out.path().join("public");
+    let run = common::run_in(repo, &["build", "-o", output.to_str().expect("utf-8")]);
+    run.assert_ok();
+    assert!(run.stderr.is_empty(), "warnings: {}", run.stderr);
+    let notices = repo.join("content/notices");
+    let mut issues = 0;
+    for notice in fs::read_dir(&notices).expect("notices") {
+        let notice = notice.expect("entry").path();
+        let slug = notice
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            output.join(format!("notices/{slug}/index.html")).is_file(),
+            "{slug}"
+        );
+        for issue in fs::read_dir(notice.join("issues")).expect("issues") {
+            let stem = issue
+                .expect("entry")
+                .path()
+                .file_stem()
+                .expect("stem")
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                output
+                    .join(format!("notices/{slug}/issues/{stem}/index.html"))
+                    .is_file(),
+                "{stem}"
+            );
+            issues += 1;
+        }
+    }
+    assert!(issues >= 30, "the example has {issues} issues");
+}

@@ -1,0 +1,57 @@
+//! `init`, `new notice` and `new issue` give files that build.
+
+mod common;
+
+use common::run_in;
+
+#[test]
+fn init_makes_a_site_that_builds_without_warnings() {
+    let dir = tempfile::tempdir().expect("temp");
+    let site = dir.path().join("xcgz");
+    let run = run_in(dir.path(), &["init", "xcgz"]);
+    run.assert_ok();
+    assert!(site.join("themes/default/templates/base.html").is_file());
+    let run = run_in(&site, &["build"]);
+    run.assert_ok();
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    assert!(
+        site.join("public/notices/2025-shili/issues/03-zichan-guanli/index.html")
+            .is_file()
+    );
+    let again = run_in(dir.path(), &["init", "xcgz"]);
+    assert_eq!(again.code, Some(2), "init refuses a folder with files");
+}
+
+#[test]
+fn new_notice_and_issues_are_numbered_and_build_as_drafts() {
+    let site = common::Site::new();
+    site.run(&["new", "notice", "2025-xin"]).assert_ok();
+    site.run(&["new", "issue", "2025-xin", "lingdao"])
+        .assert_ok();
+    site.run(&["new", "issue", "2025-xin", "caiwu"]).assert_ok();
+    assert!(
+        site.path("content/notices/2025-xin/issues/01-lingdao.md")
+            .is_file()
+    );
+    assert!(
+        site.path("content/notices/2025-xin/issues/02-caiwu.md")
+            .is_file()
+    );
+    site.build().assert_ok();
+    assert!(
+        !site.path("public/notices/2025-xin").exists(),
+        "a new notice is a draft"
+    );
+    site.run(&["build", "--drafts"]).assert_ok();
+    assert!(
+        site.path("public/notices/2025-xin/issues/02-caiwu/index.html")
+            .is_file()
+    );
+    let missing = site.run(&["new", "issue", "no-such", "x"]);
+    assert_eq!(missing.code, Some(2));
+    assert!(
+        missing.stderr.contains("找不到通报“no-such”"),
+        "{}",
+        missing.stderr
+    );
+}
