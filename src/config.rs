@@ -250,6 +250,15 @@ impl Config {
         Ok(())
     }
 
+    /// Where `theme:` is written in site.yaml, for errors about the theme.
+    pub fn theme_location(&self, root: &Path) -> Location {
+        let path = root.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(source) => value_location(&path, &source, "theme"),
+            Err(_) => Location::file_start(&path),
+        }
+    }
+
     /// Where the theme's files are, relative to the site root.
     pub fn theme_dir(&self, root: &Path) -> PathBuf {
         root.join("themes").join(&self.theme)

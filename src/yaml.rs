@@ -339,10 +339,11 @@ impl<'s> Document<'s> {
                 .to_owned();
             // libyaml notices a mistake where it can no longer go on, often
             // lines after the cause: point at the cause when it can be seen.
-            let (line, column, kind) = match likely_cause(yaml, line) {
-                Some((cause_line, cause_column, kind)) => (cause_line, cause_column, kind),
-                None => (line, column, syntax_error(&message)),
-            };
+            let (line, column, kind) =
+                match duplicate_key(yaml, &message).or_else(|| likely_cause(yaml, line)) {
+                    Some((cause_line, cause_column, kind)) => (cause_line, cause_column, kind),
+                    None => (line, column, syntax_error(&message)),
+                };
             Box::new(Located::new(
                 Location::in_text(file, source, first_line + line - 1, column),
                 kind,
@@ -438,6 +439,31 @@ fn full_width_colon(yaml: &str, last_line: usize) -> Option<(usize, usize)> {
             let colon = line.find('：')?;
             Some((index + 1, line[..colon].chars().count() + 1))
         })
+}
+
+/// The second occurrence of a key that serde_yaml reports as duplicated.
+fn duplicate_key(yaml: &str, message: &str) -> Option<(usize, usize, YamlErrorKind)> {
+    let key = message
+        .split("duplicate entry with key ")
+        .nth(1)?
+        .trim_matches('"');
+    let (line, column) = yaml
+        .lines()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let content = line.trim_start();
+            let (found, _) = split_key(content)?;
+            (found == key).then(|| (index + 1, line.len() - content.len() + 1))
+        })
+        .nth(1)?;
+    Some((
+        line,
+        column,
+        YamlErrorKind::Syntax {
+            message: format!("字段「{key}」出现了两次"),
+            hint: Some("删除或合并重复的那一行".into()),
+        },
+    ))
 }
 
 /// The line, up to `error_line`, that most likely caused a parse error, with
@@ -830,6 +856,16 @@ mod tests {
         assert!(errors[0].kind.to_string().contains("方括号"));
         let (_, _, _, errors) = read("title: \"标题\ncount: 3\n");
         assert_eq!(positions(&errors), vec![(2, 8)]);
+    }
+
+    #[test]
+    fn a_duplicated_key_is_shown_where_it_repeats() {
+        let (_, _, _, errors) = read("title: a\ncount: 1\ntitle: b\n");
+        assert_eq!(positions(&errors), vec![(4, 1)]);
+        assert_eq!(
+            errors[0].kind.to_string(),
+            "YAML 格式错误：字段「title」出现了两次"
+        );
     }
 
     #[test]

@@ -314,3 +314,89 @@ fn usage_errors_exit_2() {
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("xunchazhenggai"), "{}", run.stderr);
 }
+
+#[test]
+fn duplicated_field_is_shown_where_it_repeats() {
+    fails(
+        |site| {
+            replace(
+                site,
+                ISSUE,
+                "department: 财务科",
+                "department: 财务科\ntitle: 重复",
+            )
+        },
+        &format!("{ISSUE}:8:1"),
+        "字段「title」出现了两次",
+    );
+}
+
+#[test]
+fn template_extending_a_missing_template() {
+    fails(
+        |site| site.write("templates/page.html", "{% extends \"basis.html\" %}\n"),
+        "templates/page.html:1:12",
+        "'basis.html'",
+    );
+}
+
+#[test]
+fn template_including_a_missing_template() {
+    fails(
+        |site| {
+            site.write(
+                "templates/404.html",
+                "<p>\n{% include \"partials/nothing.html\" %}\n",
+            )
+        },
+        "templates/404.html:2:12",
+        "Unknown template `partials/nothing.html`",
+    );
+}
+
+#[test]
+fn unknown_theme_points_at_the_theme_line() {
+    fails(
+        |site| site.write("site.yaml", format!("{}theme: fancy\n", common::SITE_YAML)),
+        "site.yaml:10:8",
+        "找不到主题“fancy”",
+    );
+}
+
+#[test]
+fn wrong_types_are_named() {
+    let stderr = fails(
+        |site| {
+            replace(
+                site,
+                ISSUE,
+                "status: 整改中",
+                "status: 整改中\nlong_term: yes",
+            );
+            replace(site, NOTICE, "{ aspects: 2,", "{ aspects: -2,");
+        },
+        &format!("{ISSUE}:6:12"),
+        "应为 true 或 false，实际是文本“yes”",
+    );
+    assert!(
+        stderr.contains("字段「declared.aspects」（方面数）应为不小于 0 的整数，实际是数字 -2"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn empty_site_yaml_and_empty_files() {
+    let stderr = fails(
+        |site| {
+            site.write("site.yaml", "");
+        },
+        "site.yaml:1:1",
+        "缺少必填字段「title」（网站名称）",
+    );
+    assert!(!stderr.contains("panicked"));
+    fails(
+        |site| site.write(ISSUE, ""),
+        &format!("{ISSUE}:1:1"),
+        "缺少 front matter",
+    );
+}

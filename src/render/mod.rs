@@ -7,8 +7,6 @@ mod chart;
 mod filters;
 mod theme;
 
-use std::path::PathBuf;
-
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -16,7 +14,7 @@ use tera::{Context, Tera};
 use crate::config::{Owner, Supervision};
 use crate::content::{Inspection, IssueFront, NoticeFront};
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Located, Location};
+use crate::diagnostic::{Diagnostic, Hint, Located, Location};
 use crate::site::{Counts, Issue, Notice, Site, root_of};
 use crate::status::Status;
 
@@ -377,23 +375,63 @@ fn template_error(error: &tera::Error, sources: &[TemplateSource]) -> Diagnostic
             },
         ),
     };
-    let located = report.and_then(|report| {
-        let source = sources.iter().find(|s| s.name == report.filename())?;
-        Some(Location::at_offset(
-            &source.file,
-            &source.text,
-            report.span().range.start,
-        ))
-    });
+    let located = match (report, error.kind()) {
+        (Some(report), _) => sources
+            .iter()
+            .find(|s| s.name == report.filename())
+            .map(|source| {
+                Location::at_offset(&source.file, &source.text, report.span().range.start)
+            }),
+        // No span: find the template and the line that names the missing one.
+        (None, tera::ErrorKind::MissingParent { current, parent }) => {
+            mention(sources.iter().filter(|s| &s.name == current), parent)
+        }
+        (None, tera::ErrorKind::TemplateNotFound(name)) => mention(sources.iter(), name),
+        (None, tera::ErrorKind::Msg(text)) => return reported_in_message(text, sources, kind),
+        _ => None,
+    };
     match located {
         Some(location) => Located::new(location, kind).into(),
-        None => Diagnostic::from(Located::new(
-            Location::file_start(
-                &sources
-                    .first()
-                    .map_or_else(PathBuf::new, |s| s.file.clone()),
-            ),
-            kind,
-        )),
+        None => Diagnostic::error(None, kind.to_string()).with_hint(kind.hint()),
     }
+}
+
+/// Some checks (unknown includes, blocks, components) come as text already
+/// formatted as `error: …` / ` --> name:line:col`; the first one is taken apart.
+fn reported_in_message(
+    text: &str,
+    sources: &[TemplateSource],
+    fallback: TemplateErrorKind,
+) -> Diagnostic {
+    let message = text
+        .lines()
+        .find_map(|line| line.strip_prefix("error: "))
+        .map(str::to_owned);
+    let location = text.lines().find_map(|line| {
+        let place = line.trim_start().strip_prefix("--> ")?;
+        let mut parts = place.rsplitn(3, ':');
+        let column: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        let name = parts.next()?;
+        let source = sources.iter().find(|s| s.name == name)?;
+        Some(Location::in_text(&source.file, &source.text, line, column))
+    });
+    match (message, location) {
+        (Some(message), Some(location)) => {
+            Located::new(location, TemplateErrorKind::Structure { message }).into()
+        }
+        _ => Diagnostic::error(None, fallback.to_string()).with_hint(fallback.hint()),
+    }
+}
+
+/// The first place in `sources` where `name` is written in quotes.
+fn mention<'a>(
+    mut sources: impl Iterator<Item = &'a TemplateSource>,
+    name: &str,
+) -> Option<Location> {
+    let quoted = [format!("\"{name}\""), format!("'{name}'")];
+    sources.find_map(|source| {
+        let offset = quoted.iter().find_map(|q| source.text.find(q.as_str()))?;
+        Some(Location::at_offset(&source.file, &source.text, offset))
+    })
 }

@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::content::is_ignored;
-use crate::diagnostic::{Diagnostic, Hint, Located, Location};
+use crate::diagnostic::{Diagnostic, Hint, Located};
 use crate::text::read_utf8;
 
 /// The default theme, built into the binary so `init` and a site without a
@@ -47,6 +47,9 @@ impl Hint for TemplateErrorKind {
             ),
             TemplateErrorKind::Syntax { .. } => {
                 Some("检查 {{ }}、{% %} 是否成对，标签名是否拼写正确".into())
+            }
+            TemplateErrorKind::Structure { .. } => {
+                Some("模板按名称查找：先找站点的 templates/，再找主题的 templates/".into())
             }
             _ => None,
         }
@@ -87,7 +90,7 @@ impl ThemeFiles {
         } else {
             errors.push(
                 Located::new(
-                    Location::file_start(&root.join(crate::config::CONFIG_FILE)),
+                    config.theme_location(root),
                     TemplateErrorKind::ThemeMissing {
                         name: config.theme.clone(),
                     },
