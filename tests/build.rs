@@ -403,3 +403,74 @@ fn the_example_portal_in_the_repository_builds_every_file() {
     }
     assert!(issues >= 30, "the example has {issues} issues");
 }
+
+#[test]
+fn stray_files_are_warned_about_but_do_not_stop_the_build() {
+    let site = Site::new();
+    site.write("content/说明.txt", "给同事的备注");
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("警告：content/说明.txt:1:1：此文件不会发布"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The counts on the home and notice pages of the example portal equal a
+/// count of `status:`, `long_term:` and `deadline:` lines in its issue files.
+#[test]
+fn example_counts_equal_what_the_files_say() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("temp");
+    let output = out.path().join("public");
+    common::run_in(repo, &["build", "-o", output.to_str().expect("utf-8")]).assert_ok();
+    let as_of = "2025-10-31"; // site.yaml's as_of
+    let mut totals = [0usize; 5];
+    for notice in fs::read_dir(repo.join("content/notices")).expect("notices") {
+        let notice = notice.expect("entry").path();
+        let mut counts = [0usize; 5];
+        for issue in fs::read_dir(notice.join("issues")).expect("issues") {
+            let text = fs::read_to_string(issue.expect("entry").path()).expect("read");
+            let field = |name: &str| {
+                text.lines()
+                    .find_map(|line| line.strip_prefix(name))
+                    .map(|value| value.trim().to_owned())
+            };
+            let status = field("status:").expect("status");
+            let slot = ["completed", "partial", "in_progress"]
+                .iter()
+                .position(|s| *s == status)
+                .expect("the example uses English statuses");
+            counts[slot] += 1;
+            counts[3] += usize::from(field("long_term:").as_deref() == Some("true"));
+            let late = field("deadline:").is_some_and(|d| d.as_str() < as_of);
+            counts[4] += usize::from(late && status != "completed");
+        }
+        let slug = notice
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let page = scraper::Html::parse_document(
+            &fs::read_to_string(output.join(format!("notices/{slug}/index.html"))).expect("page"),
+        );
+        let shown: Vec<String> = texts(&page, ".figure-list .fig-num");
+        let expected: Vec<String> = counts.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, expected, "{slug}");
+        for (total, count) in totals.iter_mut().zip(counts) {
+            *total += count;
+        }
+    }
+    let home = scraper::Html::parse_document(
+        &fs::read_to_string(output.join("index.html")).expect("home"),
+    );
+    let expected: Vec<String> = totals.iter().map(ToString::to_string).collect();
+    assert_eq!(texts(&home, ".overview .fig-num"), expected);
+    assert!(totals[4] >= 1, "the example has an overdue issue");
+    assert!(
+        totals.iter().all(|&n| n > 0),
+        "every status and flag appears: {totals:?}"
+    );
+}

@@ -400,12 +400,23 @@ fn classify(parts: &[&str], path: &Path) -> Result<Option<Classified>, Diagnosti
             Err(bad_name(named, &name))
         }
     };
+    // A Markdown file in the wrong place is content that would be lost: an
+    // error. Any other file is only worth a warning.
     let not_published = |reason| {
-        Err(Located::new(
+        let diagnostic: Diagnostic = Located::new(
             Location::file_start(path),
             ContentErrorKind::NotPublished { reason },
         )
-        .into())
+        .into();
+        let is_markdown = path.extension().is_some_and(|e| e == "md");
+        Err(if is_markdown {
+            diagnostic
+        } else {
+            Diagnostic {
+                severity: crate::diagnostic::Severity::Warning,
+                ..diagnostic
+            }
+        })
     };
     match parts {
         [HOME_FILE] => Ok(Some(Classified::Markdown(Entry::Home(file)))),
@@ -670,4 +681,105 @@ fn duplicate_numbers(issues: &[IssueSource]) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Content, Vec<Diagnostic>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (path, text) in files {
+            let path = dir.path().join(CONTENT_DIR).join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        let (content, diagnostics) = load(dir.path(), false);
+        (dir, content, diagnostics)
+    }
+
+    const NOTICE: &str = "---\ntitle: 通报\norganization: 某单位\npublished: 2025-01-01\n---\n";
+    const ISSUE: &str = "---\ntitle: 问题\nstatus: completed\n---\n";
+
+    #[test]
+    fn files_are_sorted_into_notices_issues_attachments_and_pages() {
+        let (_dir, content, diagnostics) = site(&[
+            ("_index.md", "首页文字，没有 front matter"),
+            ("notices/a/index.md", NOTICE),
+            ("notices/a/issues/02-y.md", ISSUE),
+            ("notices/a/issues/01-x.md", ISSUE),
+            ("notices/a/files/fangan.pdf", "%PDF"),
+            ("notices/a/issues/.01-x.md.swp", "swap"),
+            ("notices/a/issues/01-x.md~", "backup"),
+            ("pages/lianxi.md", "---\ntitle: 联系我们\n---\n"),
+        ]);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(
+            content.home.map(|h| h.body.markdown),
+            Some("首页文字，没有 front matter".into())
+        );
+        let notice = &content.notices[0];
+        let mut issues: Vec<&str> = notice.issues.iter().map(|i| i.slug.as_str()).collect();
+        issues.sort_unstable();
+        assert_eq!(issues, ["01-x", "02-y"]);
+        assert_eq!(notice.attachments, [PathBuf::from("files/fangan.pdf")]);
+        assert_eq!(content.pages[0].slug, "lianxi");
+    }
+
+    #[test]
+    fn misplaced_markdown_is_an_error_and_other_files_a_warning() {
+        let (_dir, _, diagnostics) = site(&[
+            ("notices/a/index.md", NOTICE),
+            ("notices/a/extra.md", ISSUE),
+            ("notices/b.md", NOTICE),
+            ("readme.txt", "说明"),
+        ]);
+        let mut found: Vec<(bool, String)> = diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.is_error(),
+                    d.location
+                        .as_ref()
+                        .map(|l| l.file.display().to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        found.sort();
+        assert_eq!(found.len(), 3, "{diagnostics:?}");
+        assert!(!found[0].0 && found[0].1.ends_with("readme.txt"));
+        assert!(found[1].0 && found[2].0);
+    }
+
+    #[test]
+    fn duplicate_issue_numbers_and_missing_index_are_errors() {
+        let (_dir, _, diagnostics) = site(&[
+            ("notices/a/index.md", NOTICE),
+            ("notices/a/issues/01-x.md", ISSUE),
+            ("notices/a/issues/1-y.md", ISSUE),
+            ("notices/b/issues/01-z.md", ISSUE),
+        ]);
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("问题编号 1 与")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("“b”里没有 index.md")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn drafts_are_dropped_unless_included() {
+        let draft = NOTICE.replace("---\n正文", "").replace(
+            "published: 2025-01-01\n",
+            "published: 2025-01-01\ndraft: true\n",
+        );
+        let (dir, content, _) = site(&[("notices/a/index.md", &draft)]);
+        assert!(content.notices.is_empty());
+        let (with_drafts, _) = load(dir.path(), true);
+        assert_eq!(with_drafts.notices.len(), 1);
+    }
 }
