@@ -179,26 +179,14 @@ impl Config {
             .unwrap_or_else(|| "default".to_owned());
         let description = fields.optional("description");
         let as_of = fields.optional("as_of");
-        let owner = fields
-            .nested("owner", OWNER_FIELDS)
-            .map(|mut owner_fields| {
-                let owner = Owner {
-                    name: owner_fields.optional("name"),
-                    site_code: owner_fields.optional("site_code"),
-                    icp: owner_fields.optional("icp"),
-                    police: owner_fields.optional("police"),
-                    mark_html: owner_fields.optional("mark_html"),
-                };
-                owner_fields.finish();
-                owner
-            });
-        let supervision = fields
-            .nested("supervision", SUPERVISION_FIELDS)
-            .map(|mut nested| {
-                let supervision = Supervision::read(&mut nested);
-                nested.finish();
-                supervision
-            });
+        let owner = fields.section("owner", OWNER_FIELDS, |owner| Owner {
+            name: owner.optional("name"),
+            site_code: owner.optional("site_code"),
+            icp: owner.optional("icp"),
+            police: owner.optional("police"),
+            mark_html: owner.optional("mark_html"),
+        });
+        let supervision = fields.section("supervision", SUPERVISION_FIELDS, Supervision::read);
         let sanitize_html = fields.optional("sanitize_html").unwrap_or(true);
         fields.finish();
 

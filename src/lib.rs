@@ -71,45 +71,34 @@ fn relative(diagnostics: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The value of a step, its problems moved to `problems`.
+fn keep<T>(result: Result<T, Vec<Diagnostic>>, problems: &mut Vec<Diagnostic>) -> Option<T> {
+    result.map_err(|errors| problems.extend(errors)).ok()
+}
+
 /// Loads, checks and renders the site under `options.root`; every error of
 /// config, content and templates comes back together.
 fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
     let root = &options.root;
     let mut problems = Vec::new();
-    let config = match Config::load(root) {
-        Ok(mut config) => {
-            if let Some(url) = &options.base_url
-                && let Err(error) = config.override_base_url(url)
-            {
-                problems.push(error);
-            }
-            Some(config)
-        }
-        Err(errors) => {
-            problems.extend(errors);
-            None
-        }
-    };
+    let mut config = keep(Config::load(root), &mut problems);
+    if let (Some(config), Some(url)) = (config.as_mut(), &options.base_url) {
+        keep(
+            config.override_base_url(url).map_err(|e| vec![e]),
+            &mut problems,
+        );
+    }
     let (content, content_problems) = content::load(root, options.drafts);
     problems.extend(content_problems);
-    let theme = config.as_ref().map(|config| ThemeFiles::load(root, config));
-    let renderer = match theme.as_ref() {
-        Some(Ok(theme)) => match Renderer::new(theme) {
-            Ok(renderer) => Some(renderer),
-            Err(errors) => {
-                problems.extend(errors);
-                None
-            }
-        },
-        Some(Err(errors)) => {
-            problems.extend(errors.iter().cloned());
-            None
-        }
-        None => None,
-    };
+    let theme = config
+        .as_ref()
+        .and_then(|config| keep(ThemeFiles::load(root, config), &mut problems));
+    let renderer = theme
+        .as_ref()
+        .and_then(|theme| keep(Renderer::new(theme), &mut problems));
     let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
         problems.into_iter().partition(|d| !d.is_error());
-    let (Some(config), Some(Ok(theme)), Some(mut renderer), true) =
+    let (Some(config), Some(theme), Some(mut renderer), true) =
         (config, theme, renderer, errors.is_empty())
     else {
         return Err(relative([errors, warnings].concat(), root));

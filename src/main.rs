@@ -108,7 +108,8 @@ fn main() -> ExitCode {
                 Ok(report) => {
                     print_warnings(&report.warnings);
                     let out = options.output_dir();
-                    println!("已生成 {} 个页面 → {}", report.pages, out.display());
+                    let shown = out.strip_prefix(".").unwrap_or(&out);
+                    println!("已生成 {} 个页面 → {}", report.pages, shown.display());
                     print_summary(&report);
                     println!("用时 {:.2} 秒", started.elapsed().as_secs_f64());
                     ExitCode::SUCCESS

@@ -41,46 +41,41 @@ pub fn to_html(markdown: &str, settings: Settings) -> String {
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let marked = mark_cjk_strong(markdown);
     let markdown = marked.as_deref().unwrap_or(markdown);
-    let mut needs_cleaning = false;
-    let mut events: Vec<Event> = Vec::new();
-    for event in Parser::new_ext(markdown, options) {
-        let event = match event {
-            Event::Html(_) | Event::InlineHtml(_) => {
-                needs_cleaning = true;
-                event
-            }
+    let root = settings.root;
+    let events: Vec<Event> = Parser::new_ext(markdown, options)
+        .map(|event| match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                needs_cleaning |= has_unsafe_scheme(&dest_url);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: relative_to_root(dest_url, settings.root),
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: relative_to_root(dest_url, root),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                needs_cleaning |= has_unsafe_scheme(&dest_url);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: relative_to_root(dest_url, settings.root),
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: relative_to_root(dest_url, root),
+                title,
+                id,
+            }),
             other => other,
-        };
-        events.push(event);
-    }
+        })
+        .collect();
+    let needs_cleaning = events.iter().any(|event| match event {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            has_unsafe_scheme(dest_url)
+        }
+        _ => false,
+    });
     let mut events = pair_cjk_strong(events);
     add_heading_ids(&mut events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);

@@ -689,7 +689,7 @@ impl<'d> Fields<'d> {
     }
 
     /// Reads a nested mapping, such as `inspection: { body: …, start: … }`.
-    pub fn nested(&mut self, name: &str, known: &'static [Field]) -> Option<Fields<'_>> {
+    fn nested(&mut self, name: &str, known: &'static [Field]) -> Option<Fields<'_>> {
         let value = self.value(name)?;
         let path = self.full_path(name);
         let Value::Mapping(map) = value else {
@@ -718,6 +718,19 @@ impl<'d> Fields<'d> {
             start,
             errors: self.errors,
         })
+    }
+
+    /// Reads a nested mapping with `read`, then reports its unknown keys.
+    pub fn section<T>(
+        &mut self,
+        name: &str,
+        known: &'static [Field],
+        read: impl FnOnce(&mut Fields) -> T,
+    ) -> Option<T> {
+        let mut nested = self.nested(name, known)?;
+        let value = read(&mut nested);
+        nested.finish();
+        Some(value)
     }
 
     /// Reports every key that is not one of the known fields.
@@ -785,11 +798,11 @@ mod tests {
         let mut fields = document.fields(KNOWN, &mut errors);
         let title = fields.required::<String>("title");
         let count = fields.optional::<u32>("count");
-        let body = fields.nested("inspection", NESTED).and_then(|mut nested| {
-            let body = nested.optional::<String>("body");
-            nested.finish();
-            body
-        });
+        let body = fields
+            .section("inspection", NESTED, |nested| {
+                nested.optional::<String>("body")
+            })
+            .flatten();
         fields.finish();
         (title, count, body, errors)
     }

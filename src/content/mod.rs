@@ -589,36 +589,18 @@ fn read_notice(fields: &mut Fields) -> Option<NoticeFront> {
     let doc_no = fields.optional("doc_no");
     let category = fields.optional("category");
     let validity = fields.optional("validity");
-    let inspection = fields
-        .nested("inspection", INSPECTION_FIELDS)
-        .map(|mut nested| {
-            let inspection = Inspection {
-                body: nested.optional("body"),
-                start: nested.optional("start"),
-                end: nested.optional("end"),
-                feedback: nested.optional("feedback"),
-            };
-            nested.finish();
-            inspection
-        });
-    let declared = fields
-        .nested("declared", DECLARED_FIELDS)
-        .map(|mut nested| {
-            let declared = Declared {
-                aspects: nested.optional("aspects"),
-                items: nested.optional("items"),
-                problems: nested.optional("problems"),
-            };
-            nested.finish();
-            declared
-        });
-    let supervision = fields
-        .nested("supervision", SUPERVISION_FIELDS)
-        .map(|mut nested| {
-            let supervision = Supervision::read(&mut nested);
-            nested.finish();
-            supervision
-        });
+    let inspection = fields.section("inspection", INSPECTION_FIELDS, |nested| Inspection {
+        body: nested.optional("body"),
+        start: nested.optional("start"),
+        end: nested.optional("end"),
+        feedback: nested.optional("feedback"),
+    });
+    let declared = fields.section("declared", DECLARED_FIELDS, |nested| Declared {
+        aspects: nested.optional("aspects"),
+        items: nested.optional("items"),
+        problems: nested.optional("problems"),
+    });
+    let supervision = fields.section("supervision", SUPERVISION_FIELDS, Supervision::read);
     let draft = fields.optional("draft").unwrap_or(false);
     Some(NoticeFront {
         title: title?,
