@@ -86,7 +86,15 @@ impl Renderer {
                         .find(|(known, _, _)| *known == diagnostic)
                     {
                         Some((_, _, others)) => *others += 1,
-                        None => failures.push((diagnostic, job.path(site), 0)),
+                        None => {
+                            let path = job.path(site);
+                            let page = if path.is_empty() {
+                                "首页".to_owned()
+                            } else {
+                                path
+                            };
+                            failures.push((diagnostic, page, 0));
+                        }
                     }
                 }
             }
@@ -111,59 +119,48 @@ impl Renderer {
     }
 
     fn render_job(&self, site: &Site, job: &Job) -> Result<RenderedPage, tera::Error> {
-        let (template, path, mut context) = match job {
+        let mut context = Context::new();
+        let template = match job {
             Job::Home => {
-                let mut context = Context::new();
-                context.insert(
-                    "notices",
-                    &site.notices.iter().map(NoticeHead::of).collect::<Vec<_>>(),
-                );
+                let notices: Vec<NoticeHead> = site.notices.iter().map(NoticeHead::of).collect();
+                context.insert("notices", &notices);
                 context.insert("home", &site.home);
-                ("index.html", String::new(), context)
+                "index.html"
             }
             Job::Notice(n) => {
-                let notice = &site.notices[*n];
-                let mut context = Context::new();
-                context.insert("notice", notice);
-                ("notice.html", notice.path.clone(), context)
+                context.insert("notice", &site.notices[*n]);
+                "notice.html"
             }
             Job::Issue(n, i) => {
                 let notice = &site.notices[*n];
-                let issue = &notice.issues[*i];
-                let mut context = Context::new();
+                let previous = i.checked_sub(1).map(|p| IssueHead::of(&notice.issues[p]));
                 context.insert("notice", &NoticeHead::of(notice));
-                context.insert("issue", issue);
-                context.insert(
-                    "previous",
-                    &i.checked_sub(1).map(|p| IssueHead::of(&notice.issues[p])),
-                );
+                context.insert("issue", &notice.issues[*i]);
+                context.insert("previous", &previous);
                 context.insert("next", &notice.issues.get(i + 1).map(IssueHead::of));
-                ("issue.html", issue.path.clone(), context)
+                "issue.html"
             }
             Job::Status(status) => {
                 let rows = listing(site, |issue| issue.front.status == *status);
-                let mut context = Context::new();
                 context.insert("listing_title", &format!("{}的问题", status.label()));
                 context.insert("status", status.key());
                 context.insert("rows", &rows);
-                ("listing.html", format!("status/{}/", status.key()), context)
+                "listing.html"
             }
             Job::Overdue => {
                 let rows = listing(site, |issue| issue.overdue);
-                let mut context = Context::new();
                 context.insert("listing_title", "逾期未完成的问题");
                 context.insert("status", "overdue");
                 context.insert("rows", &rows);
-                ("listing.html", "overdue/".to_owned(), context)
+                "listing.html"
             }
             Job::Page(p) => {
-                let page = &site.pages[*p];
-                let mut context = Context::new();
-                context.insert("page", page);
-                ("page.html", page.path.clone(), context)
+                context.insert("page", &site.pages[*p]);
+                "page.html"
             }
-            Job::NotFound => ("404.html", "404.html".to_owned(), Context::new()),
+            Job::NotFound => "404.html",
         };
+        let path = job.path(site);
         // The 404 page is served at any depth, so its links start from the base URL.
         let root = match job {
             Job::NotFound => site.config.base_path().to_owned(),
@@ -192,10 +189,10 @@ enum Job {
 }
 
 impl Job {
-    /// The page's path from the root, as it appears in messages.
+    /// The page's path from the root: a folder (`notices/a/`) or, for the 404 page, a file.
     fn path(&self, site: &Site) -> String {
         match self {
-            Job::Home => "首页".to_owned(),
+            Job::Home => String::new(),
             Job::Notice(n) => site.notices[*n].path.clone(),
             Job::Issue(n, i) => site.notices[*n].issues[*i].path.clone(),
             Job::Status(status) => format!("status/{}/", status.key()),
