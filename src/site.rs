@@ -154,7 +154,10 @@ impl Site {
         let mut pages: Vec<Page> = content
             .pages
             .into_iter()
-            .map(|page| assemble_page(page, sanitize))
+            .map(|page| {
+                let path = format!("{}/", page.slug);
+                assemble_page(page, path, sanitize)
+            })
             .collect();
         pages.sort_by(|a, b| {
             a.order
@@ -164,11 +167,7 @@ impl Site {
         });
         let home = content
             .home
-            .map(|page| assemble_page(page, sanitize))
-            .map(|mut home| {
-                home.path = String::new();
-                home
-            });
+            .map(|page| assemble_page(page, String::new(), sanitize));
         let mut totals = Counts::default();
         for notice in &notices {
             totals.add(&notice.counts);
@@ -191,8 +190,7 @@ impl Site {
     }
 }
 
-fn assemble_page(page: PageSource, sanitize: bool) -> Page {
-    let path = format!("{}/", page.slug);
+fn assemble_page(page: PageSource, path: String, sanitize: bool) -> Page {
     let body = markdown::to_html(
         &page.body.markdown,
         Settings {

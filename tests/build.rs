@@ -474,3 +474,13 @@ fn example_counts_equal_what_the_files_say() {
         "every status and flag appears: {totals:?}"
     );
 }
+
+#[test]
+fn site_absolute_links_in_the_home_text_start_at_the_root() {
+    let site = Site::new();
+    site.write("content/_index.md", "见[联系我们](/lianxi/)。\n");
+    site.build().assert_ok();
+    let home = site.html("public/index.html");
+    let link = select(&home, ".home-text a")[0].value().attr("href");
+    assert_eq!(link, Some("lianxi/index.html"));
+}
