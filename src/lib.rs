@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod status;
 pub mod text;
@@ -57,14 +58,17 @@ pub struct Report {
 }
 
 /// The site loaded and its pages rendered, nothing written yet.
-struct Rendered {
-    site: Site,
-    theme: ThemeFiles,
-    pages: Vec<RenderedPage>,
-    warnings: Vec<Diagnostic>,
+pub struct Rendered {
+    pub site: Site,
+    pub theme: ThemeFiles,
+    /// Kept so that `serve` can render changed pages again.
+    pub renderer: Renderer,
+    pub pages: Vec<RenderedPage>,
+    pub warnings: Vec<Diagnostic>,
 }
 
-fn relative(diagnostics: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
+/// The diagnostics with file paths shown relative to the site root.
+pub fn relative(diagnostics: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
     diagnostics
         .into_iter()
         .map(|d| d.relative_to(root))
@@ -78,7 +82,7 @@ fn keep<T>(result: Result<T, Vec<Diagnostic>>, problems: &mut Vec<Diagnostic>) -
 
 /// Loads, checks and renders the site under `options.root`; every error of
 /// config, content and templates comes back together.
-fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
+pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
     let root = &options.root;
     let mut problems = Vec::new();
     let mut config = keep(Config::load(root), &mut problems);
@@ -111,6 +115,7 @@ fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
     Ok(Rendered {
         site,
         theme,
+        renderer,
         pages,
         warnings: relative(warnings, root),
     })
@@ -155,10 +160,9 @@ fn output_files(rendered: &Rendered) -> Vec<OutputFile<'_>> {
         })
         .collect();
     for notice in &rendered.site.notices {
-        let folder = notice.source.parent().unwrap_or(Path::new("."));
-        files.extend(notice.attachments.iter().map(|attachment| OutputFile {
-            path: Path::new(&notice.path).join(attachment),
-            source: Source::Copy(folder.join(attachment)),
+        files.extend(notice.attachment_files().map(|(path, from)| OutputFile {
+            path,
+            source: Source::Copy(from),
         }));
     }
     files.extend(rendered.pages.iter().map(|page| OutputFile {

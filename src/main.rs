@@ -33,6 +33,21 @@ enum Command {
         #[arg(short, long, value_name = "目录")]
         output: Option<PathBuf>,
     },
+    /// 本地预览：生成到内存并提供网页，修改文件后自动刷新浏览器
+    Serve {
+        /// 端口
+        #[arg(long, default_value_t = 1111, value_name = "端口")]
+        port: u16,
+        /// 监听地址（默认只允许本机访问）
+        #[arg(long, default_value = "127.0.0.1", value_name = "地址")]
+        bind: std::net::IpAddr,
+        /// 启动后打开浏览器
+        #[arg(long)]
+        open: bool,
+        /// 包括草稿（draft: true）
+        #[arg(long)]
+        drafts: bool,
+    },
     /// 检查全部内容，不生成文件
     Check {
         /// 包括草稿（draft: true）
@@ -115,6 +130,30 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(problems) => fail(&problems, "生成失败，原有输出目录未改动"),
+            }
+        }
+        Command::Serve {
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let options = gongkai::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                open,
+                drafts,
+            };
+            match gongkai::serve::run(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprint!(
+                        "{}",
+                        Diagnostic::error(None, error.to_string()).with_hint(error.hint())
+                    );
+                    ExitCode::from(CONTENT_ERROR)
+                }
             }
         }
         Command::Check { drafts } => {

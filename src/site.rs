@@ -4,6 +4,8 @@
 //! Paths are relative to the site root and end in `/` (`notices/a/`); the
 //! renderer turns them into links relative to each page.
 
+use std::path::{Path, PathBuf};
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -53,7 +55,7 @@ impl Counts {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Issue {
     pub slug: String,
     pub path: String,
@@ -68,11 +70,11 @@ pub struct Issue {
     pub overdue: bool,
     pub body: String,
     #[serde(skip)]
-    pub source: std::path::PathBuf,
+    pub source: PathBuf,
 }
 
 /// A level-2 group (大项) and the issues in it, by index into `Notice::issues`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Item {
     pub title: Option<String>,
     pub number: usize,
@@ -80,14 +82,14 @@ pub struct Item {
 }
 
 /// A level-1 group (方面).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Aspect {
     pub title: Option<String>,
     pub number: usize,
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Notice {
     pub slug: String,
     pub path: String,
@@ -103,12 +105,25 @@ pub struct Notice {
     pub has_items: bool,
     pub counts: Counts,
     #[serde(skip)]
-    pub source: std::path::PathBuf,
+    pub source: PathBuf,
     #[serde(skip)]
-    pub attachments: Vec<std::path::PathBuf>,
+    pub attachments: Vec<PathBuf>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+impl Notice {
+    /// Each attachment's path in the output and the file it is copied from.
+    pub fn attachment_files(&self) -> impl Iterator<Item = (PathBuf, PathBuf)> + '_ {
+        let folder = self.source.parent().unwrap_or(Path::new("."));
+        self.attachments.iter().map(move |attachment| {
+            (
+                Path::new(&self.path).join(attachment),
+                folder.join(attachment),
+            )
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Page {
     pub slug: String,
     pub path: String,
@@ -116,7 +131,7 @@ pub struct Page {
     pub order: Option<u32>,
     pub body: String,
     #[serde(skip)]
-    pub source: std::path::PathBuf,
+    pub source: PathBuf,
 }
 
 #[derive(Debug, Clone)]
@@ -139,46 +154,80 @@ impl Site {
     /// Orders, groups, counts and renders the Markdown of loaded content.
     /// `as_of` is the date overdue is judged against.
     pub fn assemble(config: Config, content: Content, as_of: Date) -> Site {
-        let sanitize = config.sanitize_html;
-        let mut notices: Vec<Notice> = content
+        let mut site = Site {
+            config,
+            as_of,
+            home: None,
+            notices: Vec::new(),
+            pages: Vec::new(),
+            totals: Counts::default(),
+        };
+        let (supervision, sanitize) = (&site.config.supervision, site.config.sanitize_html);
+        site.notices = content
             .notices
             .into_par_iter()
-            .map(|notice| assemble_notice(notice, &config.supervision, as_of, sanitize))
+            .map(|notice| assemble_notice(notice, supervision, as_of, sanitize))
             .collect();
-        notices.sort_by(|a, b| {
-            b.front
-                .published
-                .cmp(&a.front.published)
-                .then_with(|| a.slug.cmp(&b.slug))
-        });
-        let mut pages: Vec<Page> = content
-            .pages
+        site.order_and_count();
+        site.replace_pages(content.pages);
+        site.replace_home(content.home);
+        site
+    }
+
+    /// Puts `source` in place of the notice `slug` (adding it if new, removing
+    /// it if `None`); returns the notice that was there.
+    pub fn replace_notice(&mut self, slug: &str, source: Option<NoticeSource>) -> Option<Notice> {
+        let old = self.position(slug).map(|index| self.notices.remove(index));
+        if let Some(source) = source {
+            let notice = assemble_notice(
+                source,
+                &self.config.supervision,
+                self.as_of,
+                self.config.sanitize_html,
+            );
+            self.notices.push(notice);
+        }
+        self.order_and_count();
+        old
+    }
+
+    pub fn replace_pages(&mut self, pages: Vec<PageSource>) {
+        let sanitize = self.config.sanitize_html;
+        self.pages = pages
             .into_iter()
             .map(|page| {
                 let path = format!("{}/", page.slug);
                 assemble_page(page, path, sanitize)
             })
             .collect();
-        pages.sort_by(|a, b| {
+        self.pages.sort_by(|a, b| {
             a.order
                 .unwrap_or(u32::MAX)
                 .cmp(&b.order.unwrap_or(u32::MAX))
                 .then_with(|| a.slug.cmp(&b.slug))
         });
-        let home = content
-            .home
-            .map(|page| assemble_page(page, String::new(), sanitize));
-        let mut totals = Counts::default();
-        for notice in &notices {
-            totals.add(&notice.counts);
-        }
-        Site {
-            config,
-            as_of,
-            home,
-            notices,
-            pages,
-            totals,
+    }
+
+    pub fn replace_home(&mut self, home: Option<PageSource>) {
+        let sanitize = self.config.sanitize_html;
+        self.home = home.map(|page| assemble_page(page, String::new(), sanitize));
+    }
+
+    /// Where the notice `slug` is in the newest-first order.
+    pub fn position(&self, slug: &str) -> Option<usize> {
+        self.notices.iter().position(|notice| notice.slug == slug)
+    }
+
+    fn order_and_count(&mut self) {
+        self.notices.sort_by(|a, b| {
+            b.front
+                .published
+                .cmp(&a.front.published)
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        self.totals = Counts::default();
+        for notice in &self.notices {
+            self.totals.add(&notice.counts);
         }
     }
 
@@ -337,7 +386,7 @@ fn group(issues: &mut [Issue]) -> Vec<Aspect> {
 mod tests {
     use super::*;
     use crate::content::{Body, Declared, Inspection};
-    use std::path::PathBuf;
+    use PathBuf;
 
     fn issue(
         slug: &str,

@@ -273,7 +273,34 @@ enum Parsed {
 /// Loads `content/` under `root`. Errors and warnings come back together;
 /// the content is only usable when none of them is an error.
 pub fn load(root: &Path, include_drafts: bool) -> (Content, Vec<Diagnostic>) {
+    load_part(root, include_drafts, Part::All)
+}
+
+/// A part of `content/` that can be loaded on its own, for rebuilding only
+/// what changed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    All,
+    /// `notices/<slug>/`: the notice and its issues and attachments.
+    Notice(String),
+    /// `pages/`
+    Pages,
+    /// `_index.md`
+    Home,
+}
+
+/// Loads one part of `content/`; the returned content holds only that part.
+pub fn load_part(root: &Path, include_drafts: bool, part: Part) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join(CONTENT_DIR);
+    let start = match &part {
+        Part::All => content_dir.clone(),
+        Part::Notice(slug) => content_dir.join(NOTICES_DIR).join(slug),
+        Part::Pages => content_dir.join(PAGES_DIR),
+        Part::Home => content_dir.join(HOME_FILE),
+    };
+    if part != Part::All && !start.exists() {
+        return (Content::default(), Vec::new());
+    }
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
         let missing = Diagnostic::error(
@@ -289,7 +316,7 @@ pub fn load(root: &Path, include_drafts: bool) -> (Content, Vec<Diagnostic>) {
     let mut attachments: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     let mut notice_folders = BTreeMap::new();
 
-    for walked in WalkDir::new(&content_dir).sort_by_file_name() {
+    for walked in WalkDir::new(&start).sort_by_file_name() {
         let walked = match walked {
             Ok(walked) => walked,
             Err(error) => {
@@ -305,7 +332,22 @@ pub fn load(root: &Path, include_drafts: bool) -> (Content, Vec<Diagnostic>) {
         let Ok(relative) = path.strip_prefix(&content_dir) else {
             continue;
         };
-        let parts: Vec<&str> = relative.iter().filter_map(|part| part.to_str()).collect();
+        let Some(parts) = relative
+            .iter()
+            .map(|part| part.to_str())
+            .collect::<Option<Vec<&str>>>()
+        else {
+            diagnostics.push(
+                Diagnostic::error(
+                    Some(Location::file_start(path)),
+                    "文件名不是 UTF-8 编码，无法识别",
+                )
+                .with_hint(Some(
+                    "常见于从 Windows 压缩包解出的中文文件名：请重新命名该文件或文件夹".into(),
+                )),
+            );
+            continue;
+        };
         if parts.iter().any(|part| is_ignored(part)) {
             continue;
         }
@@ -370,7 +412,9 @@ pub fn load(root: &Path, include_drafts: bool) -> (Content, Vec<Diagnostic>) {
 
 /// Editor backups, swap files and hidden files are never content.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
+    // Vim writes and deletes a file named 4913 to test a folder before saving.
+    name == "4913"
+        || name.starts_with('.')
         || name.starts_with('#')
         || name.starts_with('~')
         || name.ends_with('~')

@@ -66,8 +66,16 @@ impl Renderer {
 
     /// Renders every page of `site`.
     pub fn render(&mut self, site: &Site) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
+        self.render_jobs(site, &Job::all(site))
+    }
+
+    /// Renders the pages `jobs` of `site`.
+    pub fn render_jobs(
+        &mut self,
+        site: &Site,
+        jobs: &[Job],
+    ) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
         *self.tera.global_context() = global_context(site);
-        let jobs = jobs(site);
         let results: Vec<Result<RenderedPage, tera::Error>> = jobs
             .par_iter()
             .map(|job| self.render_job(site, job))
@@ -118,18 +126,38 @@ impl Renderer {
             .collect())
     }
 
+    /// Whether the page template `page_template` is `template` or uses it,
+    /// through `extends` or `include`, at any depth.
+    pub fn uses(&self, page_template: &str, template: &str) -> bool {
+        let mut seen = vec![page_template.to_owned()];
+        let mut index = 0;
+        while let Some(name) = seen.get(index).cloned() {
+            if name == template {
+                return true;
+            }
+            if let Some(source) = self.sources.iter().find(|s| s.name == name) {
+                for used in referenced_templates(&source.text) {
+                    if !seen.contains(&used) {
+                        seen.push(used);
+                    }
+                }
+            }
+            index += 1;
+        }
+        false
+    }
+
     fn render_job(&self, site: &Site, job: &Job) -> Result<RenderedPage, tera::Error> {
         let mut context = Context::new();
-        let template = match job {
+        let template = job.template();
+        match job {
             Job::Home => {
                 let notices: Vec<NoticeHead> = site.notices.iter().map(NoticeHead::of).collect();
                 context.insert("notices", &notices);
                 context.insert("home", &site.home);
-                "index.html"
             }
             Job::Notice(n) => {
                 context.insert("notice", &site.notices[*n]);
-                "notice.html"
             }
             Job::Issue(n, i) => {
                 let notice = &site.notices[*n];
@@ -138,28 +166,24 @@ impl Renderer {
                 context.insert("issue", &notice.issues[*i]);
                 context.insert("previous", &previous);
                 context.insert("next", &notice.issues.get(i + 1).map(IssueHead::of));
-                "issue.html"
             }
             Job::Status(status) => {
                 let rows = listing(site, |issue| issue.front.status == *status);
                 context.insert("listing_title", &format!("{}的问题", status.label()));
                 context.insert("status", status.key());
                 context.insert("rows", &rows);
-                "listing.html"
             }
             Job::Overdue => {
                 let rows = listing(site, |issue| issue.overdue);
                 context.insert("listing_title", "逾期未完成的问题");
                 context.insert("status", "overdue");
                 context.insert("rows", &rows);
-                "listing.html"
             }
             Job::Page(p) => {
                 context.insert("page", &site.pages[*p]);
-                "page.html"
             }
-            Job::NotFound => "404.html",
-        };
+            Job::NotFound => {}
+        }
         let path = job.path(site);
         // The 404 page is served at any depth, so its links start from the base URL.
         let root = match job {
@@ -178,7 +202,9 @@ impl Renderer {
     }
 }
 
-enum Job {
+/// One page to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
     Home,
     Notice(usize),
     Issue(usize, usize),
@@ -189,8 +215,40 @@ enum Job {
 }
 
 impl Job {
+    /// Every page of `site`.
+    pub fn all(site: &Site) -> Vec<Job> {
+        let mut jobs = vec![Job::Home, Job::Overdue, Job::NotFound];
+        jobs.extend(Status::ALL.into_iter().map(Job::Status));
+        jobs.extend((0..site.pages.len()).map(Job::Page));
+        for (n, notice) in site.notices.iter().enumerate() {
+            jobs.push(Job::Notice(n));
+            jobs.extend((0..notice.issues.len()).map(|i| Job::Issue(n, i)));
+        }
+        jobs
+    }
+
+    /// The listings: one per status, and overdue.
+    pub fn listings() -> impl Iterator<Item = Job> {
+        Status::ALL
+            .into_iter()
+            .map(Job::Status)
+            .chain([Job::Overdue])
+    }
+
+    /// The template that renders this page.
+    pub fn template(&self) -> &'static str {
+        match self {
+            Job::Home => "index.html",
+            Job::Notice(_) => "notice.html",
+            Job::Issue(..) => "issue.html",
+            Job::Status(_) | Job::Overdue => "listing.html",
+            Job::Page(_) => "page.html",
+            Job::NotFound => "404.html",
+        }
+    }
+
     /// The page's path from the root: a folder (`notices/a/`) or, for the 404 page, a file.
-    fn path(&self, site: &Site) -> String {
+    pub fn path(&self, site: &Site) -> String {
         match self {
             Job::Home => String::new(),
             Job::Notice(n) => site.notices[*n].path.clone(),
@@ -203,15 +261,26 @@ impl Job {
     }
 }
 
-fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Home, Job::Overdue, Job::NotFound];
-    jobs.extend(Status::ALL.into_iter().map(Job::Status));
-    jobs.extend((0..site.pages.len()).map(Job::Page));
-    for (n, notice) in site.notices.iter().enumerate() {
-        jobs.push(Job::Notice(n));
-        jobs.extend((0..notice.issues.len()).map(|i| Job::Issue(n, i)));
+/// The names in `{% extends "…" %}` and `{% include "…" %}` tags of a template.
+fn referenced_templates(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let tag = tag.trim_start_matches('-').trim_start();
+        let Some(rest) = tag
+            .strip_prefix("extends")
+            .or_else(|| tag.strip_prefix("include"))
+        else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(quote @ ('"' | '\'')) = rest.chars().next() else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            names.push(rest[1..=end].to_owned());
+        }
     }
-    jobs
+    names
 }
 
 /// What every page may use: the site, its owner, totals and navigation.

@@ -1,0 +1,204 @@
+//! `gongkai serve`: build into memory, serve over HTTP, watch the sources,
+//! rebuild what changed, and reload open tabs over a WebSocket.
+//!
+//! Three parts: [`session`] rebuilds (no I/O but reading the site),
+//! [`watch`] turns notify events into batches of changed paths, and
+//! [`http`] answers requests from the in-memory [`files`] table.
+
+mod files;
+mod http;
+mod session;
+mod watch;
+
+use std::fmt;
+use std::io::ErrorKind;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::Options;
+use crate::diagnostic::{Diagnostic, Hint};
+pub use files::{Body, Files, Lookup, content_type};
+pub use http::LIVERELOAD_PATH;
+pub use session::{Outcome, Session};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 lets the system choose a free port.
+    pub port: u16,
+    pub open: bool,
+    pub drafts: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            root: PathBuf::from("."),
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+            open: false,
+            drafts: false,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum ServeError {
+    PortInUse(SocketAddr),
+    Listen(SocketAddr, String),
+    Watch(String),
+    Runtime(String),
+}
+
+impl fmt::Display for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServeError::PortInUse(address) => write!(f, "端口 {} 已被占用", address.port()),
+            ServeError::Listen(address, message) => {
+                write!(f, "无法在 {address} 上启动预览：{message}")
+            }
+            ServeError::Watch(message) => write!(f, "无法监视文件变化：{message}"),
+            ServeError::Runtime(message) => write!(f, "预览服务出错：{message}"),
+        }
+    }
+}
+
+impl Hint for ServeError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ServeError::PortInUse(address) => Some(format!(
+                "换一个端口，例如 gongkai serve --port {}",
+                address.port().wrapping_add(1).max(1024)
+            )),
+            ServeError::Watch(_) => Some("检查站点目录是否存在、是否有读取权限".into()),
+            _ => None,
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// One error as the browser overlay shows it.
+#[derive(Serialize)]
+struct OverlayError<'a> {
+    file: Option<String>,
+    line: usize,
+    column: usize,
+    message: &'a str,
+    hint: Option<&'a str>,
+    text: Option<&'a str>,
+}
+
+fn errors_message(errors: &[Diagnostic]) -> String {
+    let errors: Vec<OverlayError> = errors
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| OverlayError {
+            file: d.location.as_ref().map(|l| l.file.display().to_string()),
+            line: d.location.as_ref().map_or(0, |l| l.line),
+            column: d.location.as_ref().map_or(0, |l| l.column),
+            message: &d.message,
+            hint: d.hint.as_deref(),
+            text: d.location.as_ref().and_then(|l| l.line_text.as_deref()),
+        })
+        .collect();
+    serde_json::json!({ "type": "errors", "errors": errors }).to_string()
+}
+
+/// Prints an outcome and tells the open tabs.
+fn report(outcome: &Outcome, shared: &http::Shared) {
+    match outcome {
+        Outcome::Unchanged => {}
+        Outcome::Rebuilt {
+            pages,
+            summary,
+            elapsed,
+            warnings,
+        } => {
+            for warning in warnings {
+                eprint!("{warning}");
+            }
+            println!(
+                "已更新 {summary}（共 {pages} 页），用时 {} 毫秒",
+                elapsed.as_millis()
+            );
+            shared.announce(r#"{"type":"ok"}"#.to_owned(), true);
+            shared.announce(r#"{"type":"reload"}"#.to_owned(), false);
+        }
+        Outcome::Failed { errors, .. } => {
+            for error in errors {
+                eprint!("{error}");
+            }
+            eprintln!(
+                "内容有 {} 个错误：浏览器中仍显示上次正确的页面，修改保存后自动重试。",
+                errors.iter().filter(|e| e.is_error()).count()
+            );
+            shared.announce(errors_message(errors), true);
+        }
+    }
+}
+
+/// Serves the site until Ctrl-C.
+pub fn run(options: ServeOptions) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Runtime(e.to_string()))?;
+    let requested = SocketAddr::new(options.bind, options.port);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(requested))
+        .map_err(|error| match error.kind() {
+            ErrorKind::AddrInUse => ServeError::PortInUse(requested),
+            _ => ServeError::Listen(requested, error.to_string()),
+        })?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| ServeError::Runtime(e.to_string()))?;
+    let host = if options.bind.is_unspecified() {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    } else {
+        options.bind
+    };
+    let url = format!("http://{}/", SocketAddr::new(host, address.port()));
+
+    let shared = http::Shared::new();
+    let mut session = Session::new(Options {
+        root: options.root.clone(),
+        drafts: options.drafts,
+        base_url: Some(url.clone()),
+        ..Options::default()
+    });
+    report(&session.rebuild_all(&shared.files), &shared);
+    let mut watcher =
+        watch::SiteWatcher::new(&options.root).map_err(|e| ServeError::Watch(e.to_string()))?;
+    let rebuilder = shared.clone();
+    std::thread::spawn(move || {
+        while let Some(changed) = watcher.next_batch() {
+            let outcome = session.apply(&changed, &rebuilder.files);
+            report(&outcome, &rebuilder);
+        }
+    });
+
+    println!("预览地址：{url}（按 Ctrl-C 退出）");
+    if !options.bind.is_loopback() {
+        println!("注意：预览对 {} 上的其他电脑可见", options.bind);
+    }
+    if options.open && open::that(&url).is_err() {
+        eprintln!("无法自动打开浏览器，请手动访问 {url}");
+    }
+    runtime
+        .block_on(async move {
+            axum::serve(listener, http::router(shared))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+        })
+        .map_err(|e| ServeError::Runtime(e.to_string()))?;
+    println!("已停止预览");
+    Ok(())
+}

@@ -1,0 +1,474 @@
+//! What `serve` keeps between rebuilds, and how a change is rebuilt.
+//!
+//! A change is rebuilt as narrowly as it can be: an edited issue re-renders
+//! its page, its notice, the listings and the home page; a template
+//! re-renders the pages that use it; site.yaml or a theme rebuilds all.
+//! Nothing is applied unless the whole change succeeded: while content is
+//! broken, the last good pages stay served and the change stays pending.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use crate::config::CONFIG_FILE;
+use crate::content::{
+    self, CONTENT_DIR, Content, HOME_FILE, NOTICES_DIR, PAGES_DIR, Part, is_ignored,
+};
+use crate::diagnostic::Diagnostic;
+use crate::render::{Job, Renderer, ThemeFiles};
+use crate::site::{Issue, Notice, Site};
+use crate::{Options, relative, render_site};
+
+use super::files::Files;
+
+/// The page templates, one per kind of page.
+const PAGE_TEMPLATES: [&str; 6] = [
+    "index.html",
+    "notice.html",
+    "issue.html",
+    "listing.html",
+    "page.html",
+    "404.html",
+];
+
+/// What one change amounts to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Change {
+    Everything,
+    Template(String),
+    Statics,
+    Content(Part),
+}
+
+#[derive(Debug, Default)]
+struct Pending {
+    everything: bool,
+    templates: BTreeSet<String>,
+    statics: bool,
+    parts: BTreeSet<Part>,
+}
+
+impl Pending {
+    fn add(&mut self, change: Change) {
+        match change {
+            Change::Everything => self.everything = true,
+            Change::Template(name) => {
+                self.templates.insert(name);
+            }
+            Change::Statics => self.statics = true,
+            Change::Content(part) => {
+                self.parts.insert(part);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.everything && self.templates.is_empty() && !self.statics && self.parts.is_empty()
+    }
+}
+
+/// The result of applying changes.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The changed files do not affect the site.
+    Unchanged,
+    Rebuilt {
+        pages: usize,
+        summary: String,
+        elapsed: Duration,
+        warnings: Vec<Diagnostic>,
+    },
+    Failed {
+        errors: Vec<Diagnostic>,
+        elapsed: Duration,
+    },
+}
+
+struct State {
+    site: Site,
+    theme: ThemeFiles,
+    renderer: Renderer,
+}
+
+pub struct Session {
+    options: Options,
+    state: Option<State>,
+    pending: Pending,
+}
+
+impl Session {
+    pub fn new(options: Options) -> Session {
+        Session {
+            options,
+            state: None,
+            pending: Pending {
+                everything: true,
+                ..Pending::default()
+            },
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+
+    /// Builds everything (the first time, or after a failure that left the
+    /// site model out of step with the served pages).
+    pub fn rebuild_all(&mut self, files: &RwLock<Files>) -> Outcome {
+        self.pending.everything = true;
+        self.apply(&[], files)
+    }
+
+    /// Applies the files that changed on disk to `files`.
+    pub fn apply(&mut self, changed: &[PathBuf], files: &RwLock<Files>) -> Outcome {
+        let started = Instant::now();
+        for path in changed {
+            if let Some(change) = self.classify(path) {
+                self.pending.add(change);
+            }
+        }
+        if self.pending.is_empty() {
+            return Outcome::Unchanged;
+        }
+        let result = if self.state.is_none() || self.pending.everything {
+            self.full(files)
+        } else {
+            self.incremental(files)
+        };
+        let elapsed = started.elapsed();
+        match result {
+            Ok((pages, summary, warnings)) => {
+                self.pending = Pending::default();
+                Outcome::Rebuilt {
+                    pages,
+                    summary,
+                    elapsed,
+                    warnings,
+                }
+            }
+            Err(errors) => Outcome::Failed {
+                errors: relative(errors, &self.options.root),
+                elapsed,
+            },
+        }
+    }
+
+    fn full(
+        &mut self,
+        files: &RwLock<Files>,
+    ) -> Result<(usize, String, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let rendered = render_site(&self.options)?;
+        let pages = rendered.pages.len();
+        let new_files = Files::from_rendered(&rendered);
+        if let Ok(mut served) = files.write() {
+            *served = new_files;
+        }
+        let warnings = rendered.warnings.clone();
+        self.state = Some(State {
+            site: rendered.site,
+            theme: rendered.theme,
+            renderer: rendered.renderer,
+        });
+        Ok((pages, "全部页面".to_owned(), warnings))
+    }
+
+    fn incremental(
+        &mut self,
+        files: &RwLock<Files>,
+    ) -> Result<(usize, String, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let root = self.options.root.clone();
+        let drafts = self.options.drafts;
+        let Some(state) = self.state.as_mut() else {
+            return Err(Vec::new());
+        };
+
+        // First everything that can fail to load, so a failure changes nothing.
+        let theme_changed = !self.pending.templates.is_empty() || self.pending.statics;
+        let theme = if theme_changed {
+            Some(ThemeFiles::load(&root, &state.site.config)?)
+        } else {
+            None
+        };
+        let renderer = match (&theme, self.pending.templates.is_empty()) {
+            (Some(theme), false) => Some(Renderer::new(theme)?),
+            _ => None,
+        };
+        let mut loaded: Vec<(Part, Content)> = Vec::new();
+        let mut errors = Vec::new();
+        let mut warnings = Vec::new();
+        for part in &self.pending.parts {
+            let (content, problems) = content::load_part(&root, drafts, part.clone());
+            let (part_warnings, part_errors): (Vec<_>, Vec<_>) =
+                problems.into_iter().partition(|d| !d.is_error());
+            errors.extend(part_errors);
+            warnings.extend(part_warnings);
+            loaded.push((part.clone(), content));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        // Then the model, and which pages it changes.
+        let mut affected = Affected::default();
+        if let Some(theme) = theme {
+            state.theme = theme;
+        }
+        if let Some(renderer) = renderer {
+            state.renderer = renderer;
+            for template in PAGE_TEMPLATES {
+                if self
+                    .pending
+                    .templates
+                    .iter()
+                    .any(|changed| state.renderer.uses(template, changed))
+                {
+                    affected.templates.push(template);
+                }
+            }
+        }
+        for (part, content) in loaded {
+            affected.apply(&mut state.site, part, content);
+        }
+
+        let jobs = affected.jobs(&state.site);
+        let pages = state
+            .renderer
+            .render_jobs(&state.site, &jobs)
+            .inspect_err(|_| {
+                // The model has moved on but the pages have not: start over next time.
+                self.pending.everything = true;
+            })?;
+        let fresh = affected.fresh(&state.site);
+        if let Ok(mut served) = files.write() {
+            if theme_changed {
+                served.set_statics(&state.theme);
+            }
+            for stale in affected.stale.iter().filter(|file| !fresh.contains(*file)) {
+                served.remove(stale);
+            }
+            for notice in &state.site.notices {
+                if affected.notices.contains(&notice.slug) {
+                    served.add_attachments(notice);
+                }
+            }
+            served.set_pages(&pages);
+        }
+        Ok((pages.len(), describe(&jobs, theme_changed), warnings))
+    }
+
+    /// What a changed path means for the site; `None` when it does not matter.
+    fn classify(&self, path: &Path) -> Option<Change> {
+        let relative = path.strip_prefix(&self.options.root).ok()?;
+        let parts: Vec<&str> = relative.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
+        if parts.iter().any(|part| is_ignored(part)) {
+            return None;
+        }
+        let theme = self
+            .state
+            .as_ref()
+            .map(|state| state.site.config.theme.as_str());
+        Some(match parts.as_slice() {
+            [CONFIG_FILE] => Change::Everything,
+            [CONTENT_DIR, NOTICES_DIR, slug, ..] if parts.len() > 3 || !slug.ends_with(".md") => {
+                Change::Content(Part::Notice((*slug).to_owned()))
+            }
+            [CONTENT_DIR, PAGES_DIR, ..] => Change::Content(Part::Pages),
+            [CONTENT_DIR, HOME_FILE] => Change::Content(Part::Home),
+            [CONTENT_DIR, ..] => Change::Content(Part::All),
+            // A folder appearing: whatever is in it already was missed by the watcher.
+            ["templates"] => Change::Everything,
+            ["templates", ..] if path.is_dir() => Change::Everything,
+            ["templates", rest @ ..] => Change::Template(rest.join("/")),
+            ["static", ..] => Change::Statics,
+            ["themes", _, "templates", ..] if path.is_dir() => Change::Everything,
+            ["themes", name, "templates", rest @ ..]
+                if theme == Some(*name) && !rest.is_empty() =>
+            {
+                Change::Template(rest.join("/"))
+            }
+            ["themes", name, "static", ..] if theme == Some(*name) => Change::Statics,
+            ["themes", name, ..] if theme.is_none() || theme == Some(*name) => Change::Everything,
+            _ => return None,
+        })
+    }
+}
+
+fn job_file(path: &str) -> String {
+    if path.ends_with(".html") {
+        path.to_owned()
+    } else {
+        format!("{path}index.html")
+    }
+}
+
+/// What a set of content changes touched.
+#[derive(Default)]
+struct Affected {
+    everything: bool,
+    templates: Vec<&'static str>,
+    /// Slugs of notices whose pages are rendered again.
+    notices: BTreeSet<String>,
+    /// Issues to render again, by notice slug and issue slug.
+    issues: BTreeSet<(String, String)>,
+    /// Notices whose every issue page is rendered again.
+    all_issues_of: BTreeSet<String>,
+    pages: BTreeSet<String>,
+    home: bool,
+    listings: bool,
+    /// Output files the old versions of changed notices and pages had; those
+    /// the new versions do not have are no longer served.
+    stale: Vec<String>,
+}
+
+/// The output files of a notice: its page, its issues' pages, its attachments.
+fn notice_files(notice: &Notice) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(job_file(&notice.path))
+        .chain(notice.issues.iter().map(|issue| job_file(&issue.path)))
+        .chain(notice.attachment_files().map(|(path, _)| Files::key(&path)))
+}
+
+impl Affected {
+    fn apply(&mut self, site: &mut Site, part: Part, content: Content) {
+        match part {
+            Part::All => {
+                self.everything = true;
+                self.stale
+                    .extend(site.notices.iter().flat_map(notice_files));
+                self.stale
+                    .extend(site.pages.iter().map(|page| job_file(&page.path)));
+                *site = Site::assemble(site.config.clone(), content, site.as_of);
+                self.notices
+                    .extend(site.notices.iter().map(|n| n.slug.clone()));
+            }
+            Part::Notice(slug) => {
+                let source = content.notices.into_iter().find(|n| n.slug == slug);
+                let old = site.replace_notice(&slug, source);
+                let new = site.position(&slug).map(|n| &site.notices[n]);
+                if let Some(old) = &old {
+                    self.stale.extend(notice_files(old));
+                }
+                match (&old, new) {
+                    (Some(old), Some(new)) if !heads_differ(old, new) => {
+                        for (before, after) in old.issues.iter().zip(&new.issues) {
+                            if before != after {
+                                self.issues.insert((slug.clone(), after.slug.clone()));
+                            }
+                        }
+                    }
+                    _ => {
+                        self.all_issues_of.insert(slug.clone());
+                    }
+                }
+                self.notices.insert(slug);
+                self.home = true;
+                self.listings = true;
+            }
+            Part::Pages => {
+                let nav = |site: &Site| -> Vec<(String, String)> {
+                    site.pages
+                        .iter()
+                        .map(|p| (p.title.clone(), p.path.clone()))
+                        .collect()
+                };
+                let before = nav(site);
+                let old_pages = std::mem::take(&mut site.pages);
+                self.stale
+                    .extend(old_pages.iter().map(|page| job_file(&page.path)));
+                site.replace_pages(content.pages);
+                // Every page shows the navigation.
+                self.everything |= nav(site) != before;
+                self.pages.extend(
+                    site.pages
+                        .iter()
+                        .filter(|page| !old_pages.contains(page))
+                        .map(|page| page.slug.clone()),
+                );
+            }
+            Part::Home => {
+                site.replace_home(content.home);
+                self.home = true;
+            }
+        }
+    }
+
+    /// The output files the new versions of changed notices and pages have.
+    fn fresh(&self, site: &Site) -> BTreeSet<String> {
+        site.notices
+            .iter()
+            .filter(|notice| self.notices.contains(&notice.slug))
+            .flat_map(notice_files)
+            .chain(site.pages.iter().map(|page| job_file(&page.path)))
+            .collect()
+    }
+
+    fn jobs(&self, site: &Site) -> Vec<Job> {
+        let all = Job::all(site);
+        if self.everything {
+            return all;
+        }
+        all.into_iter()
+            .filter(|job| {
+                self.templates.contains(&job.template())
+                    || match job {
+                        Job::Home => self.home,
+                        Job::Status(_) | Job::Overdue => self.listings,
+                        Job::Notice(n) => self.notices.contains(&site.notices[*n].slug),
+                        Job::Issue(n, i) => {
+                            let notice = &site.notices[*n];
+                            self.all_issues_of.contains(&notice.slug)
+                                || self.issues.contains(&(
+                                    notice.slug.clone(),
+                                    notice.issues[*i].slug.clone(),
+                                ))
+                        }
+                        Job::Page(p) => self.pages.contains(&site.pages[*p].slug),
+                        Job::NotFound => false,
+                    }
+            })
+            .collect()
+    }
+}
+
+/// Whether anything an issue page shows of its notice or its neighbours changed.
+fn heads_differ(old: &Notice, new: &Notice) -> bool {
+    let head = |issue: &Issue| Issue {
+        body: String::new(),
+        ..issue.clone()
+    };
+    old.front != new.front
+        || old.contact != new.contact
+        || old.counts != new.counts
+        || old.issues.len() != new.issues.len()
+        || old
+            .issues
+            .iter()
+            .zip(&new.issues)
+            .any(|(a, b)| head(a) != head(b))
+}
+
+/// `问题 1 页、通报 1 页、列表 4 页、首页` for the terminal.
+fn describe(jobs: &[Job], theme_changed: bool) -> String {
+    let count = |keep: fn(&Job) -> bool| jobs.iter().filter(|job| keep(job)).count();
+    let mut parts = Vec::new();
+    for (label, number) in [
+        ("问题", count(|j| matches!(j, Job::Issue(..)))),
+        ("通报", count(|j| matches!(j, Job::Notice(_)))),
+        (
+            "列表",
+            count(|j| matches!(j, Job::Status(_) | Job::Overdue)),
+        ),
+        ("页面", count(|j| matches!(j, Job::Page(_)))),
+    ] {
+        if number > 0 {
+            parts.push(format!("{label} {number} 页"));
+        }
+    }
+    if jobs.contains(&Job::Home) {
+        parts.push("首页".to_owned());
+    }
+    if theme_changed && jobs.is_empty() {
+        parts.push("主题文件".to_owned());
+    }
+    parts.join("、")
+}

@@ -1,0 +1,341 @@
+//! `gongkai serve` on a fixture site: edits are rebuilt and announced over
+//! the WebSocket, broken edits keep the last good pages, nothing outside the
+//! output is reachable.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Site;
+use tungstenite::stream::MaybeTlsStream;
+
+const ISSUE: &str = "content/notices/2025-ceshi/issues/03-caiwu.md";
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(site: &Site) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .arg("--root")
+            .arg(site.root())
+            .args(["serve", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start gongkai serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let port = loop {
+            let line = lines
+                .next()
+                .expect("serve printed its address")
+                .expect("utf-8");
+            if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                break rest
+                    .split('/')
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .expect("port");
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, port }
+    }
+
+    /// A raw GET, so that paths reach the server exactly as written.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).expect("read");
+        let response = String::from_utf8_lossy(&response).into_owned();
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, response)
+    }
+
+    fn socket(&self) -> Socket {
+        let (mut socket, _) =
+            tungstenite::connect(format!("ws://127.0.0.1:{}/__gongkai/livereload", self.port))
+                .expect("websocket");
+        if let MaybeTlsStream::Plain(stream) = socket.get_mut() {
+            stream
+                .set_read_timeout(Some(Duration::from_millis(200)))
+                .expect("timeout");
+        }
+        let mut socket = Socket { socket };
+        let hello = socket.next(Duration::from_secs(5)).expect("first message");
+        assert!(
+            hello.contains("\"ok\"") || hello.contains("errors"),
+            "{hello}"
+        );
+        socket
+    }
+}
+
+struct Socket {
+    socket: tungstenite::WebSocket<MaybeTlsStream<TcpStream>>,
+}
+
+impl Socket {
+    /// The next text message within `wait`.
+    fn next(&mut self, wait: Duration) -> Option<String> {
+        let deadline = Instant::now() + wait;
+        while Instant::now() < deadline {
+            match self.socket.read() {
+                Ok(tungstenite::Message::Text(text)) => return Some(text.to_string()),
+                Ok(_) => {}
+                Err(tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(error) => panic!("websocket: {error}"),
+            }
+        }
+        None
+    }
+
+    /// Waits for a message containing `needle`, skipping others.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Some(message) = self.next(Duration::from_millis(500))
+                && message.contains(needle)
+            {
+                return message;
+            }
+        }
+        panic!("no message with {needle} within 10 s");
+    }
+}
+
+fn edit(site: &Site, file: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.path(file)).expect("read");
+    assert!(text.contains(from), "{from} not in {file}");
+    site.write(file, text.replacen(from, to, 1));
+}
+
+#[test]
+fn an_edited_issue_is_rebuilt_and_open_tabs_reload() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    let (status, page) = server.get("/notices/2025-ceshi/issues/03-caiwu/");
+    assert_eq!(status, 200);
+    assert!(page.contains("一是自查凭证") && page.contains("/__gongkai/livereload"));
+
+    edit(&site, ISSUE, "一是自查凭证。", "一是全面自查报销凭证。");
+    socket.wait_for("reload");
+    let (_, page) = server.get("/notices/2025-ceshi/issues/03-caiwu/");
+    assert!(page.contains("一是全面自查报销凭证"), "issue page rebuilt");
+    let (_, notice) = server.get("/notices/2025-ceshi/");
+    assert!(
+        notice.contains("一是全面自查报销凭证"),
+        "notice page rebuilt"
+    );
+
+    // A status change moves the issue between listings and changes the counts.
+    edit(&site, ISSUE, "status: 整改中", "status: 已完成");
+    socket.wait_for("reload");
+    let (_, completed) = server.get("/status/completed/");
+    assert!(completed.contains("财务报销不规范"));
+    let (_, home) = server.get("/");
+    assert!(home.contains("2/4，50%"), "home counts updated");
+}
+
+#[test]
+fn a_broken_edit_shows_errors_and_keeps_the_last_good_page() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    edit(&site, ISSUE, "status: 整改中", "status: 整改种");
+    let errors = socket.wait_for("errors");
+    assert!(
+        errors.contains("03-caiwu.md") && errors.contains("整改种"),
+        "{errors}"
+    );
+    assert!(errors.contains("\"line\":5"), "{errors}");
+    let (status, page) = server.get("/notices/2025-ceshi/issues/03-caiwu/");
+    assert_eq!(status, 200);
+    assert!(page.contains("整改中"), "last good page is still served");
+
+    // A tab opened now learns about the errors at once.
+    let mut late = server.socket_raw();
+    assert!(
+        late.next(Duration::from_secs(5))
+            .is_some_and(|m| m.contains("errors"))
+    );
+
+    edit(&site, ISSUE, "status: 整改种", "status: 基本完成");
+    socket.wait_for("reload");
+    let (_, page) = server.get("/notices/2025-ceshi/issues/03-caiwu/");
+    assert!(page.contains("基本完成"));
+}
+
+impl Server {
+    /// A socket without reading its first message.
+    fn socket_raw(&self) -> Socket {
+        let (mut socket, _) =
+            tungstenite::connect(format!("ws://127.0.0.1:{}/__gongkai/livereload", self.port))
+                .expect("websocket");
+        if let MaybeTlsStream::Plain(stream) = socket.get_mut() {
+            stream
+                .set_read_timeout(Some(Duration::from_millis(200)))
+                .expect("timeout");
+        }
+        Socket { socket }
+    }
+}
+
+#[test]
+fn editors_as_they_are_atomic_saves_new_files_and_deleted_notices() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+
+    // Write a temporary file and rename it over the original, as editors do.
+    let temp = site.path("content/notices/2025-ceshi/issues/.03-caiwu.md.tmp");
+    let text = std::fs::read_to_string(site.path(ISSUE)).expect("read");
+    std::fs::write(&temp, text.replace("一是自查凭证。", "一是原子保存。")).expect("write");
+    std::fs::rename(&temp, site.path(ISSUE)).expect("rename");
+    socket.wait_for("reload");
+    assert!(
+        server
+            .get("/notices/2025-ceshi/issues/03-caiwu/")
+            .1
+            .contains("一是原子保存")
+    );
+
+    // An editor's swap file alone changes nothing.
+    site.write("content/notices/2025-ceshi/issues/.03-caiwu.md.swp", "swap");
+    assert_eq!(socket.next(Duration::from_millis(400)), None);
+
+    // A new issue file appears, numbered after the others.
+    site.write(
+        "content/notices/2025-ceshi/issues/05-xin.md",
+        "---\ntitle: 新发现的问题\nstatus: completed\n---\n一是立行立改。\n",
+    );
+    socket.wait_for("reload");
+    let (status, page) = server.get("/notices/2025-ceshi/issues/05-xin/");
+    assert_eq!(status, 200);
+    assert!(page.contains("新发现的问题"));
+
+    // A second notice in a new folder, then that whole folder deleted.
+    site.write(
+        "content/notices/2025-second/index.md",
+        "---\ntitle: 第二篇通报\norganization: 某中心\npublished: 2025-09-01\n---\n正文\n",
+    );
+    socket.wait_for("reload");
+    assert!(server.get("/").1.contains("第二篇通报"));
+    std::fs::remove_dir_all(site.path("content/notices/2025-second")).expect("remove");
+    socket.wait_for("reload");
+    assert_eq!(server.get("/notices/2025-second/").0, 404);
+    assert!(!server.get("/").1.contains("第二篇通报"));
+
+    // A deleted issue file takes its page with it.
+    site.remove("content/notices/2025-ceshi/issues/05-xin.md");
+    socket.wait_for("reload");
+    assert_eq!(server.get("/notices/2025-ceshi/issues/05-xin/").0, 404);
+}
+
+#[test]
+fn template_and_site_yaml_changes_are_rebuilt() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<p class=\"mine\">自定义：{{ page.title }}</p>{% endblock content %}",
+    );
+    socket.wait_for("reload");
+    assert!(server.get("/lianxi/").1.contains("自定义：联系我们"));
+    edit(
+        &site,
+        "site.yaml",
+        "title: 测试市卫生健康委员会 巡察整改公开",
+        "title: 新标题",
+    );
+    socket.wait_for("reload");
+    assert!(server.get("/").1.contains("<title>新标题</title>"));
+}
+
+#[test]
+fn no_request_reaches_a_file_outside_the_output() {
+    let site = Site::new();
+    site.write("secret.txt", "TOP-SECRET");
+    let server = Server::start(&site);
+    for path in [
+        "/../site.yaml",
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/notices/%2e%2e/%2e%2e/secret.txt",
+        "/..%5csecret.txt",
+        "/notices\\..\\..\\secret.txt",
+        "/%252e%252e/secret.txt",
+        "//etc/passwd",
+        "/content/notices/2025-ceshi/index.md",
+        "/site.yaml",
+    ] {
+        let (status, body) = server.get(path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(
+            !body.contains("TOP-SECRET") && !body.contains("base_url"),
+            "{path}"
+        );
+    }
+    let (status, response) = server.get("/style.css");
+    assert_eq!(status, 200);
+    assert!(
+        response
+            .to_lowercase()
+            .contains("content-type: text/css; charset=utf-8")
+    );
+}
+
+#[test]
+fn a_port_in_use_gets_a_clear_message() {
+    let site = Site::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("address").port().to_string();
+    let run = site.run(&["serve", "--port", &port]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains(&format!("端口 {port} 已被占用")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--port"), "{}", run.stderr);
+}
+
+#[test]
+fn the_reload_script_is_never_in_build_output() {
+    let site = Site::new();
+    site.build().assert_ok();
+    for (path, bytes) in common::snapshot(&site.path("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("__gongkai"), "{}", path.display());
+    }
+}
