@@ -12,7 +12,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::{Owner, Supervision};
-use crate::content::{Inspection, IssueFront, NoticeFront};
+use crate::content::{IssueFront, NoticeFront};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
 use crate::site::{Counts, Issue, Notice, Site, root_of};
@@ -167,17 +167,15 @@ impl Renderer {
                 context.insert("previous", &previous);
                 context.insert("next", &notice.issues.get(i + 1).map(IssueHead::of));
             }
-            Job::Status(status) => {
-                let rows = listing(site, |issue| issue.front.status == *status);
-                context.insert("listing_title", &format!("{}的问题", status.label()));
-                context.insert("status", status.key());
-                context.insert("rows", &rows);
-            }
-            Job::Overdue => {
-                let rows = listing(site, |issue| issue.overdue);
-                context.insert("listing_title", "逾期未完成的问题");
-                context.insert("status", "overdue");
-                context.insert("rows", &rows);
+            Job::Listing(listing, page) => {
+                let pages = listing_pages(site);
+                let paths: Vec<String> = (0..pages).map(|p| listing.page_path(p)).collect();
+                context.insert("listing_title", &listing.title());
+                context.insert("status", listing.key());
+                context.insert("rows", &listing_rows(site, *listing, *page));
+                context.insert("total", &listing.total(site));
+                context.insert("page_number", &(page + 1));
+                context.insert("page_paths", &paths);
             }
             Job::Page(p) => {
                 context.insert("page", &site.pages[*p]);
@@ -208,17 +206,91 @@ pub enum Job {
     Home,
     Notice(usize),
     Issue(usize, usize),
-    Status(Status),
-    Overdue,
+    /// A page of a listing; each page holds the issues of a block of
+    /// [`NOTICES_PER_LISTING_PAGE`] notices, so that a change to one notice
+    /// changes one page of each listing (and the first, which has the total).
+    Listing(Listing, usize),
     Page(usize),
     NotFound,
+}
+
+/// How many notices' issues one listing page holds.
+pub const NOTICES_PER_LISTING_PAGE: usize = 20;
+
+/// How many pages each listing has.
+pub fn listing_pages(site: &Site) -> usize {
+    site.notices.len().div_ceil(NOTICES_PER_LISTING_PAGE).max(1)
+}
+
+/// The listing page that shows the issues of the notice at `position`.
+pub fn listing_page_of(position: usize) -> usize {
+    position / NOTICES_PER_LISTING_PAGE
+}
+
+/// A list of issues across the portal: those of one status, or the overdue ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Listing {
+    Status(Status),
+    Overdue,
+}
+
+impl Listing {
+    pub const ALL: [Listing; 4] = [
+        Listing::Status(Status::Completed),
+        Listing::Status(Status::Partial),
+        Listing::Status(Status::InProgress),
+        Listing::Overdue,
+    ];
+
+    pub fn includes(self, issue: &Issue) -> bool {
+        match self {
+            Listing::Status(status) => issue.front.status == status,
+            Listing::Overdue => issue.overdue,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Listing::Status(status) => status.key(),
+            Listing::Overdue => "overdue",
+        }
+    }
+
+    fn title(self) -> String {
+        match self {
+            Listing::Status(status) => format!("{}的问题", status.label()),
+            Listing::Overdue => "逾期未完成的问题".to_owned(),
+        }
+    }
+
+    fn total(self, site: &Site) -> usize {
+        match self {
+            Listing::Status(status) => site.totals.count(status),
+            Listing::Overdue => site.totals.overdue,
+        }
+    }
+
+    /// `status/completed/` for the first page, `status/completed/page/2/` after.
+    pub fn page_path(self, page: usize) -> String {
+        let base = match self {
+            Listing::Status(status) => format!("status/{}/", status.key()),
+            Listing::Overdue => "overdue/".to_owned(),
+        };
+        if page == 0 {
+            base
+        } else {
+            format!("{base}page/{}/", page + 1)
+        }
+    }
 }
 
 impl Job {
     /// Every page of `site`.
     pub fn all(site: &Site) -> Vec<Job> {
-        let mut jobs = vec![Job::Home, Job::Overdue, Job::NotFound];
-        jobs.extend(Status::ALL.into_iter().map(Job::Status));
+        let mut jobs = vec![Job::Home, Job::NotFound];
+        for listing in Listing::ALL {
+            jobs.extend((0..listing_pages(site)).map(|page| Job::Listing(listing, page)));
+        }
         jobs.extend((0..site.pages.len()).map(Job::Page));
         for (n, notice) in site.notices.iter().enumerate() {
             jobs.push(Job::Notice(n));
@@ -227,21 +299,13 @@ impl Job {
         jobs
     }
 
-    /// The listings: one per status, and overdue.
-    pub fn listings() -> impl Iterator<Item = Job> {
-        Status::ALL
-            .into_iter()
-            .map(Job::Status)
-            .chain([Job::Overdue])
-    }
-
     /// The template that renders this page.
     pub fn template(&self) -> &'static str {
         match self {
             Job::Home => "index.html",
             Job::Notice(_) => "notice.html",
             Job::Issue(..) => "issue.html",
-            Job::Status(_) | Job::Overdue => "listing.html",
+            Job::Listing(..) => "listing.html",
             Job::Page(_) => "page.html",
             Job::NotFound => "404.html",
         }
@@ -253,8 +317,7 @@ impl Job {
             Job::Home => String::new(),
             Job::Notice(n) => site.notices[*n].path.clone(),
             Job::Issue(n, i) => site.notices[*n].issues[*i].path.clone(),
-            Job::Status(status) => format!("status/{}/", status.key()),
-            Job::Overdue => "overdue/".to_owned(),
+            Job::Listing(listing, page) => listing.page_path(*page),
             Job::Page(p) => site.pages[*p].path.clone(),
             Job::NotFound => "404.html".to_owned(),
         }
@@ -399,22 +462,37 @@ impl<'a> IssueHead<'a> {
 
 #[derive(Serialize)]
 struct ListingRow<'a> {
-    issue: IssueHead<'a>,
+    title: &'a str,
+    path: &'a str,
+    status: Status,
+    status_label: &'static str,
+    long_term: bool,
+    overdue: bool,
+    deadline: Option<Date>,
+    department: Option<&'a str>,
     notice_title: &'a str,
     notice_path: &'a str,
-    organization: &'a str,
-    inspection: &'a Inspection,
 }
 
-fn listing<'a>(site: &'a Site, keep: impl Fn(&Issue) -> bool) -> Vec<ListingRow<'a>> {
-    site.issues()
-        .filter(|(_, issue)| keep(issue))
+/// The rows of one page of a listing: the matching issues of its block of notices.
+fn listing_rows(site: &Site, listing: Listing, page: usize) -> Vec<ListingRow<'_>> {
+    site.notices
+        .iter()
+        .skip(page * NOTICES_PER_LISTING_PAGE)
+        .take(NOTICES_PER_LISTING_PAGE)
+        .flat_map(|notice| notice.issues.iter().map(move |issue| (notice, issue)))
+        .filter(|(_, issue)| listing.includes(issue))
         .map(|(notice, issue)| ListingRow {
-            issue: IssueHead::of(issue),
+            title: &issue.front.title,
+            path: &issue.path,
+            status: issue.front.status,
+            status_label: issue.status_label,
+            long_term: issue.front.long_term,
+            overdue: issue.overdue,
+            deadline: issue.front.deadline,
+            department: issue.front.department.as_deref(),
             notice_title: &notice.front.title,
             notice_path: &notice.path,
-            organization: &notice.front.organization,
-            inspection: &notice.front.inspection,
         })
         .collect()
 }

@@ -16,7 +16,7 @@ use crate::content::{
     self, CONTENT_DIR, Content, HOME_FILE, NOTICES_DIR, PAGES_DIR, Part, is_ignored,
 };
 use crate::diagnostic::Diagnostic;
-use crate::render::{Job, Renderer, ThemeFiles};
+use crate::render::{Job, Renderer, ThemeFiles, listing_page_of};
 use crate::site::{Issue, Notice, Site};
 use crate::{Options, relative, render_site};
 
@@ -315,7 +315,9 @@ struct Affected {
     all_issues_of: BTreeSet<String>,
     pages: BTreeSet<String>,
     home: bool,
-    listings: bool,
+    /// Listing pages to render again, by page index; `all_listings` for every one.
+    listing_pages: BTreeSet<usize>,
+    all_listings: bool,
     /// Output files the old versions of changed notices and pages had; those
     /// the new versions do not have are no longer served.
     stale: Vec<String>,
@@ -343,12 +345,15 @@ impl Affected {
             }
             Part::Notice(slug) => {
                 let source = content.notices.into_iter().find(|n| n.slug == slug);
+                let old_position = site.position(&slug);
                 let old = site.replace_notice(&slug, source);
-                let new = site.position(&slug).map(|n| &site.notices[n]);
+                let new_position = site.position(&slug);
+                let new = new_position.map(|n| &site.notices[n]);
                 if let Some(old) = &old {
                     self.stale.extend(notice_files(old));
                 }
                 match (&old, new) {
+                    // Only bodies changed: no other page shows them.
                     (Some(old), Some(new)) if !heads_differ(old, new) => {
                         for (before, after) in old.issues.iter().zip(&new.issues) {
                             if before != after {
@@ -358,11 +363,19 @@ impl Affected {
                     }
                     _ => {
                         self.all_issues_of.insert(slug.clone());
+                        self.home = true;
+                        match (old_position, new_position) {
+                            // Same place: its own listing pages, and the first (totals).
+                            (Some(before), Some(after)) if before == after => {
+                                self.listing_pages.insert(0);
+                                self.listing_pages.insert(listing_page_of(after));
+                            }
+                            // Added, removed or moved: the blocks of notices shift.
+                            _ => self.all_listings = true,
+                        }
                     }
                 }
                 self.notices.insert(slug);
-                self.home = true;
-                self.listings = true;
             }
             Part::Pages => {
                 let nav = |site: &Site| -> Vec<(String, String)> {
@@ -412,7 +425,9 @@ impl Affected {
                 self.templates.contains(&job.template())
                     || match job {
                         Job::Home => self.home,
-                        Job::Status(_) | Job::Overdue => self.listings,
+                        Job::Listing(_, page) => {
+                            self.all_listings || self.listing_pages.contains(page)
+                        }
                         Job::Notice(n) => self.notices.contains(&site.notices[*n].slug),
                         Job::Issue(n, i) => {
                             let notice = &site.notices[*n];
@@ -454,10 +469,7 @@ fn describe(jobs: &[Job], theme_changed: bool) -> String {
     for (label, number) in [
         ("问题", count(|j| matches!(j, Job::Issue(..)))),
         ("通报", count(|j| matches!(j, Job::Notice(_)))),
-        (
-            "列表",
-            count(|j| matches!(j, Job::Status(_) | Job::Overdue)),
-        ),
+        ("列表", count(|j| matches!(j, Job::Listing(..)))),
         ("页面", count(|j| matches!(j, Job::Page(_)))),
     ] {
         if number > 0 {
