@@ -257,13 +257,10 @@ declared: {{ aspects: {aspects}, problems: {issues} }}
             LEADS.choose(rng).copied().unwrap_or("党委书记"),
         ));
         let count = rng.random_range(2..=4);
-        for m in 1..=count {
+        for (m, ordinal) in DIGITS.iter().enumerate().skip(1).take(count) {
             let measure = MEASURES.choose(rng).copied().unwrap_or("修订完善相关制度");
-            front.push_str(&format!(
-                "{}是{measure}{}",
-                DIGITS[m],
-                if m == count { "。\n" } else { "；" }
-            ));
+            let end = if m == count { "。\n" } else { "；" };
+            front.push_str(&format!("{ordinal}是{measure}{end}"));
         }
         front.push_str(&format!(
             "\n截至目前，已完成相关工作{}项，涉及{}个科室。\n",
