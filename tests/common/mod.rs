@@ -1,6 +1,8 @@
 //! A small site in a temporary folder, built with the real `gongkai` binary.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

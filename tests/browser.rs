@@ -1,0 +1,122 @@
+//! `gongkai serve` in a real headless Chromium: an edit shows up without a
+//! manual reload, a broken edit shows the error overlay, a fix clears it.
+//!
+//! Needs Debian's chromium (`apt-get install chromium`; `.ci/run` installs it).
+//! Outside CI the test is skipped, with a note, when chromium is missing.
+
+mod common;
+
+use std::ffi::OsStr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use common::Site;
+use common::server::Server;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+const ISSUE: &str = "content/notices/2025-ceshi/issues/03-caiwu.md";
+
+fn chromium() -> Option<PathBuf> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|path| path.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is required in CI (.ci/run installs it)"
+        );
+        eprintln!("chromium not installed: browser test skipped (apt-get install chromium)");
+    }
+    found
+}
+
+/// Evaluates `expression` in the page until it is true, for up to 10 s.
+fn wait_until(tab: &Tab, expression: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let value = tab
+            .evaluate(expression, false)
+            .ok()
+            .and_then(|result| result.value)
+            .and_then(|value| value.as_bool());
+        if value == Some(true) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("not true within 10 s: {expression}");
+}
+
+fn edit(site: &Site, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.path(ISSUE)).expect("read");
+    assert!(text.contains(from), "{from} not in the issue");
+    site.write(ISSUE, text.replacen(from, to, 1));
+}
+
+#[test]
+fn the_open_page_follows_edits_and_shows_errors() {
+    let Some(chromium) = chromium() else { return };
+    let site = Site::new();
+    let server = Server::start(&site);
+    let profile = tempfile::tempdir().expect("profile");
+    let flags = [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+    let browser = Browser::new(LaunchOptions {
+        path: Some(chromium),
+        headless: true,
+        sandbox: false,
+        user_data_dir: Some(profile.path().to_path_buf()),
+        args: flags.iter().map(OsStr::new).collect(),
+        idle_browser_timeout: Duration::from_secs(60),
+        ..LaunchOptions::default()
+    })
+    .expect("launch chromium");
+    let tab = browser.new_tab().expect("tab");
+    let url = format!(
+        "http://127.0.0.1:{}/notices/2025-ceshi/issues/03-caiwu/",
+        server.port
+    );
+    tab.navigate_to(&url)
+        .and_then(|tab| tab.wait_until_navigated())
+        .expect("open the issue page");
+    wait_until(&tab, "document.body.innerText.includes('一是自查凭证')");
+    // A mark on this document: it goes when the live reload replaces the
+    // document (the test itself never reloads).
+    wait_until(&tab, "(window.__opened = true)");
+
+    edit(&site, "一是自查凭证。", "一是逐张核对报销凭证。");
+    wait_until(
+        &tab,
+        "document.body.innerText.includes('一是逐张核对报销凭证')",
+    );
+    wait_until(&tab, "window.__opened === undefined");
+
+    edit(&site, "status: 整改中", "status: 整改种");
+    wait_until(
+        &tab,
+        "!!document.getElementById('gongkai-errors') && document.getElementById('gongkai-errors').innerText.includes('整改种')",
+    );
+    wait_until(
+        &tab,
+        "document.getElementById('gongkai-errors').innerText.includes('03-caiwu.md:5:9')",
+    );
+    // The last good page is still what is served underneath.
+    wait_until(
+        &tab,
+        "document.body.innerText.includes('一是逐张核对报销凭证')",
+    );
+
+    edit(&site, "status: 整改种", "status: 基本完成");
+    wait_until(&tab, "!document.getElementById('gongkai-errors')");
+    wait_until(
+        &tab,
+        "document.querySelector('.issue-table').innerText.includes('基本完成')",
+    );
+}
