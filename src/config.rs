@@ -1,6 +1,5 @@
 //! site.yaml → [`Config`].
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -14,25 +13,14 @@ pub const CONFIG_FILE: &str = "site.yaml";
 
 pub type ConfigError = Located<ConfigErrorKind>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigErrorKind {
+    #[error("找不到站点配置文件 {CONFIG_FILE}")]
     Missing,
+    #[error("字段「base_url」（网站地址）不是有效的网址：“{0}”")]
     BadBaseUrl(String),
+    #[error("字段「theme」（主题）不是有效的主题名：“{0}”")]
     BadThemeName(String),
-}
-
-impl fmt::Display for ConfigErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigErrorKind::Missing => write!(f, "找不到站点配置文件 {CONFIG_FILE}"),
-            ConfigErrorKind::BadBaseUrl(url) => {
-                write!(f, "字段「base_url」（网站地址）不是有效的网址：“{url}”")
-            }
-            ConfigErrorKind::BadThemeName(name) => {
-                write!(f, "字段「theme」（主题）不是有效的主题名：“{name}”")
-            }
-        }
-    }
 }
 
 impl Hint for ConfigErrorKind {

@@ -5,7 +5,6 @@
 //! was. A marker file tells an output folder gongkai made from any other
 //! folder, and gongkai never empties a folder without it.
 
-use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -19,31 +18,16 @@ pub const MARKER: &str = ".gongkai-output";
 
 pub type OutputError = Located<OutputErrorKind>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OutputErrorKind {
+    #[error("输出目录已存在且不是 gongkai 生成的，为免误删其中的文件，拒绝覆盖")]
     NotOurs,
+    #[error("输出位置已有一个同名文件")]
     NotAFolder,
+    #[error("输出目录不能是站点目录本身，也不能在 content/、themes/ 等源文件夹里")]
     InsideContent,
+    #[error("写入输出时出错：{0}")]
     Io(String),
-}
-
-impl fmt::Display for OutputErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            OutputErrorKind::NotOurs => write!(
-                f,
-                "输出目录已存在且不是 gongkai 生成的，为免误删其中的文件，拒绝覆盖"
-            ),
-            OutputErrorKind::NotAFolder => write!(f, "输出位置已有一个同名文件"),
-            OutputErrorKind::InsideContent => {
-                write!(
-                    f,
-                    "输出目录不能是站点目录本身，也不能在 content/、themes/ 等源文件夹里"
-                )
-            }
-            OutputErrorKind::Io(message) => write!(f, "写入输出时出错：{message}"),
-        }
-    }
 }
 
 impl Hint for OutputErrorKind {

@@ -1,6 +1,5 @@
 //! `init`, `new notice` and `new issue`: files a clerk starts from.
 
-use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -16,32 +15,18 @@ use crate::render::write_default_theme;
 /// The starter site written by `init`.
 static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffold");
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScaffoldError {
+    #[error("目录 {} 已存在且不是空的", .0.display())]
     NotEmpty(PathBuf),
+    #[error("名称“{name}”不能用作网址：只能使用小写英文字母、数字和“-”")]
     BadName { name: String, suggestion: String },
+    #[error("{} 已存在", .0.display())]
     Exists(PathBuf),
+    #[error("找不到通报“{0}”")]
     NoSuchNotice(String),
+    #[error("无法写入 {}：{message}", path.display())]
     Io { path: PathBuf, message: String },
-}
-
-impl fmt::Display for ScaffoldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ScaffoldError::NotEmpty(path) => {
-                write!(f, "目录 {} 已存在且不是空的", path.display())
-            }
-            ScaffoldError::BadName { name, .. } => write!(
-                f,
-                "名称“{name}”不能用作网址：只能使用小写英文字母、数字和“-”"
-            ),
-            ScaffoldError::Exists(path) => write!(f, "{} 已存在", path.display()),
-            ScaffoldError::NoSuchNotice(slug) => write!(f, "找不到通报“{slug}”"),
-            ScaffoldError::Io { path, message } => {
-                write!(f, "无法写入 {}：{message}", path.display())
-            }
-        }
-    }
 }
 
 impl Hint for ScaffoldError {
@@ -57,8 +42,6 @@ impl Hint for ScaffoldError {
         }
     }
 }
-
-impl std::error::Error for ScaffoldError {}
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError + '_ {
     move |error| ScaffoldError::Io {

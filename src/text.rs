@@ -1,31 +1,18 @@
 //! Reading the clerk's text files: UTF-8 only, with a clear word when they are not.
 
-use std::fmt;
 use std::path::Path;
 
 use crate::diagnostic::{Hint, Located, Location};
 
 pub type ReadError = Located<ReadErrorKind>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadErrorKind {
+    #[error("无法读取文件：{0}")]
     Io(String),
     /// Not UTF-8; `gbk` when the bytes read cleanly as GBK/GB18030.
-    NotUtf8 {
-        gbk: bool,
-    },
-}
-
-impl fmt::Display for ReadErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReadErrorKind::Io(message) => write!(f, "无法读取文件：{message}"),
-            ReadErrorKind::NotUtf8 { gbk: true } => {
-                write!(f, "文件不是 UTF-8 编码，看起来是 GBK（GB2312/GB18030）编码")
-            }
-            ReadErrorKind::NotUtf8 { gbk: false } => write!(f, "文件不是 UTF-8 编码的文本"),
-        }
-    }
+    #[error("{}", if *gbk { "文件不是 UTF-8 编码，看起来是 GBK（GB2312/GB18030）编码" } else { "文件不是 UTF-8 编码的文本" })]
+    NotUtf8 { gbk: bool },
 }
 
 impl Hint for ReadErrorKind {

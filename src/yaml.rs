@@ -7,7 +7,6 @@
 //! first one only.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::Path;
 
 use serde_yaml::{Mapping, Value};
@@ -16,71 +15,42 @@ use crate::diagnostic::{Hint, Located, Location, nearest};
 
 pub type YamlError = Located<YamlErrorKind>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum YamlErrorKind {
+    #[error("YAML 格式错误：{message}")]
     Syntax {
         message: String,
         hint: Option<String>,
     },
+    #[error("这里应为“字段: 值”的列表，实际是{found}")]
     NotMapping {
         found: &'static str,
         hint: Option<String>,
     },
+    #[error("未知字段「{field}」")]
     UnknownField {
         field: String,
         suggestion: Option<Field>,
         known: Vec<&'static str>,
     },
-    MissingField {
-        field: String,
-        label: &'static str,
-    },
-    EmptyField {
-        field: String,
-        label: &'static str,
-    },
+    #[error("缺少必填字段「{field}」（{label}）")]
+    MissingField { field: String, label: &'static str },
+    #[error("必填字段「{field}」（{label}）没有填写内容")]
+    EmptyField { field: String, label: &'static str },
+    #[error("字段「{field}」（{label}）应为{expected}，实际是{found}")]
     WrongType {
         field: String,
         label: &'static str,
         expected: &'static str,
         found: String,
     },
+    #[error("字段「{field}」（{label}）{message}")]
     InvalidValue {
         field: String,
         label: &'static str,
         message: String,
         hint: Option<String>,
     },
-}
-
-impl fmt::Display for YamlErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            YamlErrorKind::Syntax { message, .. } => write!(f, "YAML 格式错误：{message}"),
-            YamlErrorKind::NotMapping { found, .. } => {
-                write!(f, "这里应为“字段: 值”的列表，实际是{found}")
-            }
-            YamlErrorKind::UnknownField { field, .. } => write!(f, "未知字段「{field}」"),
-            YamlErrorKind::MissingField { field, label } => {
-                write!(f, "缺少必填字段「{field}」（{label}）")
-            }
-            YamlErrorKind::EmptyField { field, label } => {
-                write!(f, "必填字段「{field}」（{label}）没有填写内容")
-            }
-            YamlErrorKind::WrongType {
-                field,
-                label,
-                expected,
-                found,
-            } => write!(f, "字段「{field}」（{label}）应为{expected}，实际是{found}"),
-            YamlErrorKind::InvalidValue {
-                field,
-                label,
-                message,
-                ..
-            } => write!(f, "字段「{field}」（{label}）{message}"),
-        }
-    }
 }
 
 impl Hint for YamlErrorKind {

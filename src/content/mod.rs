@@ -8,7 +8,6 @@ mod frontmatter;
 mod slug;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -33,47 +32,22 @@ pub const NOTICE_FILE: &str = "index.md";
 
 pub type ContentError = Located<ContentErrorKind>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContentErrorKind {
+    #[error("文件开头缺少 front matter（以 --- 开始、以 --- 结束的字段区）")]
     NoFrontMatter,
+    #[error("front matter 没有结束：找不到第二个 --- 行")]
     UnclosedFrontMatter,
+    #[error("名称“{name}”不能用作网址：只能使用小写英文字母、数字和“-”")]
     BadName { name: String, suggestion: String },
+    #[error("通报文件夹“{folder}”里没有 index.md")]
     NoticeWithoutIndex { folder: String },
+    #[error("通报不能直接放在 notices/ 下")]
     MisplacedNotice,
+    #[error("问题编号 {number} 与 {} 重复", other.file_name().unwrap_or_default().to_string_lossy())]
     DuplicateNumber { number: u32, other: PathBuf },
+    #[error("此文件不会发布：{reason}")]
     NotPublished { reason: &'static str },
-}
-
-impl fmt::Display for ContentErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ContentErrorKind::NoFrontMatter => {
-                write!(
-                    f,
-                    "文件开头缺少 front matter（以 --- 开始、以 --- 结束的字段区）"
-                )
-            }
-            ContentErrorKind::UnclosedFrontMatter => {
-                write!(f, "front matter 没有结束：找不到第二个 --- 行")
-            }
-            ContentErrorKind::BadName { name, .. } => write!(
-                f,
-                "名称“{name}”不能用作网址：只能使用小写英文字母、数字和“-”"
-            ),
-            ContentErrorKind::NoticeWithoutIndex { folder } => {
-                write!(f, "通报文件夹“{folder}”里没有 index.md")
-            }
-            ContentErrorKind::MisplacedNotice => {
-                write!(f, "通报不能直接放在 notices/ 下")
-            }
-            ContentErrorKind::DuplicateNumber { number, other } => write!(
-                f,
-                "问题编号 {number} 与 {} 重复",
-                other.file_name().unwrap_or_default().to_string_lossy()
-            ),
-            ContentErrorKind::NotPublished { reason } => write!(f, "此文件不会发布：{reason}"),
-        }
-    }
 }
 
 impl Hint for ContentErrorKind {

@@ -2,7 +2,6 @@
 //! `templates/` and `static/` searched first.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
@@ -20,23 +19,16 @@ pub const DEFAULT_THEME_NAME: &str = "default";
 
 pub type TemplateError = Located<TemplateErrorKind>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateErrorKind {
+    #[error("找不到主题“{name}”")]
     ThemeMissing { name: String },
+    #[error("模板语法错误：{message}")]
     Syntax { message: String },
+    #[error("模板错误：{message}")]
     Structure { message: String },
+    #[error("模板出错：{message}")]
     Render { message: String },
-}
-
-impl fmt::Display for TemplateErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TemplateErrorKind::ThemeMissing { name } => write!(f, "找不到主题“{name}”"),
-            TemplateErrorKind::Syntax { message } => write!(f, "模板语法错误：{message}"),
-            TemplateErrorKind::Structure { message } => write!(f, "模板错误：{message}"),
-            TemplateErrorKind::Render { message } => write!(f, "模板出错：{message}"),
-        }
-    }
 }
 
 impl Hint for TemplateErrorKind {

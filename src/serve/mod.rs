@@ -10,7 +10,6 @@ mod http;
 mod session;
 mod watch;
 
-use std::fmt;
 use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -45,25 +44,16 @@ impl Default for ServeOptions {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    #[error("端口 {} 已被占用", .0.port())]
     PortInUse(SocketAddr),
+    #[error("无法在 {0} 上启动预览：{1}")]
     Listen(SocketAddr, String),
+    #[error("无法监视文件变化：{0}")]
     Watch(String),
+    #[error("预览服务出错：{0}")]
     Runtime(String),
-}
-
-impl fmt::Display for ServeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ServeError::PortInUse(address) => write!(f, "端口 {} 已被占用", address.port()),
-            ServeError::Listen(address, message) => {
-                write!(f, "无法在 {address} 上启动预览：{message}")
-            }
-            ServeError::Watch(message) => write!(f, "无法监视文件变化：{message}"),
-            ServeError::Runtime(message) => write!(f, "预览服务出错：{message}"),
-        }
-    }
 }
 
 impl Hint for ServeError {
@@ -78,8 +68,6 @@ impl Hint for ServeError {
         }
     }
 }
-
-impl std::error::Error for ServeError {}
 
 /// One error as the browser overlay shows it.
 #[derive(Serialize)]
@@ -142,7 +130,11 @@ fn report(outcome: &Outcome, shared: &http::Shared) {
 }
 
 /// Serves the site until Ctrl-C.
-pub fn run(options: ServeOptions) -> Result<(), ServeError> {
+pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
+    // Watcher events carry absolute or relative paths depending on the
+    // platform; one absolute root makes them comparable.
+    options.root = std::fs::canonicalize(&options.root)
+        .map_err(|e| ServeError::Watch(format!("{}：{e}", options.root.display())))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
