@@ -119,6 +119,16 @@ fn editors_as_they_are_atomic_saves_new_files_and_deleted_notices() {
     assert_eq!(server.get("/notices/2025-second/").0, 404);
     assert!(!server.get("/").1.contains("第二篇通报"));
 
+    // A renamed issue file moves its page.
+    std::fs::rename(
+        site.path("content/notices/2025-ceshi/issues/04-zichan.md"),
+        site.path("content/notices/2025-ceshi/issues/06-zichan.md"),
+    )
+    .expect("rename");
+    socket.wait_for("reload");
+    assert_eq!(server.get("/notices/2025-ceshi/issues/04-zichan/").0, 404);
+    assert_eq!(server.get("/notices/2025-ceshi/issues/06-zichan/").0, 200);
+
     // A deleted issue file takes its page with it.
     site.remove("content/notices/2025-ceshi/issues/05-xin.md");
     socket.wait_for("reload");
