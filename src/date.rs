@@ -20,6 +20,10 @@ impl Date {
         Date(chrono::Local::now().date_naive())
     }
 
+    pub fn naive(self) -> NaiveDate {
+        self.0
+    }
+
     pub fn year(self) -> i32 {
         self.0.year()
     }

@@ -54,6 +54,8 @@ pub struct Report {
     pub pages: usize,
     pub notices: usize,
     pub totals: Counts,
+    /// Size of the search index in bytes.
+    pub search_index: usize,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -64,6 +66,8 @@ pub struct Rendered {
     /// Kept so that `serve` can render changed pages again.
     pub renderer: Renderer,
     pub pages: Vec<RenderedPage>,
+    /// Feeds, sitemap, robots.txt, search index.
+    pub generated: Vec<(String, String)>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -112,11 +116,13 @@ pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
     let pages = renderer
         .render(&site)
         .map_err(|errors| relative(errors, root))?;
+    let generated = output::generated(&site);
     Ok(Rendered {
         site,
         theme,
         renderer,
         pages,
+        generated,
         warnings: relative(warnings, root),
     })
 }
@@ -142,6 +148,11 @@ fn report(rendered: &Rendered) -> Report {
         pages: rendered.pages.len(),
         notices: rendered.site.notices.len(),
         totals: rendered.site.totals,
+        search_index: rendered
+            .generated
+            .iter()
+            .find(|(path, _)| path == output::SEARCH_INDEX_PATH)
+            .map_or(0, |(_, text)| text.len()),
         warnings: rendered.warnings.clone(),
     }
 }
@@ -168,6 +179,10 @@ fn output_files(rendered: &Rendered) -> Vec<OutputFile<'_>> {
     files.extend(rendered.pages.iter().map(|page| OutputFile {
         path: PathBuf::from(&page.path),
         source: Source::Text(&page.html),
+    }));
+    files.extend(rendered.generated.iter().map(|(path, text)| OutputFile {
+        path: PathBuf::from(path),
+        source: Source::Text(text),
     }));
     files
 }

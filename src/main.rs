@@ -223,6 +223,7 @@ fn print_summary(report: &Report) {
         "  通报 {} 篇，问题 {} 条：已完成 {}，基本完成 {}，整改中 {}；长期坚持 {}，逾期 {}",
         report.notices, t.total, t.completed, t.partial, t.in_progress, t.long_term, t.overdue
     );
+    println!("  搜索索引 {:.1} KB", report.search_index as f64 / 1024.0);
 }
 
 fn fail(problems: &[Diagnostic], headline: &str) -> ExitCode {

@@ -34,7 +34,19 @@ pub fn split_at_issues_marker(markdown: &str) -> (&str, Option<&str>) {
     (markdown, None)
 }
 
+/// A Markdown text as HTML, and as plain text for the search index.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub text: String,
+}
+
 pub fn to_html(markdown: &str, settings: Settings) -> String {
+    render(markdown, settings).html
+}
+
+/// Renders `markdown`; the plain text is its words with blocks separated by spaces.
+pub fn render(markdown: &str, settings: Settings) -> Rendered {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -78,13 +90,35 @@ pub fn to_html(markdown: &str, settings: Settings) -> String {
     });
     let mut events = pair_cjk_strong(events);
     add_heading_ids(&mut events);
+    let text = plain_text(&events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    if settings.sanitize && needs_cleaning {
+    let html = if settings.sanitize && needs_cleaning {
         CLEANER.clean(&out).to_string()
     } else {
         out
+    };
+    Rendered { html, text }
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
+            ) if !text.ends_with(' ') && !text.is_empty() => text.push(' '),
+            _ => {}
+        }
     }
+    text.trim_end().to_owned()
 }
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -379,6 +413,17 @@ mod tests {
             !html.contains('\u{E000}') && !html.contains('\u{E001}'),
             "{html}"
         );
+    }
+
+    #[test]
+    fn plain_text_keeps_words_and_separates_blocks() {
+        let settings = Settings {
+            sanitize: true,
+            root: "",
+        };
+        let markdown = "## 一、标题\n\n**整改情况：**一是修订；\n二是`学习`。\n\n- 甲\n- 乙\n";
+        let text = super::render(markdown, settings).text;
+        assert_eq!(text, "一、标题 整改情况：一是修订； 二是学习。 甲 乙");
     }
 
     #[test]

@@ -69,6 +69,9 @@ pub struct Issue {
     pub item_number: Option<usize>,
     pub overdue: bool,
     pub body: String,
+    /// The body as plain text, for the search index.
+    #[serde(skip)]
+    pub text: String,
     #[serde(skip)]
     pub source: PathBuf,
 }
@@ -97,8 +100,13 @@ pub struct Notice {
     pub front: NoticeFront,
     /// The site's supervision contact with the notice's own fields over it.
     pub contact: Supervision,
+    /// The listing of its issuing body.
+    pub organization_path: String,
     pub body_before: String,
     pub body_after: Option<String>,
+    /// The body as plain text, for the search index.
+    #[serde(skip)]
+    pub text: String,
     pub issues: Vec<Issue>,
     pub aspects: Vec<Aspect>,
     pub has_aspects: bool,
@@ -134,6 +142,16 @@ pub struct Page {
     pub source: PathBuf,
 }
 
+/// Notices grouped by issuing body or by year, with their counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub name: String,
+    pub path: String,
+    /// Positions in `Site::notices`, newest first.
+    pub notices: Vec<usize>,
+    pub counts: Counts,
+}
+
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
@@ -143,6 +161,10 @@ pub struct Site {
     pub notices: Vec<Notice>,
     pub pages: Vec<Page>,
     pub totals: Counts,
+    /// By issuing body (发布机构), ordered by URL name.
+    pub organizations: Vec<Group>,
+    /// By year of publication, newest first.
+    pub years: Vec<Group>,
 }
 
 /// How many `../` lead from a page at `path` back to the root.
@@ -161,6 +183,8 @@ impl Site {
             notices: Vec::new(),
             pages: Vec::new(),
             totals: Counts::default(),
+            organizations: Vec::new(),
+            years: Vec::new(),
         };
         let (supervision, sanitize) = (&site.config.supervision, site.config.sanitize_html);
         site.notices = content
@@ -229,6 +253,58 @@ impl Site {
         for notice in &self.notices {
             self.totals.add(&notice.counts);
         }
+        self.group();
+    }
+
+    fn group(&mut self) {
+        let mut organizations: Vec<Group> = Vec::new();
+        let mut years: Vec<Group> = Vec::new();
+        // Two bodies with the same initials get `-2`, `-3` …, in order of first notice.
+        let mut slug_uses: std::collections::HashMap<String, usize> = Default::default();
+        for (position, notice) in self.notices.iter_mut().enumerate() {
+            let name = &notice.front.organization;
+            let organization = match organizations.iter().position(|g| &g.name == name) {
+                Some(index) => index,
+                None => {
+                    let base = crate::content::initials(name);
+                    let uses = slug_uses.entry(base.clone()).or_insert(0);
+                    *uses += 1;
+                    let slug = if *uses == 1 {
+                        base
+                    } else {
+                        format!("{base}-{uses}")
+                    };
+                    organizations.push(Group {
+                        name: name.clone(),
+                        path: format!("organizations/{slug}/"),
+                        notices: Vec::new(),
+                        counts: Counts::default(),
+                    });
+                    organizations.len() - 1
+                }
+            };
+            let year = notice.front.published.year().to_string();
+            let year_index = match years.iter().position(|g| g.name == year) {
+                Some(index) => index,
+                None => {
+                    years.push(Group {
+                        path: format!("years/{year}/"),
+                        name: year,
+                        notices: Vec::new(),
+                        counts: Counts::default(),
+                    });
+                    years.len() - 1
+                }
+            };
+            for group in [&mut organizations[organization], &mut years[year_index]] {
+                group.notices.push(position);
+                group.counts.add(&notice.counts);
+            }
+            notice.organization_path = organizations[organization].path.clone();
+        }
+        organizations.sort_by(|a, b| a.path.cmp(&b.path));
+        self.organizations = organizations;
+        self.years = years;
     }
 
     /// Every issue of the site with its notice, in notice order.
@@ -270,8 +346,14 @@ fn assemble_notice(
         root: &root,
     };
     let (before, after) = markdown::split_at_issues_marker(&notice.body.markdown);
-    let body_before = markdown::to_html(before, settings);
-    let body_after = after.map(|after| markdown::to_html(after, settings));
+    let before = markdown::render(before, settings);
+    let after = after.map(|after| markdown::render(after, settings));
+    let text = match &after {
+        Some(after) => format!("{} {}", before.text, after.text),
+        None => before.text.clone(),
+    };
+    let body_before = before.html;
+    let body_after = after.map(|after| after.html);
 
     let mut sources = notice.issues;
     sources.sort_by(|a, b| {
@@ -290,6 +372,7 @@ fn assemble_notice(
     }
     Notice {
         contact: site_contact.overridden_by(&notice.front.supervision),
+        organization_path: String::new(),
         has_aspects: issues.iter().any(|issue| issue.front.aspect.is_some()),
         has_items: issues.iter().any(|issue| issue.front.item.is_some()),
         slug: notice.slug,
@@ -297,6 +380,7 @@ fn assemble_notice(
         front: notice.front,
         body_before,
         body_after,
+        text,
         issues,
         aspects,
         counts,
@@ -313,7 +397,7 @@ fn assemble_issue(
     sanitize: bool,
 ) -> Issue {
     let path = format!("{notice_path}issues/{}/", source.slug);
-    let body = markdown::to_html(
+    let body = markdown::render(
         &source.body.markdown,
         Settings {
             sanitize,
@@ -334,7 +418,8 @@ fn assemble_issue(
         aspect_number: None,
         item_number: None,
         overdue,
-        body,
+        body: body.html,
+        text: body.text,
         source: source.file,
     }
 }

@@ -21,7 +21,7 @@ use crate::status::Status;
 use crate::text::read_utf8;
 use crate::yaml::{Document, Field, Fields, YamlError, field};
 
-pub use slug::{is_valid_slug, leading_number, suggest_slug};
+pub use slug::{initials, is_valid_slug, leading_number, suggest_slug};
 
 pub const CONTENT_DIR: &str = "content";
 pub const NOTICES_DIR: &str = "notices";

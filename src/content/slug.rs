@@ -32,6 +32,20 @@ pub fn suggest_slug(name: &str) -> String {
     }
 }
 
+/// A short URL name for an organisation: the pinyin initials of its name
+/// (`中共云溪市第二人民医院委员会` → `zgyxsdermyywyh`).
+pub fn initials(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if let Some(syllable) = c.to_pinyin() {
+            slug.push_str(syllable.first_letter());
+        } else if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        }
+    }
+    if slug.is_empty() { "org".into() } else { slug }
+}
+
 /// The number a file name starts with (`03-caiwu` → 3), which orders issues.
 pub fn leading_number(stem: &str) -> Option<u32> {
     let digits: String = stem.chars().take_while(char::is_ascii_digit).collect();
@@ -61,6 +75,13 @@ mod tests {
         assert_eq!(suggest_slug("01-党的领导"), "01-dangdelingdao");
         assert_eq!(suggest_slug("My Notice"), "my-notice");
         assert!(is_valid_slug(&suggest_slug("（一）财务 管理")));
+    }
+
+    #[test]
+    fn organisations_get_their_initials() {
+        assert_eq!(initials("中共云溪市第二人民医院委员会"), "zgyxsdermyywyh");
+        assert_eq!(initials("ABC医院"), "abcyy");
+        assert_eq!(initials("（）"), "org");
     }
 
     #[test]

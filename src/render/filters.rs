@@ -16,6 +16,15 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("percent", percent);
     tera.register_filter("digits", digits);
     tera.register_filter("progress_chart", progress_chart);
+    tera.register_filter("json", json);
+}
+
+/// A value as JSON that is safe inside `<script>` (for schema.org JSON-LD).
+fn json(value: Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let text = serde_json::to_string(&value)
+        .map_err(|e| tera::Error::message(e.to_string()))?
+        .replace("</", "<\\/");
+    Ok(Value::safe_string(&text))
 }
 
 /// `2025-03-17` → `2025年3月17日`; text that is not a date is left as it is.

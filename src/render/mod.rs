@@ -152,10 +152,39 @@ impl Renderer {
         let template = job.template();
         match job {
             Job::Home => {
-                let notices: Vec<NoticeHead> = site.notices.iter().map(NoticeHead::of).collect();
+                let notices: Vec<NoticeHead> = site
+                    .notices
+                    .iter()
+                    .take(HOME_NOTICES)
+                    .map(NoticeHead::of)
+                    .collect();
                 context.insert("notices", &notices);
                 context.insert("home", &site.home);
+                context.insert("years", &site.years);
             }
+            Job::Shelf(shelf, page) => {
+                let positions = shelf.notices(site);
+                let pages = positions.len().div_ceil(NOTICES_PER_PAGE).max(1);
+                let notices: Vec<NoticeHead> = positions
+                    .iter()
+                    .skip(page * NOTICES_PER_PAGE)
+                    .take(NOTICES_PER_PAGE)
+                    .map(|&n| NoticeHead::of(&site.notices[n]))
+                    .collect();
+                let paths: Vec<String> = (0..pages).map(|p| shelf.page_path(site, p)).collect();
+                context.insert("shelf_title", &shelf.title(site));
+                context.insert("counts", &shelf.counts(site));
+                context.insert("notices", &notices);
+                context.insert("total", &positions.len());
+                context.insert("page_number", &(page + 1));
+                context.insert("page_paths", &paths);
+                context.insert("feed", &shelf.feed_path(site));
+            }
+            Job::Organizations => {
+                context.insert("organizations", &site.organizations);
+                context.insert("years", &site.years);
+            }
+            Job::Search => {}
             Job::Notice(n) => {
                 context.insert("notice", &site.notices[*n]);
             }
@@ -210,8 +239,83 @@ pub enum Job {
     /// [`NOTICES_PER_LISTING_PAGE`] notices, so that a change to one notice
     /// changes one page of each listing (and the first, which has the total).
     Listing(Listing, usize),
+    /// A page of a list of notices: all of them, one body's, one year's.
+    Shelf(Shelf, usize),
+    /// Every issuing body and year, with counts.
+    Organizations,
+    Search,
     Page(usize),
     NotFound,
+}
+
+/// How many notices the home page shows; the rest are a click away.
+pub const HOME_NOTICES: usize = 20;
+/// How many notices a page of a notice list holds.
+pub const NOTICES_PER_PAGE: usize = 50;
+
+/// A list of notices, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Shelf {
+    All,
+    Organization(usize),
+    Year(usize),
+}
+
+impl Shelf {
+    fn notices(self, site: &Site) -> Vec<usize> {
+        match self {
+            Shelf::All => (0..site.notices.len()).collect(),
+            Shelf::Organization(o) => site.organizations[o].notices.clone(),
+            Shelf::Year(y) => site.years[y].notices.clone(),
+        }
+    }
+
+    fn title(self, site: &Site) -> String {
+        match self {
+            Shelf::All => "全部整改通报".to_owned(),
+            Shelf::Organization(o) => site.organizations[o].name.clone(),
+            Shelf::Year(y) => format!("{}年整改通报", site.years[y].name),
+        }
+    }
+
+    fn counts(self, site: &Site) -> Counts {
+        match self {
+            Shelf::All => site.totals,
+            Shelf::Organization(o) => site.organizations[o].counts,
+            Shelf::Year(y) => site.years[y].counts,
+        }
+    }
+
+    fn base(self, site: &Site) -> String {
+        match self {
+            Shelf::All => "notices/".to_owned(),
+            Shelf::Organization(o) => site.organizations[o].path.clone(),
+            Shelf::Year(y) => site.years[y].path.clone(),
+        }
+    }
+
+    pub fn page_path(self, site: &Site, page: usize) -> String {
+        let base = self.base(site);
+        if page == 0 {
+            base
+        } else {
+            format!("{base}page/{}/", page + 1)
+        }
+    }
+
+    /// The Atom feed of the list, where there is one.
+    pub fn feed_path(self, site: &Site) -> Option<String> {
+        match self {
+            Shelf::All => Some("feed.xml".to_owned()),
+            Shelf::Organization(_) => Some(format!("{}feed.xml", self.base(site))),
+            Shelf::Year(_) => None,
+        }
+    }
+
+    /// How many pages the list has.
+    pub fn pages(self, site: &Site) -> usize {
+        self.notices(site).len().div_ceil(NOTICES_PER_PAGE).max(1)
+    }
 }
 
 /// How many notices' issues one listing page holds.
@@ -287,7 +391,13 @@ impl Listing {
 impl Job {
     /// Every page of `site`.
     pub fn all(site: &Site) -> Vec<Job> {
-        let mut jobs = vec![Job::Home, Job::NotFound];
+        let mut jobs = vec![Job::Home, Job::NotFound, Job::Organizations, Job::Search];
+        let shelves = std::iter::once(Shelf::All)
+            .chain((0..site.organizations.len()).map(Shelf::Organization))
+            .chain((0..site.years.len()).map(Shelf::Year));
+        for shelf in shelves {
+            jobs.extend((0..shelf.pages(site)).map(|page| Job::Shelf(shelf, page)));
+        }
         for listing in Listing::ALL {
             jobs.extend((0..listing_pages(site)).map(|page| Job::Listing(listing, page)));
         }
@@ -306,6 +416,9 @@ impl Job {
             Job::Notice(_) => "notice.html",
             Job::Issue(..) => "issue.html",
             Job::Listing(..) => "listing.html",
+            Job::Shelf(..) => "notices.html",
+            Job::Organizations => "organizations.html",
+            Job::Search => "search.html",
             Job::Page(_) => "page.html",
             Job::NotFound => "404.html",
         }
@@ -318,6 +431,9 @@ impl Job {
             Job::Notice(n) => site.notices[*n].path.clone(),
             Job::Issue(n, i) => site.notices[*n].issues[*i].path.clone(),
             Job::Listing(listing, page) => listing.page_path(*page),
+            Job::Shelf(shelf, page) => shelf.page_path(site, *page),
+            Job::Organizations => "organizations/".to_owned(),
+            Job::Search => "search/".to_owned(),
             Job::Page(p) => site.pages[*p].path.clone(),
             Job::NotFound => "404.html".to_owned(),
         }
@@ -420,6 +536,7 @@ struct NoticeHead<'a> {
     contact: &'a Supervision,
     counts: Counts,
     inspection_body: Option<&'a str>,
+    organization_path: &'a str,
 }
 
 impl<'a> NoticeHead<'a> {
@@ -431,6 +548,7 @@ impl<'a> NoticeHead<'a> {
             contact: &notice.contact,
             counts: notice.counts,
             inspection_body: notice.front.inspection.body.as_deref(),
+            organization_path: &notice.organization_path,
         }
     }
 }

@@ -18,6 +18,8 @@ use crate::site::Notice;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
     Html(Arc<str>),
+    /// Feeds, sitemap, search index: served as they are.
+    Text(Arc<str>),
     Embedded(&'static [u8]),
     /// A file of the site (static file or attachment), read when asked for.
     Disk(PathBuf),
@@ -50,7 +52,16 @@ impl Files {
             files.add_attachments(notice);
         }
         files.set_pages(&rendered.pages);
+        files.set_generated(&rendered.generated);
         files
+    }
+
+    /// Feeds, sitemap, robots.txt and the search index.
+    pub fn set_generated(&mut self, generated: &[(String, String)]) {
+        for (path, text) in generated {
+            self.files
+                .insert(path.clone(), Body::Text(Arc::from(text.as_str())));
+        }
     }
 
     pub fn len(&self) -> usize {

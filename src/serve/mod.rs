@@ -172,6 +172,7 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
         while let Some(changed) = watcher.next_batch() {
             let outcome = session.apply(&changed, &rebuilder.files);
             report(&outcome, &rebuilder);
+            session.refresh_generated(&rebuilder.files);
         }
     });
 

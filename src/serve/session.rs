@@ -16,7 +16,7 @@ use crate::content::{
     self, CONTENT_DIR, Content, HOME_FILE, NOTICES_DIR, PAGES_DIR, Part, is_ignored,
 };
 use crate::diagnostic::Diagnostic;
-use crate::render::{Job, Renderer, ThemeFiles, listing_page_of};
+use crate::render::{Job, NOTICES_PER_PAGE, Renderer, Shelf, ThemeFiles, listing_page_of};
 use crate::site::{Issue, Notice, Site};
 use crate::{Options, relative, render_site};
 
@@ -95,6 +95,8 @@ pub struct Session {
     options: Options,
     state: Option<State>,
     pending: Pending,
+    /// Feeds, sitemap and search index lag behind the pages until refreshed.
+    generated_stale: bool,
 }
 
 impl Session {
@@ -106,6 +108,22 @@ impl Session {
                 everything: true,
                 ..Pending::default()
             },
+            generated_stale: false,
+        }
+    }
+
+    /// Brings feeds, sitemap and search index up to date with the pages.
+    /// Called after open tabs were told to reload: these files are not what
+    /// the clerk is looking at, and the search index takes longest.
+    pub fn refresh_generated(&mut self, files: &RwLock<Files>) {
+        if !std::mem::take(&mut self.generated_stale) {
+            return;
+        }
+        if let Some(state) = &self.state {
+            let generated = crate::output::generated(&state.site);
+            if let Ok(mut served) = files.write() {
+                served.set_generated(&generated);
+            }
         }
     }
 
@@ -254,6 +272,7 @@ impl Session {
             }
             served.set_pages(&pages);
         }
+        self.generated_stale = !self.pending.parts.is_empty();
         Ok((pages.len(), describe(&jobs, theme_changed), warnings))
     }
 
@@ -318,6 +337,9 @@ struct Affected {
     /// Listing pages to render again, by page index; `all_listings` for every one.
     listing_pages: BTreeSet<usize>,
     all_listings: bool,
+    /// Pages of notice lists to render again; `all_shelves` for every one.
+    shelf_pages: BTreeSet<(Shelf, usize)>,
+    all_shelves: bool,
     /// Output files the old versions of changed notices and pages had; those
     /// the new versions do not have are no longer served.
     stale: Vec<String>,
@@ -346,6 +368,7 @@ impl Affected {
             Part::Notice(slug) => {
                 let source = content.notices.into_iter().find(|n| n.slug == slug);
                 let old_position = site.position(&slug);
+                let old_groups = group_paths(site);
                 let old = site.replace_notice(&slug, source);
                 let new_position = site.position(&slug);
                 let new = new_position.map(|n| &site.notices[n]);
@@ -364,14 +387,23 @@ impl Affected {
                     _ => {
                         self.all_issues_of.insert(slug.clone());
                         self.home = true;
+                        let same_groups = old_groups == group_paths(site)
+                            && old.as_ref().zip(new).is_some_and(|(old, new)| {
+                                old.organization_path == new.organization_path
+                                    && old.front.published.year() == new.front.published.year()
+                            });
                         match (old_position, new_position) {
                             // Same place: its own listing pages, and the first (totals).
-                            (Some(before), Some(after)) if before == after => {
+                            (Some(before), Some(after)) if before == after && same_groups => {
                                 self.listing_pages.insert(0);
                                 self.listing_pages.insert(listing_page_of(after));
+                                self.shelf_pages.extend(shelf_pages_of(site, after));
                             }
                             // Added, removed or moved: the blocks of notices shift.
-                            _ => self.all_listings = true,
+                            _ => {
+                                self.all_listings = true;
+                                self.all_shelves = true;
+                            }
                         }
                     }
                 }
@@ -437,12 +469,47 @@ impl Affected {
                                     notice.issues[*i].slug.clone(),
                                 ))
                         }
+                        Job::Shelf(shelf, page) => {
+                            self.all_shelves || self.shelf_pages.contains(&(*shelf, *page))
+                        }
+                        Job::Organizations => self.all_shelves || !self.shelf_pages.is_empty(),
                         Job::Page(p) => self.pages.contains(&site.pages[*p].slug),
-                        Job::NotFound => false,
+                        Job::NotFound | Job::Search => false,
                     }
             })
             .collect()
     }
+}
+
+/// The paths of all organisations and years, to tell when the groups change.
+fn group_paths(site: &Site) -> Vec<String> {
+    site.organizations
+        .iter()
+        .chain(&site.years)
+        .map(|group| group.path.clone())
+        .collect()
+}
+
+/// The pages of notice lists that show the notice at `position`.
+fn shelf_pages_of(site: &Site, position: usize) -> Vec<(Shelf, usize)> {
+    let page_in = |notices: &[usize]| {
+        notices
+            .iter()
+            .position(|&n| n == position)
+            .map_or(0, |index| index / NOTICES_PER_PAGE)
+    };
+    let mut pages = vec![(Shelf::All, position / NOTICES_PER_PAGE)];
+    for (index, group) in site.organizations.iter().enumerate() {
+        if group.notices.contains(&position) {
+            pages.push((Shelf::Organization(index), page_in(&group.notices)));
+        }
+    }
+    for (index, group) in site.years.iter().enumerate() {
+        if group.notices.contains(&position) {
+            pages.push((Shelf::Year(index), page_in(&group.notices)));
+        }
+    }
+    pages
 }
 
 /// Whether anything an issue page shows of its notice or its neighbours changed.

@@ -13,6 +13,24 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Hint, Located, Location};
 
+mod feeds;
+mod search;
+mod sitemap;
+
+pub use feeds::feeds;
+pub use search::{INDEX_PATH as SEARCH_INDEX_PATH, index as search_index};
+pub use sitemap::{robots, sitemap};
+
+/// The files of the output besides pages and static files: feeds, sitemap,
+/// robots.txt and the search index, by path.
+pub fn generated(site: &crate::site::Site) -> Vec<(String, String)> {
+    let mut files = feeds(site);
+    files.push(("sitemap.xml".to_owned(), sitemap(site)));
+    files.push(("robots.txt".to_owned(), robots(site)));
+    files.push((SEARCH_INDEX_PATH.to_owned(), search_index(site)));
+    files
+}
+
 /// Present in every output folder gongkai writes.
 pub const MARKER: &str = ".gongkai-output";
 

@@ -1,0 +1,50 @@
+//! sitemap.xml (every page, with lastmod where a page has a date) and robots.txt.
+
+use std::fmt::Write;
+
+use crate::date::Date;
+use crate::render::Job;
+use crate::site::Site;
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The date a page last changed: its notice's publication date, or the
+/// newest notice's for pages that list notices.
+fn lastmod(site: &Site, job: &Job) -> Option<Date> {
+    match job {
+        Job::Notice(n) | Job::Issue(n, _) => Some(site.notices[*n].front.published),
+        Job::Page(_) | Job::NotFound | Job::Search => None,
+        _ => site.notices.first().map(|n| n.front.published),
+    }
+}
+
+pub fn sitemap(site: &Site) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for job in Job::all(site) {
+        if matches!(job, Job::NotFound) {
+            continue;
+        }
+        let url = format!("{}{}", site.config.base_url, job.path(site));
+        let _ = write!(xml, "  <url><loc>{}</loc>", escape(&url));
+        if let Some(date) = lastmod(site, &job) {
+            let _ = write!(xml, "<lastmod>{date}</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+pub fn robots(site: &Site) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        site.config.base_url
+    )
+}
