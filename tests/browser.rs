@@ -6,30 +6,13 @@
 
 mod common;
 
-use std::ffi::OsStr;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::Site;
 use common::server::Server;
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use headless_chrome::Tab;
 
 const ISSUE: &str = "content/notices/2025-ceshi/issues/03-caiwu.md";
-
-fn chromium() -> Option<PathBuf> {
-    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|path| path.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is required in CI (.ci/run installs it)"
-        );
-        eprintln!("chromium not installed: browser test skipped (apt-get install chromium)");
-    }
-    found
-}
 
 /// Evaluates `expression` in the page until it is true, for up to 10 s.
 fn wait_until(tab: &Tab, expression: &str) {
@@ -56,28 +39,12 @@ fn edit(site: &Site, from: &str, to: &str) {
 
 #[test]
 fn the_open_page_follows_edits_and_shows_errors() {
-    let Some(chromium) = chromium() else { return };
+    let Some(chromium) = common::browser::chromium() else {
+        return;
+    };
     let site = Site::new();
     let server = Server::start(&site);
-    let profile = tempfile::tempdir().expect("profile");
-    let flags = [
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ];
-    let browser = Browser::new(LaunchOptions {
-        path: Some(chromium),
-        headless: true,
-        sandbox: false,
-        user_data_dir: Some(profile.path().to_path_buf()),
-        args: flags.iter().map(OsStr::new).collect(),
-        idle_browser_timeout: Duration::from_secs(60),
-        ..LaunchOptions::default()
-    })
-    .expect("launch chromium");
+    let (browser, _profile) = common::browser::launch(&chromium);
     let tab = browser.new_tab().expect("tab");
     let url = format!(
         "http://127.0.0.1:{}/notices/2025-ceshi/issues/03-caiwu/",

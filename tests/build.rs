@@ -484,3 +484,148 @@ fn site_absolute_links_in_the_home_text_start_at_the_root() {
     let link = select(&home, ".home-text a")[0].value().attr("href");
     assert_eq!(link, Some("lianxi/index.html"));
 }
+
+fn second_notice(site: &Site) {
+    site.write(
+        "content/notices/2024-second/index.md",
+        "---\ntitle: 第二篇通报\norganization: 中共某某中心支部委员会\npublished: 2024-09-01\n---\n正文\n",
+    );
+    site.write(
+        "content/notices/2024-second/issues/1-a.md",
+        "---\ntitle: 问题甲\nstatus: 已完成\n---\n措施\n",
+    );
+}
+
+#[test]
+fn feeds_parse_and_list_every_notice() {
+    let site = Site::new();
+    second_notice(&site);
+    site.build().assert_ok();
+    let parse = |path: &str| {
+        let bytes = fs::read(site.path(path)).expect("feed");
+        feed_rs::parser::parse(bytes.as_slice()).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let feed = parse("public/feed.xml");
+    let titles: Vec<String> = feed
+        .entries
+        .iter()
+        .filter_map(|e| e.title.as_ref().map(|t| t.content.clone()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "中共测试医院委员会关于市委巡察整改进展情况的通报",
+            "第二篇通报"
+        ]
+    );
+    let links: Vec<&str> = feed
+        .entries
+        .iter()
+        .flat_map(|e| e.links.iter().map(|l| l.href.as_str()))
+        .collect();
+    assert!(
+        links.contains(&"https://example.gov.cn/xcgz/notices/2025-ceshi/"),
+        "{links:?}"
+    );
+    // One feed per issuing body, holding only its notices.
+    let organizations = site.html("public/organizations/index.html");
+    let bodies = select(&organizations, ".listing tbody a");
+    assert_eq!(bodies.len(), 2);
+    for body in bodies {
+        let path = body
+            .value()
+            .attr("href")
+            .expect("href")
+            .replace("index.html", "feed.xml");
+        let feed = parse(&format!("public/organizations/{path}"));
+        assert_eq!(feed.entries.len(), 1, "{path}");
+    }
+}
+
+#[test]
+fn sitemap_lists_every_page_and_robots_points_to_it() {
+    let site = Site::new();
+    second_notice(&site);
+    site.build().assert_ok();
+    let sitemap = fs::read_to_string(site.path("public/sitemap.xml")).expect("sitemap");
+    let listed: std::collections::BTreeSet<String> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</loc>").next())
+        .map(str::to_owned)
+        .collect();
+    let public = site.path("public");
+    let pages: std::collections::BTreeSet<String> = walkdir::WalkDir::new(&public)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| {
+            let folder = e
+                .path()
+                .parent()
+                .expect("parent")
+                .strip_prefix(&public)
+                .expect("inside");
+            let folder = folder.to_string_lossy();
+            if folder.is_empty() {
+                "https://example.gov.cn/xcgz/".to_owned()
+            } else {
+                format!("https://example.gov.cn/xcgz/{folder}/")
+            }
+        })
+        .collect();
+    assert_eq!(listed, pages);
+    assert!(sitemap.contains(
+        "<loc>https://example.gov.cn/xcgz/notices/2025-ceshi/</loc><lastmod>2025-03-17</lastmod>"
+    ));
+    let robots = fs::read_to_string(site.path("public/robots.txt")).expect("robots");
+    assert!(robots.contains("Sitemap: https://example.gov.cn/xcgz/sitemap.xml"));
+}
+
+#[test]
+fn notices_are_listed_by_body_and_by_year() {
+    let site = Site::new();
+    second_notice(&site);
+    site.build().assert_ok();
+    let year = site.html("public/years/2024/index.html");
+    assert_eq!(texts(&year, ".notice-card h3"), ["第二篇通报"]);
+    let all = site.html("public/notices/index.html");
+    assert_eq!(texts(&all, ".notice-card h3").len(), 2);
+    let notice = site.html("public/notices/2025-ceshi/index.html");
+    let body_link = select(&notice, ".doc-meta a")[0]
+        .value()
+        .attr("href")
+        .map(str::to_owned);
+    let body_page = site.path(&format!(
+        "public/notices/2025-ceshi/{}",
+        body_link.expect("link to the body's page")
+    ));
+    let body = scraper::Html::parse_document(&fs::read_to_string(body_page).expect("body page"));
+    assert_eq!(
+        texts(&body, ".notice-card h3"),
+        ["中共测试医院委员会关于市委巡察整改进展情况的通报"]
+    );
+}
+
+#[test]
+fn pages_carry_open_graph_and_json_ld() {
+    let site = Site::new();
+    site.build().assert_ok();
+    let page = site.html("public/notices/2025-ceshi/index.html");
+    let og = |property: &str| {
+        select(&page, &format!("meta[property='{property}']"))
+            .first()
+            .and_then(|e| e.value().attr("content"))
+            .map(str::to_owned)
+    };
+    assert_eq!(og("og:type").as_deref(), Some("article"));
+    assert_eq!(
+        og("og:url").as_deref(),
+        Some("https://example.gov.cn/xcgz/notices/2025-ceshi/")
+    );
+    let ld = text(&page, "script[type='application/ld+json']");
+    let ld: serde_json::Value = serde_json::from_str(&ld).expect("JSON-LD parses");
+    assert_eq!(ld["@type"], "Report");
+    assert_eq!(ld["datePublished"], "2025-03-17");
+    assert_eq!(ld["author"]["name"], "中共测试医院委员会");
+}

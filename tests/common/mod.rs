@@ -1,6 +1,7 @@
 //! A small site in a temporary folder, built with the real `gongkai` binary.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod server;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,208 @@
+//! Every page type of the example portal has no axe-core violations of the
+//! WCAG 2.1 A and AA rules, in headless Chromium; search finds Chinese
+//! phrases exactly where the text has them.
+//!
+//! Needs chromium and axe-core (`npm install --prefix target/npm axe-core@4`;
+//! `.ci/run` installs both). Outside CI, missing tools skip with a note.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use headless_chrome::Tab;
+
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("AXE_CORE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/npm/node_modules/axe-core/axe.min.js")
+        });
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "axe-core is required in CI: {}",
+                path.display()
+            );
+            eprintln!("axe-core not installed: accessibility test skipped");
+            None
+        }
+    }
+}
+
+/// The example portal built into a temporary folder.
+fn built_example() -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("temp");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = out.path().join("public");
+    common::run_in(repo, &["build", "-o", output.to_str().expect("utf-8")]).assert_ok();
+    out
+}
+
+fn open(tab: &Tab, file: &Path) {
+    tab.navigate_to(&format!("file://{}", file.display()))
+        .and_then(|tab| tab.wait_until_navigated())
+        .unwrap_or_else(|e| panic!("open {}: {e}", file.display()));
+}
+
+fn evaluate_string(tab: &Tab, expression: &str, await_promise: bool) -> String {
+    tab.evaluate(expression, await_promise)
+        .ok()
+        .and_then(|result| result.value)
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_page_type_passes_axe_wcag_2_1_aa() {
+    let Some(chromium) = common::browser::chromium() else {
+        return;
+    };
+    let Some(axe) = axe_source() else { return };
+    let out = built_example();
+    let public = out.path().join("public");
+    let (browser, _profile) = common::browser::launch(&chromium);
+    let tab = browser.new_tab().expect("tab");
+    let pages = [
+        "index.html",
+        "notices/2025-qinghe-shequ/index.html",
+        "notices/2025-qinghe-shequ/issues/09-guding-zichan/index.html",
+        "notices/2025-yunxi-dier-yiyuan/index.html",
+        "notices/2025-shi-weijianwei-dangzu/issues/04-jikong-gaige/index.html",
+        "status/completed/index.html",
+        "status/in_progress/index.html",
+        "overdue/index.html",
+        "notices/index.html",
+        "organizations/index.html",
+        "years/2025/index.html",
+        "search/index.html?q=三重一大",
+        "lianxi/index.html",
+        "404.html",
+    ];
+    let mut failures = Vec::new();
+    for page in pages {
+        let (file, query) = page.split_once('?').unwrap_or((page, ""));
+        let url = public.join(file);
+        assert!(url.is_file(), "{page} was not built");
+        let target = if query.is_empty() {
+            url
+        } else {
+            PathBuf::from(format!("{}?{query}", url.display()))
+        };
+        open(&tab, &target);
+        tab.evaluate(&axe, false).expect("load axe-core");
+        let violations = evaluate_string(
+            &tab,
+            "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+             .then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))",
+            true,
+        );
+        if violations != "[]" {
+            failures.push(format!("{page}: {violations}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "axe violations:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Issue and notice titles the search page lists for `query`, once its results appear.
+fn search(tab: &Tab, page: &Path, query: &str) -> Vec<String> {
+    let url = format!("file://{}?q={query}", page.display());
+    tab.navigate_to(&url)
+        .and_then(|tab| tab.wait_until_navigated())
+        .expect("open search");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let summary = evaluate_string(
+            tab,
+            "document.getElementById('search-summary').textContent",
+            false,
+        );
+        if !summary.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no search summary for {query}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let json = evaluate_string(
+        tab,
+        "JSON.stringify([...document.querySelectorAll('.result-title')].map(a => a.textContent))",
+        false,
+    );
+    let mut titles: Vec<String> = serde_json::from_str(&json).expect("titles");
+    titles.sort();
+    titles
+}
+
+/// The titles of notices and issues whose files contain `query`, read
+/// straight from content/ (titles, groups, departments and bodies).
+fn containing(query: &str) -> Vec<String> {
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/notices");
+    let mut titles = Vec::new();
+    for entry in walkdir::WalkDir::new(content) {
+        let entry = entry.expect("walk");
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).expect("read");
+        let (front, body) = text[4..].split_once("\n---\n").expect("front matter");
+        let field = |name: &str| {
+            front
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let is_issue = entry.path().parent().is_some_and(|p| p.ends_with("issues"));
+        let searchable = if is_issue {
+            [
+                field("title:"),
+                field("aspect:"),
+                field("item:"),
+                field("department:"),
+                body.replace("**", ""),
+            ]
+            .join(" ")
+        } else {
+            [
+                field("title:"),
+                field("organization:"),
+                body.replace("**", ""),
+            ]
+            .join(" ")
+        };
+        if searchable.contains(query) {
+            titles.push(field("title:"));
+        }
+    }
+    titles.sort();
+    titles
+}
+
+#[test]
+fn chinese_queries_find_exactly_the_texts_that_contain_them() {
+    let Some(chromium) = common::browser::chromium() else {
+        return;
+    };
+    let out = built_example();
+    let page = out.path().join("public/search/index.html");
+    let (browser, _profile) = common::browser::launch(&chromium);
+    let tab = browser.new_tab().expect("tab");
+    for query in ["号贩子", "双带头人", "三重一大", "医德医风", "固定资产"] {
+        let expected = containing(query);
+        assert!(!expected.is_empty(), "the example should contain {query}");
+        assert_eq!(search(&tab, &page, query), expected, "query {query}");
+    }
+    // Filters narrow the results: 三重一大 among completed issues of one body only.
+    let filtered = search(&tab, &page, "三重一大&status=completed&organization=0");
+    assert!(
+        filtered.len() < containing("三重一大").len(),
+        "{filtered:?}"
+    );
+}
