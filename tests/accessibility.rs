@@ -206,3 +206,55 @@ fn chinese_queries_find_exactly_the_texts_that_contain_them() {
         "{filtered:?}"
     );
 }
+
+/// 大字号 and 高对比度: body text is at least 16 px, at least 18 px in the
+/// large mode, the choice survives going to another page, and the
+/// high-contrast pages pass axe too.
+#[test]
+fn the_elderly_friendly_switch_persists_across_pages() {
+    let Some(chromium) = common::browser::chromium() else {
+        return;
+    };
+    let Some(axe) = axe_source() else { return };
+    let out = built_example();
+    let public = out.path().join("public");
+    let (browser, _profile) = common::browser::launch(&chromium);
+    let tab = browser.new_tab().expect("tab");
+    let font_size = |tab: &Tab| {
+        evaluate_string(
+            tab,
+            "getComputedStyle(document.querySelector('.article-body p') || document.body).fontSize",
+            false,
+        )
+        .trim_end_matches("px")
+        .parse::<f64>()
+        .expect("font size")
+    };
+    open(&tab, &public.join("notices/2025-qinghe-shequ/index.html"));
+    assert!(font_size(&tab) >= 16.0);
+    tab.evaluate("document.querySelector('[data-view=large]').click(); document.querySelector('[data-view=contrast]').click()", false)
+        .expect("click");
+    open(
+        &tab,
+        &public.join("notices/2025-yunxi-dier-yiyuan/index.html"),
+    );
+    let classes = evaluate_string(&tab, "document.documentElement.className", false);
+    assert!(
+        classes.contains("large") && classes.contains("contrast"),
+        "{classes}"
+    );
+    assert!(font_size(&tab) >= 18.0, "large mode");
+    let pressed = evaluate_string(
+        &tab,
+        "document.querySelector('[data-view=large]').getAttribute('aria-pressed')",
+        false,
+    );
+    assert_eq!(pressed, "true");
+    tab.evaluate(&axe, false).expect("load axe-core");
+    let violations = evaluate_string(
+        &tab,
+        "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then(r => JSON.stringify(r.violations.map(v => v.id)))",
+        true,
+    );
+    assert_eq!(violations, "[]", "high contrast, large text");
+}

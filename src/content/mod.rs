@@ -40,6 +40,8 @@ pub enum ContentErrorKind {
     UnclosedFrontMatter,
     #[error("名称“{name}”不能用作网址：只能使用小写英文字母、数字和“-”")]
     BadName { name: String, suggestion: String },
+    #[error("名称“{0}”保留给分页网址使用，不能用作通报名称")]
+    ReservedName(String),
     #[error("通报文件夹“{folder}”里没有 index.md")]
     NoticeWithoutIndex { folder: String },
     #[error("通报不能直接放在 notices/ 下")]
@@ -62,6 +64,7 @@ impl Hint for ContentErrorKind {
             ContentErrorKind::BadName { suggestion, .. } => {
                 Some(format!("可改名为“{suggestion}”（拼音）"))
             }
+            ContentErrorKind::ReservedName(name) => Some(format!("可改名为“{name}-1”或其他名称")),
             ContentErrorKind::NoticeWithoutIndex { .. } => Some(
                 "每个通报是一个文件夹，正文写在其中的 index.md；可用 gongkai new notice <名称> 生成".into(),
             ),
@@ -443,6 +446,13 @@ fn classify(parts: &[&str], path: &Path) -> Result<Option<Classified>, Diagnosti
             ContentErrorKind::MisplacedNotice,
         )
         .into()),
+        // `notices/page/2/` is the second page of the list of all notices.
+        [NOTICES_DIR, "page", NOTICE_FILE] => Err(Located::new(
+            Location::file_start(path.parent().unwrap_or(path)),
+            ContentErrorKind::ReservedName("page".into()),
+        )
+        .into()),
+        [NOTICES_DIR, "page", ..] => Ok(None),
         [NOTICES_DIR, folder, NOTICE_FILE] => {
             let folder_path = path.parent().unwrap_or(path);
             let slug = checked(folder.to_string(), folder_path)?;
@@ -750,6 +760,16 @@ mod tests {
         assert_eq!(found.len(), 3, "{diagnostics:?}");
         assert!(!found[0].0 && found[0].1.ends_with("readme.txt"));
         assert!(found[1].0 && found[2].0);
+    }
+
+    #[test]
+    fn a_notice_cannot_take_the_name_of_list_pages() {
+        let (_dir, content, diagnostics) = site(&[("notices/page/index.md", NOTICE)]);
+        assert!(content.notices.is_empty());
+        assert!(
+            diagnostics.iter().any(|d| d.message.contains("保留给分页")),
+            "{diagnostics:?}"
+        );
     }
 
     #[test]
