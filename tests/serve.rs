@@ -251,3 +251,27 @@ fn ctrl_c_stops_the_server_cleanly() {
         "{rest:?}"
     );
 }
+
+#[test]
+fn search_index_and_feeds_follow_edits_once_the_clerk_stops_typing() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    edit(&site, ISSUE, "一是自查凭证。", "一是清理账外资金。");
+    socket.wait_for("reload");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !server
+        .get("/search/index.js")
+        .1
+        .contains("一是清理账外资金")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "search index not refreshed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, feed) = server.get("/feed.xml");
+    assert_eq!(status, 200);
+    assert!(!feed.contains("__gongkai"), "no reload script in feeds");
+}

@@ -129,6 +129,10 @@ fn report(outcome: &Outcome, shared: &http::Shared) {
     }
 }
 
+/// How long the sources must be quiet before feeds, sitemap and the search
+/// index are brought up to date after an edit.
+const IDLE: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Serves the site until Ctrl-C.
 pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
     // Watcher events carry absolute or relative paths depending on the
@@ -169,10 +173,16 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
         watch::SiteWatcher::new(&options.root).map_err(|e| ServeError::Watch(e.to_string()))?;
     let rebuilder = shared.clone();
     std::thread::spawn(move || {
-        while let Some(changed) = watcher.next_batch() {
-            let outcome = session.apply(&changed, &rebuilder.files);
-            report(&outcome, &rebuilder);
-            session.refresh_generated(&rebuilder.files);
+        loop {
+            let wait = session.generated_stale().then_some(IDLE);
+            match watcher.next_batch_within(wait) {
+                watch::Batch::Changed(changed) => {
+                    let outcome = session.apply(&changed, &rebuilder.files);
+                    report(&outcome, &rebuilder);
+                }
+                watch::Batch::Quiet => session.refresh_generated(&rebuilder.files),
+                watch::Batch::Stopped => break,
+            }
         }
     });
 

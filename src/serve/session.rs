@@ -112,9 +112,15 @@ impl Session {
         }
     }
 
+    /// Whether feeds, sitemap and search index lag behind the pages.
+    pub fn generated_stale(&self) -> bool {
+        self.generated_stale
+    }
+
     /// Brings feeds, sitemap and search index up to date with the pages.
-    /// Called after open tabs were told to reload: these files are not what
-    /// the clerk is looking at, and the search index takes longest.
+    /// `serve` does this once the clerk has stopped typing: these files are
+    /// not what the clerk is looking at, and the search index of a large
+    /// portal takes longer to write than the pages of an edit.
     pub fn refresh_generated(&mut self, files: &RwLock<Files>) {
         if !std::mem::take(&mut self.generated_stale) {
             return;

@@ -21,6 +21,13 @@ const QUIET: Duration = Duration::from_millis(8);
 /// A batch is rebuilt after this long even if events keep coming.
 const LONGEST: Duration = Duration::from_millis(250);
 
+pub enum Batch {
+    Changed(Vec<PathBuf>),
+    /// Nothing happened within the time given.
+    Quiet,
+    Stopped,
+}
+
 pub struct SiteWatcher {
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<Event>>,
@@ -63,12 +70,23 @@ impl SiteWatcher {
         self.watched.retain(|path| path.is_dir());
     }
 
-    /// Waits for changes and returns them as one batch; `None` once the
-    /// watcher has stopped.
-    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+    /// Waits for changes and returns them as one batch, or [`Batch::Quiet`]
+    /// when `wait` (if given) passes without any.
+    pub fn next_batch_within(&mut self, wait: Option<Duration>) -> Batch {
         let mut changed = BTreeSet::new();
         loop {
-            let first = self.events.recv().ok()?;
+            let first = match wait {
+                None => self
+                    .events
+                    .recv()
+                    .map_err(|_| RecvTimeoutError::Disconnected),
+                Some(wait) => self.events.recv_timeout(wait),
+            };
+            let first = match first {
+                Ok(event) => event,
+                Err(RecvTimeoutError::Timeout) => return Batch::Quiet,
+                Err(RecvTimeoutError::Disconnected) => return Batch::Stopped,
+            };
             self.collect(first, &mut changed);
             let started = Instant::now();
             loop {
@@ -76,7 +94,7 @@ impl SiteWatcher {
                 match self.events.recv_timeout(QUIET.min(left)) {
                     Ok(event) => self.collect(event, &mut changed),
                     Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => return None,
+                    Err(RecvTimeoutError::Disconnected) => return Batch::Stopped,
                 }
                 if left.is_zero() {
                     break;
@@ -84,7 +102,7 @@ impl SiteWatcher {
             }
             if !changed.is_empty() {
                 self.watch_folders();
-                return Some(changed.into_iter().collect());
+                return Batch::Changed(changed.into_iter().collect());
             }
         }
     }
