@@ -317,7 +317,7 @@ impl Site {
 
 fn assemble_page(page: PageSource, path: String, sanitize: bool) -> Page {
     let body = markdown::to_html(
-        &page.body.markdown,
+        page.body.markdown(),
         Settings {
             sanitize,
             root: &root_of(&path),
@@ -345,7 +345,7 @@ fn assemble_notice(
         sanitize,
         root: &root,
     };
-    let (before, after) = markdown::split_at_issues_marker(&notice.body.markdown);
+    let (before, after) = markdown::split_at_issues_marker(notice.body.markdown());
     let before = markdown::render(before, settings);
     let after = after.map(|after| markdown::render(after, settings));
     let text = match &after {
@@ -398,7 +398,7 @@ fn assemble_issue(
 ) -> Issue {
     let path = format!("{notice_path}issues/{}/", source.slug);
     let body = markdown::render(
-        &source.body.markdown,
+        source.body.markdown(),
         Settings {
             sanitize,
             root: &root_of(&path),
@@ -496,9 +496,11 @@ mod tests {
                 order: None,
             },
             body: Body {
-                markdown: "一是……".into(),
+                text: "一是……".into(),
+                start: 0,
                 first_line: 1,
             },
+            fields: Default::default(),
         }
     }
 
@@ -521,9 +523,11 @@ mod tests {
                 draft: false,
             },
             body: Body {
-                markdown: "前\n<!-- issues -->\n后\n".into(),
-                first_line: 5,
+                text: "前\n<!-- issues -->\n后\n".into(),
+                start: 0,
+                first_line: 1,
             },
+            fields: Default::default(),
             issues,
             attachments: Vec::new(),
         }

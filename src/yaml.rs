@@ -368,6 +368,15 @@ impl<'s> Document<'s> {
         }
     }
 
+    /// Where each field's value starts, by dotted path.
+    pub fn value_positions(&self) -> HashMap<String, (usize, usize)> {
+        self.keys
+            .keys
+            .iter()
+            .map(|(path, at)| (path.clone(), (at.line, at.value_column)))
+            .collect()
+    }
+
     fn key_location(&self, path: &str) -> Option<Location> {
         self.keys
             .get(path)

@@ -176,9 +176,27 @@ const PAGE_FIELDS: &[Field] = &[field("title", "标题"), field("order", "排序
 /// Markdown text and the line of its file it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
-    pub markdown: String,
+    /// The whole file, front matter included, for showing lines in messages.
+    pub text: String,
+    /// Byte offset of the body in `text`.
+    pub start: usize,
+    /// 1-based line of the file where the body starts.
     pub first_line: usize,
 }
+
+impl Body {
+    pub fn markdown(&self) -> &str {
+        &self.text[self.start..]
+    }
+
+    /// The location of byte `offset` of the body.
+    pub fn location(&self, file: &Path, offset: usize) -> Location {
+        Location::at_offset(file, &self.text, self.start + offset)
+    }
+}
+
+/// Where each front-matter field's value starts (line, column), by dotted path.
+pub type FieldPositions = std::collections::HashMap<String, (usize, usize)>;
 
 #[derive(Debug, Clone)]
 pub struct NoticeSource {
@@ -186,6 +204,7 @@ pub struct NoticeSource {
     pub file: PathBuf,
     pub front: NoticeFront,
     pub body: Body,
+    pub fields: FieldPositions,
     pub issues: Vec<IssueSource>,
     /// Other files of the bundle, relative to its folder, copied beside the page.
     pub attachments: Vec<PathBuf>,
@@ -199,6 +218,7 @@ pub struct IssueSource {
     pub number: Option<u32>,
     pub front: IssueFront,
     pub body: Body,
+    pub fields: FieldPositions,
 }
 
 #[derive(Debug, Clone)]
@@ -207,6 +227,7 @@ pub struct PageSource {
     pub file: PathBuf,
     pub front: PageFront,
     pub body: Body,
+    pub fields: FieldPositions,
 }
 
 /// Everything under `content/`.
@@ -504,9 +525,11 @@ fn parse_entry(entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
                         order: None,
                     },
                     body: Body {
-                        markdown: text,
+                        text,
+                        start: 0,
                         first_line: 1,
                     },
+                    fields: FieldPositions::new(),
                     file,
                 }));
             }
@@ -516,23 +539,25 @@ fn parse_entry(entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
                     order: fields.optional("order"),
                 })
             })
-            .map(|(front, body)| {
+            .map(|(front, body, fields)| {
                 Parsed::Home(PageSource {
                     slug: String::new(),
                     file: file.clone(),
                     front,
                     body,
+                    fields,
                 })
             })
         }
         Entry::Notice { slug, file } => {
             let text = read_utf8(&file).map_err(|e| vec![e.into()])?;
-            parse_file(&file, &text, NOTICE_FIELDS, read_notice).map(|(front, body)| {
+            parse_file(&file, &text, NOTICE_FIELDS, read_notice).map(|(front, body, fields)| {
                 Parsed::Notice(Box::new(NoticeSource {
                     slug,
                     file: file.clone(),
                     front,
                     body,
+                    fields,
                     issues: Vec::new(),
                     attachments: Vec::new(),
                 }))
@@ -540,7 +565,7 @@ fn parse_entry(entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
         }
         Entry::Issue { notice, slug, file } => {
             let text = read_utf8(&file).map_err(|e| vec![e.into()])?;
-            parse_file(&file, &text, ISSUE_FIELDS, read_issue).map(|(front, body)| {
+            parse_file(&file, &text, ISSUE_FIELDS, read_issue).map(|(front, body, fields)| {
                 Parsed::Issue(
                     notice,
                     IssueSource {
@@ -549,6 +574,7 @@ fn parse_entry(entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
                         file: file.clone(),
                         front,
                         body,
+                        fields,
                     },
                 )
             })
@@ -563,12 +589,13 @@ fn parse_entry(entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
                     order,
                 })
             })
-            .map(|(front, body)| {
+            .map(|(front, body, fields)| {
                 Parsed::Page(PageSource {
                     slug,
                     file: file.clone(),
                     front,
                     body,
+                    fields,
                 })
             })
         }
@@ -582,7 +609,7 @@ fn parse_file<T>(
     text: &str,
     known: &'static [Field],
     read: impl FnOnce(&mut Fields) -> Option<T>,
-) -> Result<(T, Body), Vec<Diagnostic>> {
+) -> Result<(T, Body, FieldPositions), Vec<Diagnostic>> {
     let split = frontmatter::split(text).map_err(|error| {
         let kind = match error {
             frontmatter::SplitError::Missing => ContentErrorKind::NoFrontMatter,
@@ -600,9 +627,11 @@ fn parse_file<T>(
         Some(front) if errors.is_empty() => Ok((
             front,
             Body {
-                markdown: split.body.to_owned(),
+                start: text.len() - split.body.len(),
+                text: text.to_owned(),
                 first_line: split.body_line,
             },
+            document.value_positions(),
         )),
         _ => Err(errors.into_iter().map(Diagnostic::from).collect()),
     }
@@ -725,7 +754,7 @@ mod tests {
         ]);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(
-            content.home.map(|h| h.body.markdown),
+            content.home.map(|h| h.body.markdown().to_owned()),
             Some("首页文字，没有 front matter".into())
         );
         let notice = &content.notices[0];
