@@ -226,6 +226,21 @@ impl Config {
         Ok(())
     }
 
+    /// Where the value of a (dotted) field is written in site.yaml, for lints.
+    pub fn field_location(root: &Path, field: &str) -> Location {
+        let path = root.join(CONFIG_FILE);
+        let Ok(source) = std::fs::read_to_string(&path) else {
+            return Location::file_start(&path);
+        };
+        Document::parse(&path, &source, &source, 1)
+            .ok()
+            .and_then(|document| document.value_positions().get(field).copied())
+            .map_or_else(
+                || Location::file_start(&path),
+                |(line, column)| Location::in_text(&path, &source, line, column),
+            )
+    }
+
     /// Where `theme:` is written in site.yaml, for errors about the theme.
     pub fn theme_location(&self, root: &Path) -> Location {
         let path = root.join(CONFIG_FILE);

@@ -102,6 +102,8 @@ pub trait Hint {
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, not wrong: shown by `check`, not by `build`.
+    Note,
 }
 
 /// A problem ready to be shown: message, where, and what to do.
@@ -128,6 +130,11 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(location, message)
         }
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 
     pub fn with_hint(mut self, hint: Option<String>) -> Self {
@@ -167,10 +174,7 @@ impl fmt::Display for Diagnostic {
     ///   提示：最接近的字段是「title」（标题）
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "错误",
-            Severity::Warning => "警告",
-        };
+        let label = self.severity.label();
         match &self.location {
             Some(at) => writeln!(f, "{label}：{at}：{}", self.message)?,
             None => writeln!(f, "{label}：{}", self.message)?,
@@ -191,6 +195,99 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Note => "提醒",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+/// Diagnostics grouped under the file they are in, in line order:
+///
+/// ```text
+/// content/notices/a/index.md
+///   35:17 警告 正文说已完成9项，问题文件中是10项
+///     35 | 截至目前，13条问题中已完成整改9条……
+///        |                 ^
+///     提示：核对正文中的数字与各问题的 status 是否一致
+/// ```
+pub fn grouped(diagnostics: &[Diagnostic]) -> String {
+    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
+    sorted.sort_by_key(|d| {
+        d.location
+            .as_ref()
+            .map(|l| (l.file.clone(), l.line, l.column))
+    });
+    let mut out = String::new();
+    let mut current: Option<&Path> = None;
+    for diagnostic in sorted {
+        let file = diagnostic.location.as_ref().map(|l| l.file.as_path());
+        if file != current {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&file.map_or_else(|| "（站点）".to_owned(), |f| f.display().to_string()));
+            out.push('\n');
+            current = file;
+        }
+        let place = diagnostic
+            .location
+            .as_ref()
+            .map_or_else(String::new, |l| format!("{}:{} ", l.line, l.column));
+        out.push_str(&format!(
+            "  {place}{} {}\n",
+            diagnostic.severity.label(),
+            diagnostic.message
+        ));
+        if let Some(at) = &diagnostic.location
+            && let Some(text) = &at.line_text
+        {
+            let shown = text.replace('\t', " ");
+            let before: String = shown.chars().take(at.column.saturating_sub(1)).collect();
+            let number = at.line.to_string();
+            out.push_str(&format!("    {number} | {shown}\n"));
+            out.push_str(&format!(
+                "    {} | {}^\n",
+                " ".repeat(number.len()),
+                " ".repeat(before.width())
+            ));
+        }
+        if let Some(hint) = &diagnostic.hint {
+            out.push_str(&format!("    提示：{hint}\n"));
+        }
+    }
+    out
+}
+
+/// Diagnostics as a JSON array, for machines.
+pub fn to_json(diagnostics: &[Diagnostic]) -> String {
+    let items: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "severity": d.severity.key(),
+                "file": d.location.as_ref().map(|l| l.file.display().to_string()),
+                "line": d.location.as_ref().map(|l| l.line),
+                "column": d.location.as_ref().map(|l| l.column),
+                "message": d.message,
+                "hint": d.hint,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// The nearest of `candidates` to `word`, if it is near enough to be a likely typo.

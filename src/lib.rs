@@ -5,6 +5,7 @@
 //! [`output`]. Each step returns every problem it found as a
 //! [`Diagnostic`], so one run reports all of them.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod date;
@@ -104,19 +105,35 @@ pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
     let renderer = theme
         .as_ref()
         .and_then(|theme| keep(Renderer::new(theme), &mut problems));
-    let (warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        problems.into_iter().partition(|d| !d.is_error());
+    let (warnings, errors) = split_errors(problems);
     let (Some(config), Some(theme), Some(mut renderer), true) =
         (config, theme, renderer, errors.is_empty())
     else {
         return Err(relative([errors, warnings].concat(), root));
     };
     let as_of = options.as_of.or(config.as_of).unwrap_or_else(Date::today);
+    let mut lints = check::lint_content(&config, &content, as_of);
+    check::lint_contact(
+        &config.supervision,
+        "supervision",
+        &|field| Config::field_location(root, field),
+        &mut lints,
+    );
+    let (mut warnings, errors) = split_errors([warnings, lints.diagnostics].concat());
+    if !errors.is_empty() {
+        return Err(relative([errors, warnings].concat(), root));
+    }
     let site = Site::assemble(config, content, as_of);
     let pages = renderer
         .render(&site)
         .map_err(|errors| relative(errors, root))?;
     let generated = output::generated(&site);
+    let known = output_paths(&site, &theme, &pages, &generated);
+    let (link_warnings, link_errors) = split_errors(check::lint_links(&lints.links, &known));
+    warnings.extend(link_warnings);
+    if !link_errors.is_empty() {
+        return Err(relative([link_errors, warnings].concat(), root));
+    }
     Ok(Rendered {
         site,
         theme,
@@ -125,6 +142,34 @@ pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
         generated,
         warnings: relative(warnings, root),
     })
+}
+
+/// Warnings and notes, then errors.
+fn split_errors(diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    diagnostics.into_iter().partition(|d| !d.is_error())
+}
+
+/// Every file the output will have, by `/`-separated path.
+fn output_paths(
+    site: &Site,
+    theme: &ThemeFiles,
+    pages: &[RenderedPage],
+    generated: &[(String, String)],
+) -> std::collections::HashSet<String> {
+    let key = |path: &Path| {
+        path.iter()
+            .map(|part| part.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut known: std::collections::HashSet<String> =
+        pages.iter().map(|page| page.path.clone()).collect();
+    known.extend(generated.iter().map(|(path, _)| path.clone()));
+    known.extend(theme.statics.keys().map(|path| key(path)));
+    for notice in &site.notices {
+        known.extend(notice.attachment_files().map(|(path, _)| key(&path)));
+    }
+    known
 }
 
 /// Validates everything and renders in memory, writing nothing.

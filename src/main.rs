@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use gongkai::diagnostic::{Diagnostic, Hint};
+use gongkai::diagnostic::{self, Diagnostic, Hint, Severity};
 use gongkai::{Options, Report, scaffold};
 
 /// gongkai（公开）：巡察整改进展情况公开网站生成器
@@ -53,6 +53,12 @@ enum Command {
         /// 包括草稿（draft: true）
         #[arg(long)]
         drafts: bool,
+        /// 有警告也算不通过（退出码 1）
+        #[arg(long)]
+        strict: bool,
+        /// 输出格式：human（默认，按文件分组）或 json
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// 新建一个站点，含默认主题和一篇示例通报
     Init {
@@ -63,6 +69,12 @@ enum Command {
     /// 新建通报或问题
     #[command(subcommand)]
     New(New),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -156,20 +168,44 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { drafts } => {
+        Command::Check {
+            drafts,
+            strict,
+            format,
+        } => {
             let options = Options {
                 root,
                 drafts,
                 ..Options::default()
             };
-            match gongkai::check(&options) {
+            let (report, problems) = match gongkai::check(&options) {
                 Ok(report) => {
-                    print_warnings(&report.warnings);
-                    println!("检查通过：");
-                    print_summary(&report);
-                    ExitCode::SUCCESS
+                    let problems = report.warnings.clone();
+                    (Some(report), problems)
                 }
-                Err(problems) => fail(&problems, "检查未通过"),
+                Err(problems) => (None, problems),
+            };
+            let errors = problems.iter().filter(|p| p.is_error()).count();
+            let warnings = problems
+                .iter()
+                .filter(|p| p.severity == Severity::Warning)
+                .count();
+            match format {
+                Format::Json => println!("{}", diagnostic::to_json(&problems)),
+                Format::Human => {
+                    eprint!("{}", diagnostic::grouped(&problems));
+                    if let Some(report) = &report {
+                        println!("检查完成：{errors} 个错误，{warnings} 个警告");
+                        print_summary(report);
+                    } else {
+                        eprintln!("检查未通过：{errors} 个错误，{warnings} 个警告");
+                    }
+                }
+            }
+            if report.is_none() || (strict && warnings > 0) {
+                ExitCode::from(CONTENT_ERROR)
+            } else {
+                ExitCode::SUCCESS
             }
         }
         Command::Init { dir } => {
@@ -211,8 +247,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_warnings(warnings: &[Diagnostic]) {
-    for warning in warnings {
+/// Warnings only: notes (such as overdue issues) are for `check`.
+fn print_warnings(problems: &[Diagnostic]) {
+    for warning in problems.iter().filter(|p| p.severity == Severity::Warning) {
         eprint!("{warning}");
     }
 }

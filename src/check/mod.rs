@@ -1,0 +1,713 @@
+//! Lints: what a reviewer would catch before a notice goes public.
+//!
+//! They run on the loaded content (so every finding has its file, line and
+//! column) before the site is assembled; links are collected then and
+//! checked against the output once it is known. Errors stop a build;
+//! warnings are printed by `build` and `check`; notes only by `check`.
+
+mod personal;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::config::{Config, Supervision};
+use crate::content::{Body, Content, FieldPositions, IssueSource, NoticeSource};
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Hint, Located, Location, Severity};
+use crate::status::Status;
+
+pub use personal::{Finding, Kind as PersonalKind, find as find_personal_data};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LintKind {
+    #[error("通报写明{what}{declared}个，问题文件实际有{actual}个")]
+    DeclaredCount {
+        what: &'static str,
+        declared: u32,
+        actual: usize,
+    },
+    #[error("正文说{what}{stated}项，问题文件中是{actual}项")]
+    StatedCount {
+        what: &'static str,
+        stated: usize,
+        actual: usize,
+    },
+    #[error("尚未完成的问题没有写完成时限")]
+    NoDeadline,
+    #[error("已逾期：完成时限{deadline}早于统计日期{as_of}，状态仍为{status}")]
+    Overdue {
+        deadline: String,
+        as_of: String,
+        status: &'static str,
+    },
+    #[error("完成时限{deadline}早于巡察反馈日期{feedback}")]
+    DeadlineBeforeFeedback { deadline: String, feedback: String },
+    #[error("{first}日期{a}晚于{second}日期{b}")]
+    DatesOutOfOrder {
+        first: &'static str,
+        a: String,
+        second: &'static str,
+        b: String,
+    },
+    #[error("没有监督联系方式（电话、邮箱或通信地址）")]
+    NoContact,
+    #[error("{what}格式不对：“{value}”")]
+    MalformedContact { what: &'static str, value: String },
+    #[error("链接指向的{what}不存在：{target}")]
+    BrokenLink { what: &'static str, target: String },
+    #[error("图片没有替代文字")]
+    ImageWithoutAlt,
+    #[error("发现{}：{text}", kind.label())]
+    PersonalData {
+        kind: PersonalKind,
+        text: String,
+        masked: String,
+    },
+    #[error("问题正文是空的，没有写整改措施或进展")]
+    EmptyIssue,
+    #[error("本通报中有两条问题标题相同：“{title}”")]
+    DuplicateTitle { title: String, other: PathBuf },
+}
+
+impl LintKind {
+    pub fn severity(&self) -> Severity {
+        match self {
+            LintKind::PersonalData { .. } | LintKind::BrokenLink { .. } => Severity::Error,
+            LintKind::Overdue { .. } => Severity::Note,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+impl Hint for LintKind {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            LintKind::DeclaredCount { .. } => {
+                "核对 declared 中的数字与 issues/ 中的问题文件是否一致".into()
+            }
+            LintKind::StatedCount { .. } => "核对正文中的数字与各问题的 status 是否一致".into(),
+            LintKind::NoDeadline => "请添加「deadline: 2025-12-31」这样的完成时限".into(),
+            LintKind::Overdue { .. } => {
+                "整改完成后把 status 改为 completed；延期的请更新 deadline".into()
+            }
+            LintKind::DeadlineBeforeFeedback { .. } | LintKind::DatesOutOfOrder { .. } => {
+                "检查日期是否写错".into()
+            }
+            LintKind::NoContact => {
+                "在 site.yaml 或通报的 supervision 中写明 phone、email 或 address".into()
+            }
+            LintKind::MalformedContact { what, .. } => match *what {
+                "电话" => "例如 0518-85570000，或 12345".into(),
+                "电子邮箱" => "例如 office@example.gov.cn".into(),
+                _ => "邮政编码是 6 位数字，例如 \"222001\"（请加引号）".into(),
+            },
+            LintKind::BrokenLink { .. } => {
+                "站内链接以 / 开头表示网站根目录，附件放在通报文件夹中并用相对路径链接".into()
+            }
+            LintKind::ImageWithoutAlt => {
+                "写成 ![图片说明](文件名.png)，说明文字供读屏软件朗读".into()
+            }
+            LintKind::PersonalData { masked, .. } => format!("公开时应隐去，写成 {masked}"),
+            LintKind::EmptyIssue => "在 --- 之后写整改措施，例如“一是……二是……”".into(),
+            LintKind::DuplicateTitle { other, .. } => format!(
+                "另一条是 {}；如确为两条问题，请在标题中加以区分",
+                other.file_name().unwrap_or_default().to_string_lossy()
+            ),
+        })
+    }
+}
+
+fn diagnostic(at: Location, kind: LintKind) -> Diagnostic {
+    let severity = kind.severity();
+    Diagnostic::from(Located::new(at, kind)).with_severity(severity)
+}
+
+/// A link or image in Markdown, to be checked against the output.
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    pub at: Location,
+    /// The output path it points at (`notices/a/fangan.pdf`, `lianxi/index.html`).
+    pub target: String,
+    pub written: String,
+    pub image: bool,
+}
+
+/// What the content lints found, and the links to check later.
+#[derive(Debug, Default)]
+pub struct Lints {
+    pub diagnostics: Vec<Diagnostic>,
+    pub links: Vec<LinkRef>,
+}
+
+/// Where a front-matter field is, or the start of the file.
+fn field_at(file: &Path, body: &Body, fields: &FieldPositions, name: &str) -> Location {
+    match fields.get(name) {
+        Some(&(line, column)) => Location::in_text(file, &body.text, line, column),
+        None => Location::file_start(file),
+    }
+}
+
+/// Lints everything under `content/`.
+pub fn lint_content(config: &Config, content: &Content, as_of: Date) -> Lints {
+    let mut lints = Lints::default();
+    for notice in &content.notices {
+        lint_notice(config, notice, as_of, &mut lints);
+    }
+    for page in &content.pages {
+        let path = format!("{}/", page.slug);
+        lint_body(&page.file, &page.body, &path, &mut lints);
+    }
+    if let Some(home) = &content.home {
+        lint_body(&home.file, &home.body, "", &mut lints);
+    }
+    lints
+}
+
+fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut Lints) {
+    let file = &notice.file;
+    let at = |name: &str| field_at(file, &notice.body, &notice.fields, name);
+    let front = &notice.front;
+    let issues = &notice.issues;
+
+    let aspects: HashSet<&str> = issues
+        .iter()
+        .filter_map(|i| i.front.aspect.as_deref())
+        .collect();
+    let items: HashSet<(Option<&str>, &str)> = issues
+        .iter()
+        .filter_map(|i| Some((i.front.aspect.as_deref(), i.front.item.as_deref()?)))
+        .collect();
+    for (name, what, declared, actual) in [
+        (
+            "declared.problems",
+            "问题",
+            front.declared.problems,
+            issues.len(),
+        ),
+        (
+            "declared.aspects",
+            "方面",
+            front.declared.aspects,
+            aspects.len(),
+        ),
+        ("declared.items", "大项", front.declared.items, items.len()),
+    ] {
+        if let Some(declared) = declared
+            && declared as usize != actual
+        {
+            lints.diagnostics.push(diagnostic(
+                at(name),
+                LintKind::DeclaredCount {
+                    what,
+                    declared,
+                    actual,
+                },
+            ));
+        }
+    }
+    lint_stated_counts(notice, lints);
+
+    let inspection = &front.inspection;
+    let order = [
+        (
+            inspection.start,
+            "巡察开始",
+            inspection.end,
+            "巡察结束",
+            "inspection.start",
+        ),
+        (
+            inspection.end,
+            "巡察结束",
+            inspection.feedback,
+            "反馈",
+            "inspection.end",
+        ),
+    ];
+    for (a, first, b, second, name) in order {
+        if let (Some(a), Some(b)) = (a, b)
+            && a > b
+        {
+            lints.diagnostics.push(diagnostic(
+                at(name),
+                LintKind::DatesOutOfOrder {
+                    first,
+                    a: a.chinese(),
+                    second,
+                    b: b.chinese(),
+                },
+            ));
+        }
+    }
+    if let Some(written) = front.written
+        && front.published < written
+    {
+        lints.diagnostics.push(diagnostic(
+            at("published"),
+            LintKind::DatesOutOfOrder {
+                first: "成文",
+                a: written.chinese(),
+                second: "发布",
+                b: front.published.chinese(),
+            },
+        ));
+    }
+
+    let contact = config.supervision.overridden_by(&front.supervision);
+    if contact.phone.is_none() && contact.email.is_none() && contact.address.is_none() {
+        lints
+            .diagnostics
+            .push(diagnostic(Location::file_start(file), LintKind::NoContact));
+    }
+    lint_contact(&front.supervision, "supervision", &|name| at(name), lints);
+
+    let mut titles: BTreeMap<&str, &Path> = BTreeMap::new();
+    for issue in issues {
+        lint_issue(notice, issue, as_of, lints);
+        match titles.get(issue.front.title.as_str()) {
+            Some(other) => lints.diagnostics.push(diagnostic(
+                field_at(&issue.file, &issue.body, &issue.fields, "title"),
+                LintKind::DuplicateTitle {
+                    title: issue.front.title.clone(),
+                    other: other.to_path_buf(),
+                },
+            )),
+            None => {
+                titles.insert(&issue.front.title, &issue.file);
+            }
+        }
+    }
+    let path = format!("notices/{}/", notice.slug);
+    lint_body(file, &notice.body, &path, lints);
+    lint_front_text(
+        file,
+        &notice.body,
+        &notice.fields,
+        &[("title", &front.title)],
+        lints,
+    );
+}
+
+fn lint_issue(notice: &NoticeSource, issue: &IssueSource, as_of: Date, lints: &mut Lints) {
+    let file = &issue.file;
+    let at = |name: &str| field_at(file, &issue.body, &issue.fields, name);
+    let front = &issue.front;
+    if front.status != Status::Completed {
+        match front.deadline {
+            None => lints
+                .diagnostics
+                .push(diagnostic(at("status"), LintKind::NoDeadline)),
+            Some(deadline) if deadline < as_of => lints.diagnostics.push(diagnostic(
+                at("deadline"),
+                LintKind::Overdue {
+                    deadline: deadline.chinese(),
+                    as_of: as_of.chinese(),
+                    status: front.status.label(),
+                },
+            )),
+            Some(_) => {}
+        }
+    }
+    if let (Some(deadline), Some(feedback)) = (front.deadline, notice.front.inspection.feedback)
+        && deadline < feedback
+    {
+        lints.diagnostics.push(diagnostic(
+            at("deadline"),
+            LintKind::DeadlineBeforeFeedback {
+                deadline: deadline.chinese(),
+                feedback: feedback.chinese(),
+            },
+        ));
+    }
+    if issue.body.markdown().trim().is_empty() {
+        lints.diagnostics.push(diagnostic(
+            Location::in_text(
+                file,
+                &issue.body.text,
+                issue.body.first_line.saturating_sub(1).max(1),
+                1,
+            ),
+            LintKind::EmptyIssue,
+        ));
+    }
+    let path = format!("notices/{}/issues/{}/", notice.slug, issue.slug);
+    lint_body(file, &issue.body, &path, lints);
+    let texts: Vec<(&str, &str)> = [
+        ("title", Some(front.title.as_str())),
+        ("department", front.department.as_deref()),
+        ("lead", front.lead.as_deref()),
+        ("aspect", front.aspect.as_deref()),
+        ("item", front.item.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name, value?)))
+    .collect();
+    lint_front_text(file, &issue.body, &issue.fields, &texts, lints);
+}
+
+/// Personal data in front-matter text fields.
+fn lint_front_text(
+    file: &Path,
+    body: &Body,
+    fields: &FieldPositions,
+    texts: &[(&str, &str)],
+    lints: &mut Lints,
+) {
+    for (name, text) in texts {
+        for finding in personal::find(text) {
+            let at = field_at(file, body, fields, name);
+            lints.diagnostics.push(personal_diagnostic(at, finding));
+        }
+    }
+}
+
+fn personal_diagnostic(at: Location, finding: Finding) -> Diagnostic {
+    diagnostic(
+        at,
+        LintKind::PersonalData {
+            kind: finding.kind,
+            text: finding.text,
+            masked: finding.masked,
+        },
+    )
+}
+
+/// Phone, e-mail and postcode of a supervision block, where it is written.
+pub fn lint_contact(
+    contact: &Supervision,
+    prefix: &str,
+    at: &dyn Fn(&str) -> Location,
+    lints: &mut Lints,
+) {
+    type Check<'a> = (&'a str, &'static str, &'a Option<String>, fn(&str) -> bool);
+    let checks: [Check; 3] = [
+        ("phone", "电话", &contact.phone, valid_phones),
+        ("email", "电子邮箱", &contact.email, valid_email),
+        ("postcode", "邮政编码", &contact.postcode, valid_postcode),
+    ];
+    for (name, what, value, valid) in checks {
+        if let Some(value) = value
+            && !valid(value)
+        {
+            lints.diagnostics.push(diagnostic(
+                at(&format!("{prefix}.{name}")),
+                LintKind::MalformedContact {
+                    what,
+                    value: value.clone(),
+                },
+            ));
+        }
+    }
+}
+
+/// One or more phone numbers: landlines (`0518-85574017`, `(0518)85574017`,
+/// with `转` extensions), mobiles, 400/800 numbers and short hotlines (12345).
+fn valid_phones(text: &str) -> bool {
+    let parts: Vec<&str> = text
+        .split(['、', '，', ',', '/', '；', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    !parts.is_empty() && parts.iter().all(|part| valid_phone(part))
+}
+
+fn valid_phone(part: &str) -> bool {
+    // An extension (`转 8001`) is allowed after the number itself.
+    let number = part.split('转').next().unwrap_or_default();
+    if !number
+        .chars()
+        .all(|c| c.is_ascii_digit() || "-()（） ".contains(c))
+    {
+        return false;
+    }
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    let length = digits.len();
+    if digits.starts_with('0') {
+        (10..=12).contains(&length)
+    } else if digits.starts_with("400") || digits.starts_with("800") {
+        length == 10
+    } else if digits.starts_with('1') {
+        length == 11 || (5..=6).contains(&length)
+    } else {
+        (7..=8).contains(&length)
+    }
+}
+
+fn valid_email(text: &str) -> bool {
+    let Some((local, domain)) = text.trim().split_once('@') else {
+        return false;
+    };
+    let ok = |part: &str, extra: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+    };
+    ok(local, "._%+-")
+        && ok(domain, ".-")
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+}
+
+fn valid_postcode(text: &str) -> bool {
+    text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Counts a notice's own text states ("已完成整改28项"), against its issues.
+fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
+    let issues = &notice.issues;
+    let count = |keep: &dyn Fn(&IssueSource) -> bool| issues.iter().filter(|i| keep(i)).count();
+    let actual = [
+        ("已完成", count(&|i| i.front.status == Status::Completed)),
+        ("基本完成", count(&|i| i.front.status == Status::Partial)),
+        ("整改中", count(&|i| i.front.status == Status::InProgress)),
+        ("长期坚持", count(&|i| i.front.long_term)),
+    ];
+    let keywords: [(&str, usize); 8] = [
+        ("已完成整改", 0),
+        ("已整改完成", 0),
+        ("基本完成", 1),
+        ("继续整改", 2),
+        ("正在整改", 2),
+        ("整改中", 2),
+        ("长期坚持", 3),
+        ("长期推进", 3),
+    ];
+    let text = notice.body.markdown();
+    for (keyword, slot) in keywords {
+        for (at, _) in text.match_indices(keyword) {
+            let rest = &text[at + keyword.len()..];
+            let rest = rest.trim_start_matches(['的', ' ']);
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            let after = &rest[digits.len()..];
+            if digits.is_empty() || !(after.starts_with('项') || after.starts_with('条')) {
+                continue;
+            }
+            let Ok(stated) = digits.parse::<usize>() else {
+                continue;
+            };
+            let (what, actual) = actual[slot];
+            if stated != actual {
+                let offset = at + keyword.len() + (text[at + keyword.len()..].len() - rest.len());
+                lints.diagnostics.push(diagnostic(
+                    notice.body.location(&notice.file, offset),
+                    LintKind::StatedCount {
+                        what,
+                        stated,
+                        actual,
+                    },
+                ));
+            }
+        }
+    }
+    if issues.is_empty() {
+        return;
+    }
+    for (at, _) in text.match_indices("问题") {
+        let before = &text[..at];
+        let before = before.trim_end_matches(['条', '项', '个']);
+        if before.len() == text[..at].len() {
+            continue;
+        }
+        let digits: String = before
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let Ok(stated) = digits.parse::<usize>() else {
+            continue;
+        };
+        if stated != issues.len() {
+            lints.diagnostics.push(diagnostic(
+                notice
+                    .body
+                    .location(&notice.file, before.len() - digits.len()),
+                LintKind::StatedCount {
+                    what: "问题共",
+                    stated,
+                    actual: issues.len(),
+                },
+            ));
+        }
+    }
+}
+
+/// Personal data, links and images in a Markdown body; `page` is the path
+/// of the page it is shown on.
+fn lint_body(file: &Path, body: &Body, page: &str, lints: &mut Lints) {
+    let markdown = body.markdown();
+    for finding in personal::find(markdown) {
+        let at = body.location(file, finding.offset);
+        lints.diagnostics.push(personal_diagnostic(at, finding));
+    }
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let mut image: Option<(usize, usize)> = None; // (offset, text length so far)
+    let mut alt_text = String::new();
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(target) = resolve(page, &dest_url) {
+                    lints.links.push(LinkRef {
+                        at: body.location(file, range.start),
+                        target,
+                        written: dest_url.to_string(),
+                        image: false,
+                    });
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((range.start, 0));
+                alt_text.clear();
+                if let Some(target) = resolve(page, &dest_url) {
+                    lints.links.push(LinkRef {
+                        at: body.location(file, range.start),
+                        target,
+                        written: dest_url.to_string(),
+                        image: true,
+                    });
+                }
+            }
+            Event::Text(text) if image.is_some() => alt_text.push_str(&text),
+            Event::End(TagEnd::Image) => {
+                if let Some((offset, _)) = image.take()
+                    && alt_text.trim().is_empty()
+                {
+                    lints.diagnostics.push(diagnostic(
+                        body.location(file, offset),
+                        LintKind::ImageWithoutAlt,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The output path a link on `page` points at; `None` for links that leave
+/// the site (`https:`, `mailto:`) or stay on the page (`#…`).
+fn resolve(page: &str, link: &str) -> Option<String> {
+    let link = link.trim();
+    let has_scheme = link.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if link.is_empty() || link.starts_with('#') || link.starts_with("//") || has_scheme {
+        return None;
+    }
+    let link = link.split(['#', '?']).next().unwrap_or_default();
+    let decoded = percent_encoding::percent_decode_str(link)
+        .decode_utf8()
+        .map(|c| c.into_owned())
+        .unwrap_or_else(|_| link.to_owned());
+    let (base, rest) = match decoded.strip_prefix('/') {
+        Some(rest) => (String::new(), rest.to_owned()),
+        None => (page.to_owned(), decoded.clone()),
+    };
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rest.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    let mut target = parts.join("/");
+    if decoded.ends_with('/') || target.is_empty() {
+        if !target.is_empty() {
+            target.push('/');
+        }
+        target.push_str("index.html");
+    }
+    Some(target)
+}
+
+/// The links whose targets are not among the output files `known`.
+pub fn lint_links(links: &[LinkRef], known: &HashSet<String>) -> Vec<Diagnostic> {
+    links
+        .iter()
+        .filter(|link| {
+            !known.contains(&link.target) && !known.contains(&format!("{}/index.html", link.target))
+        })
+        .map(|link| {
+            diagnostic(
+                link.at.clone(),
+                LintKind::BrokenLink {
+                    what: if link.image {
+                        "图片"
+                    } else if link.target.ends_with("index.html") {
+                        "页面"
+                    } else {
+                        "文件"
+                    },
+                    target: link.written.clone(),
+                },
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_like_a_browser_would() {
+        let page = "notices/a/issues/b/";
+        assert_eq!(
+            resolve(page, "../../fangan.pdf").as_deref(),
+            Some("notices/a/fangan.pdf")
+        );
+        assert_eq!(
+            resolve(page, "/lianxi/").as_deref(),
+            Some("lianxi/index.html")
+        );
+        assert_eq!(
+            resolve("", "notices/a/").as_deref(),
+            Some("notices/a/index.html")
+        );
+        assert_eq!(resolve("", "/").as_deref(), Some("index.html"));
+        assert_eq!(resolve(page, "https://x.cn/"), None);
+        assert_eq!(resolve(page, "mailto:a@b.cn"), None);
+        assert_eq!(resolve(page, "#top"), None);
+        assert_eq!(
+            resolve("notices/a/", "%E6%96%B9%E6%A1%88.pdf").as_deref(),
+            Some("notices/a/方案.pdf")
+        );
+    }
+
+    #[test]
+    fn contact_formats() {
+        for good in [
+            "0518-85574017",
+            "0632-8671585",
+            "12345",
+            "13812341234",
+            "(0518)85574017",
+            "0518-85574017、12345",
+            "4008001234",
+            "0518-85574017转8001",
+            "85574017",
+        ] {
+            assert!(valid_phones(good), "{good}");
+        }
+        for bad in ["0518-855", "电话", "abc", ""] {
+            assert!(!valid_phones(bad), "{bad}");
+        }
+        assert!(valid_email("lygszyydwb@163.com"));
+        assert!(!valid_email("lygszyydwb163.com"));
+        assert!(!valid_email("a@b"));
+        assert!(valid_postcode("222001"));
+        assert!(!valid_postcode("22200"));
+    }
+}
