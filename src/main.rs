@@ -264,7 +264,7 @@ fn print_summary(report: &Report) {
 }
 
 fn fail(problems: &[Diagnostic], headline: &str) -> ExitCode {
-    for problem in problems {
+    for problem in problems.iter().filter(|p| p.severity != Severity::Note) {
         eprint!("{problem}");
     }
     let errors = problems.iter().filter(|p| p.is_error()).count();

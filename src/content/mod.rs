@@ -365,7 +365,8 @@ pub fn load_part(root: &Path, include_drafts: bool, part: Part) -> (Content, Vec
         }
     }
 
-    for (folder, path) in &notice_folders {
+    // A folder whose name was refused has been reported already.
+    for (folder, path) in notice_folders.iter().filter(|(f, _)| is_valid_slug(f)) {
         let has_index = entries
             .iter()
             .any(|entry| matches!(entry, Entry::Notice { slug, .. } if slug == folder));
