@@ -184,7 +184,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     let output = options.output_dir();
     let files = output_files(&rendered);
     output::write_atomically(&output, &options.root, &files)
-        .map_err(|error| vec![Diagnostic::from(error)])?;
+        .map_err(|error| relative(vec![Diagnostic::from(error)], &options.root))?;
     Ok(report(&rendered))
 }
 

@@ -349,6 +349,17 @@ pub fn load_part(root: &Path, include_drafts: bool, part: Part) -> (Content, Vec
         if parts.iter().any(|part| is_ignored(part)) {
             continue;
         }
+        // Folders are not followed through links (a link can loop back).
+        if walked.path_is_symlink() && path.is_dir() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Some(Location::file_start(path)),
+                    "此链接指向一个文件夹，不会发布",
+                )
+                .with_hint(Some("请把文件夹本身放进 content/，而不是链接".into())),
+            );
+            continue;
+        }
         if walked.file_type().is_dir() {
             if let [NOTICES_DIR, folder] = parts.as_slice() {
                 notice_folders.insert(folder.to_string(), path.to_path_buf());

@@ -1,0 +1,117 @@
+//! Property tests: no input a clerk can produce makes gongkai panic. A short
+//! run in CI; `cargo run --release --example fuzz -- --seconds 600` runs the
+//! long, mutation-based search (see docs/errors.md).
+
+mod common;
+
+use std::path::Path;
+
+use gongkai::markdown::{self, Settings};
+use proptest::prelude::*;
+
+/// Text that looks like what clerks write: Chinese, Markdown and YAML
+/// punctuation, full-width forms, line breaks.
+fn clerkish() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        Just("---\n".to_owned()),
+        Just("title: ".to_owned()),
+        Just("status: 整改中\n".to_owned()),
+        Just("deadline: 2025-02-30\n".to_owned()),
+        Just("inspection: { body: 组, start: ".to_owned()),
+        Just("**".to_owned()),
+        Just("[链接](/a/../../b/)".to_owned()),
+        Just("![](x.png)".to_owned()),
+        Just("<!-- issues -->\n".to_owned()),
+        Just("<script>x</script>".to_owned()),
+        Just("| a | b |\n|---|---|\n".to_owned()),
+        Just("\t".to_owned()),
+        Just("\r\n".to_owned()),
+        Just("：".to_owned()),
+        Just("11010519491231002X".to_owned()),
+        Just("13812341234".to_owned()),
+        Just("`".to_owned()),
+        Just("[^1]".to_owned()),
+        "[一二三整改（）“”、；。a-z0-9 :#>*\\-\\[\\]{}\"'\n]{0,40}".prop_map(String::from),
+    ];
+    prop::collection::vec(pieces, 0..40).prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn markdown_never_panics(text in clerkish()) {
+        for sanitize in [true, false] {
+            let rendered = markdown::render(&text, Settings { sanitize, root: "../../" });
+            prop_assert!(sanitize == false || !rendered.html.contains("<script"));
+        }
+    }
+
+    #[test]
+    fn site_yaml_never_panics(text in clerkish()) {
+        let _ = gongkai::config::Config::parse(Path::new("site.yaml"), &text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// A whole site with one arbitrary issue file (text or bytes) and an
+    /// arbitrary notice body, checked in process: an error is fine, a panic is not.
+    #[test]
+    fn a_site_with_arbitrary_files_never_panics(
+        issue in clerkish(),
+        bytes in prop::collection::vec(any::<u8>(), 0..200),
+        body in clerkish(),
+    ) {
+        let site = common::Site::new();
+        site.write("content/notices/2025-ceshi/issues/05-x.md", &issue);
+        site.write("content/notices/2025-ceshi/issues/06-y.md", &bytes);
+        site.write("content/_index.md", &body);
+        let options = gongkai::Options { root: site.root().to_path_buf(), ..Default::default() };
+        let _ = gongkai::check(&options);
+    }
+}
+
+#[test]
+fn awkward_files_are_errors_or_fine_but_never_panics() {
+    let site = common::Site::new();
+    let deep_list = "- ".repeat(5_000) + "x\n";
+    let deep_quote = "> ".repeat(5_000) + "x\n";
+    let deep_yaml = (0..300).map(|depth| format!("{}a:\n", "  ".repeat(depth))).collect::<String>();
+    let huge = "一是修订制度。".repeat(200_000);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("content/notices/2025-ceshi/issues/05-deep.md", format!("---\ntitle: x\nstatus: completed\n---\n{deep_list}{deep_quote}").into_bytes()),
+        ("content/notices/2025-ceshi/issues/06-yaml.md", format!("---\n{deep_yaml}---\n").into_bytes()),
+        ("content/notices/2025-ceshi/issues/07-huge.md", format!("---\ntitle: x\nstatus: completed\n---\n{huge}").into_bytes()),
+        ("content/notices/2025-ceshi/issues/08-bom.md", "\u{feff}---\r\ntitle: x\r\nstatus: completed\r\n---\r\n正文\r\n".as_bytes().to_vec()),
+        ("content/notices/2025-ceshi/issues/09-only.md", b"---\ntitle: x\nstatus: completed\n---".to_vec()),
+        ("content/notices/2025-ceshi/issues/10-empty.md", Vec::new()),
+        ("content/pages/bytes.md", vec![0xff, 0xfe, 0x00, 0x80]),
+    ];
+    for (path, bytes) in &cases {
+        site.write(path, bytes);
+    }
+    let options = gongkai::Options { root: site.root().to_path_buf(), ..Default::default() };
+    let result = gongkai::check(&options);
+    let problems = result.err().unwrap_or_default();
+    // The empty file and the bytes are errors; nothing panicked to get here.
+    assert!(problems.iter().any(|p| p.message.contains("front matter")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.message.contains("UTF-8")), "{problems:?}");
+    // A 0-byte site.yaml is an error too.
+    site.write("site.yaml", "");
+    assert!(gongkai::check(&options).is_err());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_do_not_hang_or_panic() {
+    let site = common::Site::new();
+    std::os::unix::fs::symlink(site.path("content"), site.path("content/notices/2025-ceshi/loop"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(site.path("content/notices"), site.path("content/notices/self"))
+        .expect("symlink");
+    let run = site.build();
+    run.assert_ok();
+    assert!(run.stderr.contains("此链接指向一个文件夹，不会发布"), "{}", run.stderr);
+}
