@@ -30,16 +30,63 @@ struct Args {
 }
 
 const SNIPPETS: &[&str] = &[
-    "---\n", "：", ":", " ", "\t", "\r\n", "\u{feff}", "**", "*", "`", "```\n", "[", "]", "(", ")", "![",
-    "{", "}", "\"", "'", "- ", "> ", "#", "|", "<!-- issues -->", "<b>", "</b>", "&", "\\", "2025-02-30",
-    "2025年13月1日", "整改种", "已完成", "11010519491231002X", "13812341234", "6222021234567890128", "一是",
-    "（一）", "\u{0}", "\u{202e}", "🙂", "../", "/", "%2e%2e", "title: ", "status: ", "aspect: ",
+    "---\n",
+    "：",
+    ":",
+    " ",
+    "\t",
+    "\r\n",
+    "\u{feff}",
+    "**",
+    "*",
+    "`",
+    "```\n",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "{",
+    "}",
+    "\"",
+    "'",
+    "- ",
+    "> ",
+    "#",
+    "|",
+    "<!-- issues -->",
+    "<b>",
+    "</b>",
+    "&",
+    "\\",
+    "2025-02-30",
+    "2025年13月1日",
+    "整改种",
+    "已完成",
+    "11010519491231002X",
+    "13812341234",
+    "6222021234567890128",
+    "一是",
+    "（一）",
+    "\u{0}",
+    "\u{202e}",
+    "🙂",
+    "../",
+    "/",
+    "%2e%2e",
+    "title: ",
+    "status: ",
+    "aspect: ",
 ];
 
 fn mutate(seed: &[u8], rng: &mut ChaCha8Rng) -> Vec<u8> {
     let mut data = seed.to_vec();
     for _ in 0..rng.random_range(1..=8) {
-        let at = if data.is_empty() { 0 } else { rng.random_range(0..=data.len()) };
+        let at = if data.is_empty() {
+            0
+        } else {
+            rng.random_range(0..=data.len())
+        };
         match rng.random_range(0..8) {
             0 => {
                 let snippet = SNIPPETS.choose(rng).copied().unwrap_or("");
@@ -59,7 +106,12 @@ fn mutate(seed: &[u8], rng: &mut ChaCha8Rng) -> Vec<u8> {
                 let end = (start + rng.random_range(1..8)).min(data.len());
                 let piece = data[start..end].to_vec();
                 let times = rng.random_range(2..2_000);
-                let repeated: Vec<u8> = piece.iter().copied().cycle().take(piece.len() * times).collect();
+                let repeated: Vec<u8> = piece
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(piece.len() * times)
+                    .collect();
                 data.splice(start..start, repeated);
             }
             4 => {
@@ -122,13 +174,22 @@ fn main() {
         let text = String::from_utf8_lossy(&input).into_owned();
         let whole_site = executions % 10 == 0;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let _ = markdown::render(&text, Settings { sanitize: true, root: "../" });
+            let _ = markdown::render(
+                &text,
+                Settings {
+                    sanitize: true,
+                    root: "../",
+                },
+            );
             let _ = gongkai::config::Config::parse(Path::new("site.yaml"), &text);
             if whole_site {
                 let _ = std::fs::remove_dir_all(&scratch);
                 copy_site(repo, &scratch);
                 std::fs::write(scratch.join(path), &input).expect("write");
-                let options = gongkai::Options { root: scratch.clone(), ..Default::default() };
+                let options = gongkai::Options {
+                    root: scratch.clone(),
+                    ..Default::default()
+                };
                 let _ = gongkai::check(&options);
             }
         }));
@@ -137,12 +198,22 @@ fn main() {
         if outcome.is_err() {
             let crashes = repo.join("target/fuzz");
             std::fs::create_dir_all(&crashes).expect("mkdir");
-            let saved = crashes.join(format!("crash-{executions}-{}", path.display().to_string().replace('/', "_")));
+            let saved = crashes.join(format!(
+                "crash-{executions}-{}",
+                path.display().to_string().replace('/', "_")
+            ));
             std::fs::write(&saved, &input).expect("save");
-            eprintln!("panic on input {} (from {})", saved.display(), path.display());
+            eprintln!(
+                "panic on input {} (from {})",
+                saved.display(),
+                path.display()
+            );
             std::process::exit(1);
         }
     }
     let _ = std::fs::remove_dir_all(&scratch);
-    println!("{executions} executions ({sites} whole sites) in {} s, no panic", args.seconds);
+    println!(
+        "{executions} executions ({sites} whole sites) in {} s, no panic",
+        args.seconds
+    );
 }

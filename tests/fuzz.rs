@@ -78,26 +78,54 @@ fn awkward_files_are_errors_or_fine_but_never_panics() {
     let site = common::Site::new();
     let deep_list = "- ".repeat(5_000) + "x\n";
     let deep_quote = "> ".repeat(5_000) + "x\n";
-    let deep_yaml = (0..300).map(|depth| format!("{}a:\n", "  ".repeat(depth))).collect::<String>();
+    let deep_yaml = (0..300)
+        .map(|depth| format!("{}a:\n", "  ".repeat(depth)))
+        .collect::<String>();
     let huge = "一是修订制度。".repeat(200_000);
     let cases: Vec<(&str, Vec<u8>)> = vec![
-        ("content/notices/2025-ceshi/issues/05-deep.md", format!("---\ntitle: x\nstatus: completed\n---\n{deep_list}{deep_quote}").into_bytes()),
-        ("content/notices/2025-ceshi/issues/06-yaml.md", format!("---\n{deep_yaml}---\n").into_bytes()),
-        ("content/notices/2025-ceshi/issues/07-huge.md", format!("---\ntitle: x\nstatus: completed\n---\n{huge}").into_bytes()),
-        ("content/notices/2025-ceshi/issues/08-bom.md", "\u{feff}---\r\ntitle: x\r\nstatus: completed\r\n---\r\n正文\r\n".as_bytes().to_vec()),
-        ("content/notices/2025-ceshi/issues/09-only.md", b"---\ntitle: x\nstatus: completed\n---".to_vec()),
+        (
+            "content/notices/2025-ceshi/issues/05-deep.md",
+            format!("---\ntitle: x\nstatus: completed\n---\n{deep_list}{deep_quote}").into_bytes(),
+        ),
+        (
+            "content/notices/2025-ceshi/issues/06-yaml.md",
+            format!("---\n{deep_yaml}---\n").into_bytes(),
+        ),
+        (
+            "content/notices/2025-ceshi/issues/07-huge.md",
+            format!("---\ntitle: x\nstatus: completed\n---\n{huge}").into_bytes(),
+        ),
+        (
+            "content/notices/2025-ceshi/issues/08-bom.md",
+            "\u{feff}---\r\ntitle: x\r\nstatus: completed\r\n---\r\n正文\r\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
+            "content/notices/2025-ceshi/issues/09-only.md",
+            b"---\ntitle: x\nstatus: completed\n---".to_vec(),
+        ),
         ("content/notices/2025-ceshi/issues/10-empty.md", Vec::new()),
         ("content/pages/bytes.md", vec![0xff, 0xfe, 0x00, 0x80]),
     ];
     for (path, bytes) in &cases {
         site.write(path, bytes);
     }
-    let options = gongkai::Options { root: site.root().to_path_buf(), ..Default::default() };
+    let options = gongkai::Options {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    };
     let result = gongkai::check(&options);
     let problems = result.err().unwrap_or_default();
     // The empty file and the bytes are errors; nothing panicked to get here.
-    assert!(problems.iter().any(|p| p.message.contains("front matter")), "{problems:?}");
-    assert!(problems.iter().any(|p| p.message.contains("UTF-8")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.message.contains("front matter")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.message.contains("UTF-8")),
+        "{problems:?}"
+    );
     // A 0-byte site.yaml is an error too.
     site.write("site.yaml", "");
     assert!(gongkai::check(&options).is_err());
@@ -107,11 +135,21 @@ fn awkward_files_are_errors_or_fine_but_never_panics() {
 #[test]
 fn symlink_loops_do_not_hang_or_panic() {
     let site = common::Site::new();
-    std::os::unix::fs::symlink(site.path("content"), site.path("content/notices/2025-ceshi/loop"))
-        .expect("symlink");
-    std::os::unix::fs::symlink(site.path("content/notices"), site.path("content/notices/self"))
-        .expect("symlink");
+    std::os::unix::fs::symlink(
+        site.path("content"),
+        site.path("content/notices/2025-ceshi/loop"),
+    )
+    .expect("symlink");
+    std::os::unix::fs::symlink(
+        site.path("content/notices"),
+        site.path("content/notices/self"),
+    )
+    .expect("symlink");
     let run = site.build();
     run.assert_ok();
-    assert!(run.stderr.contains("此链接指向一个文件夹，不会发布"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("此链接指向一个文件夹，不会发布"),
+        "{}",
+        run.stderr
+    );
 }

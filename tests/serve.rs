@@ -275,3 +275,27 @@ fn search_index_and_feeds_follow_edits_once_the_clerk_stops_typing() {
     assert_eq!(status, 200);
     assert!(!feed.contains("__gongkai"), "no reload script in feeds");
 }
+
+#[test]
+fn personal_data_typed_while_serving_is_shown_as_an_error() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    edit(
+        &site,
+        ISSUE,
+        "一是自查凭证。",
+        "一是约谈报销人（手机13812341234）。",
+    );
+    let errors = socket.wait_for("errors");
+    assert!(
+        errors.contains("个人手机号码") && errors.contains("138****1234"),
+        "{errors}"
+    );
+    assert!(
+        !server
+            .get("/notices/2025-ceshi/issues/03-caiwu/")
+            .1
+            .contains("13812341234")
+    );
+}

@@ -15,7 +15,7 @@ use crate::config::CONFIG_FILE;
 use crate::content::{
     self, CONTENT_DIR, Content, HOME_FILE, NOTICES_DIR, PAGES_DIR, Part, is_ignored,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::render::{Job, NOTICES_PER_PAGE, Renderer, Shelf, ThemeFiles, listing_page_of};
 use crate::site::{Issue, Notice, Site};
 use crate::{Options, relative, render_site};
@@ -228,6 +228,17 @@ impl Session {
             errors.extend(part_errors);
             warnings.extend(part_warnings);
             loaded.push((part.clone(), content));
+        }
+        // The content lints too, except links, which need the whole output.
+        for (_, content) in &loaded {
+            let lints = crate::check::lint_content(&state.site.config, content, state.site.as_of);
+            for diagnostic in lints.diagnostics {
+                match diagnostic.severity {
+                    Severity::Error => errors.push(diagnostic),
+                    Severity::Warning => warnings.push(diagnostic),
+                    Severity::Note => {}
+                }
+            }
         }
         if !errors.is_empty() {
             return Err(errors);
