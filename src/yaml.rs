@@ -599,6 +599,22 @@ impl<'d> Fields<'d> {
         self.errors.push(Located::new(location, kind));
     }
 
+    fn wrong_type(
+        &mut self,
+        path: &str,
+        label: &'static str,
+        expected: &'static str,
+        value: &Value,
+    ) {
+        let kind = YamlErrorKind::WrongType {
+            field: path.to_owned(),
+            label,
+            expected,
+            found: describe(value),
+        };
+        self.push(path, true, kind);
+    }
+
     /// Reads an optional field; absent or empty gives `None`.
     pub fn optional<T: FromYaml>(&mut self, name: &str) -> Option<T> {
         let value = self.value(name)?;
@@ -607,16 +623,7 @@ impl<'d> Fields<'d> {
         match T::from_yaml(value) {
             Ok(parsed) => Some(parsed),
             Err(ValueError::WrongType { expected }) => {
-                self.push(
-                    &path,
-                    true,
-                    YamlErrorKind::WrongType {
-                        field: path.clone(),
-                        label,
-                        expected,
-                        found: describe(value),
-                    },
-                );
+                self.wrong_type(&path, label, expected, value);
                 None
             }
             Err(ValueError::Invalid { message, hint }) => {
@@ -673,16 +680,7 @@ impl<'d> Fields<'d> {
         let path = self.full_path(name);
         let Value::Mapping(map) = value else {
             let label = self.field(name).label;
-            self.push(
-                &path,
-                true,
-                YamlErrorKind::WrongType {
-                    field: path.clone(),
-                    label,
-                    expected: "“字段: 值”的映射",
-                    found: describe(value),
-                },
-            );
+            self.wrong_type(&path, label, "“字段: 值”的映射", value);
             return None;
         };
         let start = self

@@ -56,6 +56,17 @@ fn evaluate_string(tab: &Tab, expression: &str, await_promise: bool) -> String {
         .unwrap_or_default()
 }
 
+/// Runs axe-core's WCAG 2.1 A and AA rules on the open page; `[]` when clean.
+fn axe_violations(tab: &Tab, axe: &str) -> String {
+    tab.evaluate(axe, false).expect("load axe-core");
+    evaluate_string(
+        tab,
+        "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+         .then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))",
+        true,
+    )
+}
+
 #[test]
 fn every_page_type_passes_axe_wcag_2_1_aa() {
     let Some(chromium) = common::browser::chromium() else {
@@ -93,13 +104,7 @@ fn every_page_type_passes_axe_wcag_2_1_aa() {
             PathBuf::from(format!("{}?{query}", url.display()))
         };
         open(&tab, &target);
-        tab.evaluate(&axe, false).expect("load axe-core");
-        let violations = evaluate_string(
-            &tab,
-            "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
-             .then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))",
-            true,
-        );
+        let violations = axe_violations(&tab, &axe);
         if violations != "[]" {
             failures.push(format!("{page}: {violations}"));
         }
@@ -250,11 +255,9 @@ fn the_elderly_friendly_switch_persists_across_pages() {
         false,
     );
     assert_eq!(pressed, "true");
-    tab.evaluate(&axe, false).expect("load axe-core");
-    let violations = evaluate_string(
-        &tab,
-        "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then(r => JSON.stringify(r.violations.map(v => v.id)))",
-        true,
+    assert_eq!(
+        axe_violations(&tab, &axe),
+        "[]",
+        "high contrast, large text"
     );
-    assert_eq!(violations, "[]", "high contrast, large text");
 }

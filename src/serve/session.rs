@@ -164,11 +164,16 @@ impl Session {
         match result {
             Ok((pages, summary, warnings)) => {
                 self.pending = Pending::default();
+                // Notes (overdue issues) are for `check`, not for every save.
+                let warnings = warnings
+                    .into_iter()
+                    .filter(|w| w.severity == Severity::Warning)
+                    .collect();
                 Outcome::Rebuilt {
                     pages,
                     summary,
                     elapsed,
-                    warnings,
+                    warnings: relative(warnings, &self.options.root),
                 }
             }
             Err(errors) => Outcome::Failed {

@@ -71,15 +71,7 @@ impl Server {
     }
 
     pub fn socket(&self) -> Socket {
-        let (mut socket, _) =
-            tungstenite::connect(format!("ws://127.0.0.1:{}/__gongkai/livereload", self.port))
-                .expect("websocket");
-        if let MaybeTlsStream::Plain(stream) = socket.get_mut() {
-            stream
-                .set_read_timeout(Some(Duration::from_millis(200)))
-                .expect("timeout");
-        }
-        let mut socket = Socket { socket };
+        let mut socket = self.socket_raw();
         let hello = socket.next(Duration::from_secs(5)).expect("first message");
         assert!(
             hello.contains("\"ok\"") || hello.contains("errors"),
