@@ -69,6 +69,21 @@ enum Command {
     /// 新建通报或问题
     #[command(subcommand)]
     New(New),
+    /// 把已发布的纯文本通报转换为通报文件夹（- 表示从标准输入读取）
+    Import {
+        /// 纯文本通报文件，或 -
+        #[arg(value_name = "文件")]
+        file: String,
+        /// 放到哪个文件夹下（默认 content/notices/）
+        #[arg(long, value_name = "目录")]
+        into: Option<PathBuf>,
+        /// 通报名称（默认：年份加发布机构的拼音首字母）
+        #[arg(long, value_name = "名称")]
+        slug: Option<String>,
+        /// 只显示会生成什么，不写文件
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -223,6 +238,12 @@ fn main() -> ExitCode {
                 Err(error) => usage_failure(&error),
             }
         }
+        Command::Import {
+            file,
+            into,
+            slug,
+            dry_run,
+        } => import(&root, &file, into, slug, dry_run),
         Command::New(New::Notice { slug }) => {
             match scaffold::new_notice(&root, &slug, gongkai::date::Date::today()) {
                 Ok(path) => {
@@ -278,4 +299,79 @@ fn usage_failure(error: &scaffold::ScaffoldError) -> ExitCode {
         Diagnostic::error(None, error.to_string()).with_hint(error.hint())
     );
     ExitCode::from(USAGE_ERROR)
+}
+
+fn import(
+    root: &std::path::Path,
+    file: &str,
+    into: Option<PathBuf>,
+    slug: Option<String>,
+    dry_run: bool,
+) -> ExitCode {
+    use std::io::Read;
+    let (bytes, name) = if file == "-" {
+        let mut bytes = Vec::new();
+        if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
+            eprintln!("错误：无法读取标准输入：{error}");
+            return ExitCode::from(USAGE_ERROR);
+        }
+        (bytes, "导入的通报".to_owned())
+    } else {
+        match std::fs::read(file) {
+            Ok(bytes) => {
+                let stem = std::path::Path::new(file).file_stem().map_or_else(
+                    || "导入的通报".to_owned(),
+                    |s| s.to_string_lossy().into_owned(),
+                );
+                (bytes, stem)
+            }
+            Err(error) => {
+                eprintln!("错误：无法读取 {file}：{error}");
+                return ExitCode::from(USAGE_ERROR);
+            }
+        }
+    };
+    // Text saved from Word or a Windows notepad is often GBK.
+    let (text, was_gbk) = match String::from_utf8(bytes) {
+        Ok(text) => (text, false),
+        Err(error) => {
+            let (text, _, _) = encoding_rs::GB18030.decode(error.as_bytes());
+            (text.into_owned(), true)
+        }
+    };
+    let imported = gongkai::import::parse(&text, &name);
+    let slug = slug.unwrap_or_else(|| gongkai::import::default_slug(&imported));
+    if !gongkai::content::is_valid_slug(&slug) {
+        eprintln!(
+            "错误：名称“{slug}”不能用作网址；可改用 --slug {}",
+            gongkai::content::suggest_slug(&slug)
+        );
+        return ExitCode::from(USAGE_ERROR);
+    }
+    let folder = into
+        .unwrap_or_else(|| root.join("content").join("notices"))
+        .join(&slug);
+    if was_gbk {
+        println!("文件是 GBK 编码，已按 GBK 读取。");
+    }
+    print!("{}", gongkai::import::report(&imported));
+    if dry_run {
+        println!("将生成（未写入）：");
+        for (path, _) in gongkai::import::files(&imported) {
+            println!("  {}", folder.join(path).display());
+        }
+        return ExitCode::SUCCESS;
+    }
+    match gongkai::import::write(&folder, &imported) {
+        Ok(written) => {
+            println!("已写入 {} 个文件到 {}", written.len(), folder.display());
+            println!("请用 gongkai check 核对，并按上面列出的推断逐项确认。");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("错误：{error}");
+            eprintln!("  提示：换一个 --slug，或先移走已有的文件夹");
+            ExitCode::from(USAGE_ERROR)
+        }
+    }
 }

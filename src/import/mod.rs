@@ -1,0 +1,658 @@
+//! `gongkai import`: a notice published as plain text → a notice bundle.
+//!
+//! The text is read line by line. Its parts are recognised by the shapes
+//! official notices share: a metadata header (索引号 …), a title, an
+//! introduction naming the inspection round, numbered sections (一、 …), in
+//! the section that reports on the issues a hierarchy of numbered headings
+//! ((一) → 1. → (1)), status lines (整改完成情况：…), a supervision
+//! paragraph and a signature. Whatever is not recognised stays in the body;
+//! every guess is listed in the report.
+
+mod text;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::content::initials;
+use crate::date::Date;
+use crate::status::Status;
+
+use text::{
+    Marker, chinese_date, clean_title, first_date, marker, normalize, quoted, strip_marker,
+};
+
+/// One problem of the notice, as it will be written to an issue file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedIssue {
+    pub title: String,
+    pub aspect: Option<String>,
+    pub item: Option<String>,
+    pub status: Status,
+    pub long_term: bool,
+    pub deadline: Option<Date>,
+    /// The measures, as Markdown paragraphs.
+    pub body: String,
+    /// The heading as the notice wrote it.
+    pub heading: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    pub title: Option<String>,
+    pub organization: Option<String>,
+    pub publisher: Option<String>,
+    pub published: Option<Date>,
+    pub written: Option<Date>,
+    pub index_no: Option<String>,
+    pub doc_no: Option<String>,
+    pub category: Option<String>,
+    pub validity: Option<String>,
+    pub inspection_body: Option<String>,
+    pub inspection_start: Option<Date>,
+    pub inspection_end: Option<Date>,
+    pub feedback: Option<Date>,
+    pub declared: [Option<u32>; 3],
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub supervision_text: Option<String>,
+}
+
+/// What the import found, and what it had to guess.
+#[derive(Debug, Clone, Default)]
+pub struct Imported {
+    pub metadata: Metadata,
+    /// The body of index.md, with `<!-- issues -->` where the issues were.
+    pub body: String,
+    pub issues: Vec<ImportedIssue>,
+    pub guesses: Vec<String>,
+    pub dropped: Vec<String>,
+}
+
+const RESIDUE: &[&str] = &[
+    "关于我们",
+    "网站声明",
+    "网站地图",
+    "联系我们 |",
+    "打印本页",
+    "关闭窗口",
+    "【打印】",
+    "【关闭】",
+];
+
+/// Left over from the web page the text was copied from, or a label that
+/// goes into a field: dropped, and listed in the report.
+fn is_residue(line: &str) -> bool {
+    line.starts_with("![")
+        || (line.contains(" | ") && RESIDUE.iter().any(|r| line.contains(r)))
+        || RESIDUE.contains(&line)
+        || ["主动公开", "(社会公开稿)", "（社会公开稿）"].contains(&line)
+}
+
+/// Header labels (spaces inside removed) → the field they fill.
+fn header_field<'m>(metadata: &'m mut Metadata, label: &str) -> Option<&'m mut Option<String>> {
+    Some(match label {
+        "索引号" => &mut metadata.index_no,
+        "主题分类" => &mut metadata.category,
+        "发布机构" => &mut metadata.publisher,
+        "文号" => &mut metadata.doc_no,
+        "效力状态" => &mut metadata.validity,
+        "标题" => &mut metadata.title,
+        _ => return None,
+    })
+}
+
+/// Parses the text of a notice.
+pub fn parse(source: &str, name: &str) -> Imported {
+    let mut imported = Imported::default();
+    let lines: Vec<String> = source
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(|line| line.trim().trim_end_matches('|').trim().to_owned())
+        .filter(|line| !line.is_empty())
+        .collect();
+    let mut index = 0;
+
+    // 1. Metadata header, labelled (`索 引 号：…`) or bare (a line per value).
+    while index < lines.len() {
+        let line = lines[index].trim_start_matches(['-', '•', ' ']).trim();
+        let normal = normalize(line);
+        if let Some((label, value)) = normal.split_once(':') {
+            let label: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+            let value = value.trim().to_owned();
+            if let Some(date) =
+                (label.contains("成文") || label.contains("发文") || label.contains("发布日期"))
+                    .then(|| first_date(&value, None))
+                    .flatten()
+            {
+                if label.contains("成文") {
+                    imported.metadata.written = Some(date);
+                } else {
+                    imported.metadata.published = Some(date);
+                }
+                index += 1;
+                continue;
+            }
+            if let Some(field) = header_field(&mut imported.metadata, &label) {
+                *field = Some(value);
+                index += 1;
+                continue;
+            }
+        }
+        let bare_index_no = !normal.contains(' ')
+            && normal.contains('/')
+            && normal
+                .rsplit('/')
+                .next()
+                .is_some_and(|tail| tail.chars().all(|c| c.is_ascii_digit() || c == '-'));
+        if index < 8 && bare_index_no {
+            imported.metadata.index_no = Some(line.to_owned());
+        } else if index < 8
+            && line.len() <= 12
+            && first_date(line, None).is_some()
+            && !line.contains('年')
+        {
+            imported.metadata.published = first_date(line, None);
+        } else if index < 8 && line == "主动公开" {
+            imported.dropped.push(line.to_owned());
+        } else if index < 8
+            && imported.metadata.index_no.is_some()
+            && line.chars().count() <= 8
+            && !line.contains('、')
+        {
+            // Short bare lines of a header: a category, then the publishing body.
+            if imported.metadata.category.is_none() {
+                imported.metadata.category = Some(line.to_owned());
+            } else if imported.metadata.publisher.is_none() {
+                imported.metadata.publisher = Some(line.to_owned());
+            } else {
+                break;
+            }
+        } else {
+            break;
+        }
+        index += 1;
+    }
+
+    // 2. The title: the first line that reads like one, unless the header gave it.
+    let header_title = imported.metadata.title.clone();
+    if index < lines.len() {
+        let line = &lines[index];
+        let looks_like_title =
+            (line.contains("通报") || line.contains("情况") || line.contains("公告"))
+                && !line.contains('。')
+                && line.chars().count() <= 80
+                && marker(line).is_none();
+        if looks_like_title {
+            imported.metadata.title = Some(line.clone());
+            index += 1;
+        } else if header_title.is_some() {
+            // Already given by the header.
+        } else {
+            imported.metadata.title = Some(name.to_owned());
+            imported
+                .guesses
+                .push(format!("没有找到标题，暂以“{name}”作标题，请修改 title"));
+        }
+    }
+
+    // 3. Lines until the first section: subtitle residue, a date, the introduction.
+    let mut body = String::new();
+    while index < lines.len() && !matches!(marker(&lines[index]), Some(Marker::Section(_))) {
+        let line = &lines[index];
+        if is_residue(line) {
+            imported.dropped.push(line.clone());
+        } else if line.chars().count() <= 12 && first_date(line, None).is_some() {
+            if imported.metadata.published.is_none() {
+                imported.metadata.published = first_date(line, None);
+            }
+        } else {
+            read_introduction(line, &mut imported.metadata);
+            let _ = writeln!(body, "{line}\n");
+        }
+        index += 1;
+    }
+
+    // 4. Sections. The one that reports on the issues becomes the issue files.
+    let sections = split_sections(&lines[index..]);
+    let issues_section = sections
+        .iter()
+        .position(|(heading, content)| is_issue_section(heading, content));
+    for (position, (heading, content)) in sections.iter().enumerate() {
+        let _ = writeln!(body, "## {heading}\n");
+        if Some(position) == issues_section {
+            let (issues, unplaced) = parse_issues(content, &mut imported);
+            imported.issues = issues;
+            body.push_str("<!-- issues -->\n\n");
+            for line in unplaced {
+                let _ = writeln!(body, "{line}\n");
+            }
+            continue;
+        }
+        let last = position + 1 == sections.len();
+        let (kept, closing) = if last {
+            split_closing(content, &mut imported)
+        } else {
+            (content.clone(), Vec::new())
+        };
+        for line in kept {
+            read_introduction(&line, &mut imported.metadata);
+            if is_residue(&line) {
+                imported.dropped.push(line);
+                continue;
+            }
+            match marker(&line) {
+                Some(_) if line.chars().count() <= 30 && !line.ends_with('。') => {
+                    let _ = writeln!(body, "### {line}\n");
+                }
+                _ => {
+                    let _ = writeln!(body, "{line}\n");
+                }
+            }
+        }
+        for line in closing {
+            imported.dropped.push(line);
+        }
+    }
+    if sections.is_empty() {
+        // No sections at all: whatever is left is the body.
+        for line in &lines[index..] {
+            let _ = writeln!(body, "{line}\n");
+        }
+    }
+    if issues_section.is_none() {
+        imported
+            .guesses
+            .push("没有找到逐条列出问题的部分，全文作为通报正文导入".to_owned());
+    }
+    imported.body = body;
+    finish_metadata(&mut imported);
+    imported
+}
+
+/// Inspection round, dates and declared counts in an introduction line.
+fn read_introduction(line: &str, metadata: &mut Metadata) {
+    let normal = normalize(line);
+    if metadata.inspection_body.is_none()
+        && let Some(body) = text::inspection_body(&normal)
+    {
+        metadata.inspection_body = Some(body);
+    }
+    if metadata.inspection_start.is_none()
+        && let Some((start, end)) = text::period(&normal)
+    {
+        metadata.inspection_start = Some(start);
+        metadata.inspection_end = Some(end);
+    }
+    if metadata.feedback.is_none()
+        && (normal.contains("反馈"))
+        && let Some(feedback) = text::feedback(&normal, metadata.inspection_end)
+    {
+        metadata.feedback = Some(feedback);
+    }
+    if metadata.declared.iter().all(Option::is_none) {
+        metadata.declared = text::declared(&normal);
+    }
+}
+
+/// Lines grouped under their 一、 二、 … headings.
+fn split_sections(lines: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+    for line in lines {
+        match marker(line) {
+            Some(Marker::Section(_)) => sections.push((line.clone(), Vec::new())),
+            _ => match sections.last_mut() {
+                Some((_, content)) => content.push(line.clone()),
+                None => sections.push((String::new(), vec![line.clone()])),
+            },
+        }
+    }
+    sections
+}
+
+/// The section that goes through the issues one by one: it has status lines,
+/// or numbered headings that name problems (关于“…”问题, 针对…).
+fn is_issue_section(heading: &str, content: &[String]) -> bool {
+    let names_problems = content
+        .iter()
+        .filter(|line| {
+            marker(line).is_some()
+                && (line.contains("问题") || line.contains("针对") || line.contains("方面"))
+        })
+        .count();
+    let about_rectification = heading.contains("整改")
+        && (heading.contains("落实") || heading.contains("进展") || heading.contains("情况"));
+    let statuses = content
+        .iter()
+        .filter(|line| text::status_line(line).is_some())
+        .count();
+    statuses > 0
+        || (about_rectification
+            && names_problems >= 2
+            && !heading.contains("组织")
+            && !heading.contains("打算"))
+}
+
+/// Which marker kinds nest in the issues section, outermost first.
+fn levels(content: &[String]) -> Vec<std::mem::Discriminant<Marker>> {
+    let mut kinds: Vec<std::mem::Discriminant<Marker>> = Vec::new();
+    for line in content {
+        if let Some(found) = marker(line)
+            && !matches!(found, Marker::Section(_))
+        {
+            let kind = std::mem::discriminant(&found);
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+    }
+    kinds
+}
+
+fn parse_issues(content: &[String], imported: &mut Imported) -> (Vec<ImportedIssue>, Vec<String>) {
+    let kinds = levels(content);
+    // The innermost kind of heading is the problem; the ones above it are
+    // aspect and item, in the order they first appear.
+    let problem_kind = kinds.last().copied();
+    let aspect_kind = (kinds.len() >= 2).then(|| kinds[0]);
+    let item_kind = (kinds.len() >= 3).then(|| kinds[1]);
+    let mut issues: Vec<ImportedIssue> = Vec::new();
+    let mut unplaced = Vec::new();
+    let mut aspect: Option<String> = None;
+    let mut item: Option<String> = None;
+    for line in content {
+        let kind = marker(line).map(|m| std::mem::discriminant(&m));
+        if kind.is_some() && kind == aspect_kind {
+            aspect = Some(group_name(line));
+            item = None;
+        } else if kind.is_some() && kind == item_kind {
+            item = Some(group_name(line));
+        } else if kind.is_some() && kind == problem_kind {
+            issues.push(ImportedIssue {
+                title: clean_title(&strip_marker(line)),
+                aspect: aspect.clone(),
+                item: item.clone(),
+                status: Status::InProgress,
+                long_term: false,
+                deadline: None,
+                body: String::new(),
+                heading: line.clone(),
+            });
+        } else if let Some(issue) = issues.last_mut() {
+            if let Some(status) = text::status_line(line) {
+                issue.status = status.status;
+                issue.long_term = status.long_term;
+                issue.deadline = status.deadline;
+                // The status sentence stays in the body too: nothing is lost.
+            }
+            let _ = writeln!(issue.body, "{}\n", text::bold_label(line));
+        } else {
+            unplaced.push(line.clone());
+        }
+    }
+    let stated = content.iter().any(|line| text::status_line(line).is_some());
+    for issue in &mut issues {
+        if !stated {
+            imported.guesses.push(format!(
+                "“{}”：通报没有写明整改状态，按“整改中”导入",
+                issue.title
+            ));
+        }
+        if issue.body.trim().is_empty() {
+            imported
+                .guesses
+                .push(format!("“{}”：没有找到整改措施", issue.title));
+        }
+    }
+    (issues, unplaced)
+}
+
+/// An aspect or item name from its heading: `(一)“…”方面。` → `…方面`.
+fn group_name(line: &str) -> String {
+    let name = strip_marker(line);
+    let name = name.trim_end_matches(['。', '.', '：', ':']);
+    match quoted(name) {
+        Some(inner) if name.ends_with("方面") && name.starts_with(['“', '"']) => {
+            format!("{inner}方面")
+        }
+        _ => name.to_owned(),
+    }
+}
+
+/// The supervision paragraph and the signature at the end of the last section.
+fn split_closing(content: &[String], imported: &mut Imported) -> (Vec<String>, Vec<String>) {
+    let mut kept = content.to_vec();
+    let mut closing = Vec::new();
+    while kept.last().is_some_and(|line| is_residue(line)) {
+        closing.push(kept.pop().unwrap_or_default());
+    }
+    // Signature: a date line, and before it the issuing body.
+    if let Some(last) = kept.last()
+        && last.chars().count() <= 16
+        && let Some(date) = chinese_date(last)
+    {
+        imported.metadata.written = imported.metadata.written.or(Some(date));
+        closing.push(kept.pop().unwrap_or_default());
+        if let Some(signer) = kept.last()
+            && signer.chars().count() <= 40
+            && !signer.contains('。')
+        {
+            imported.metadata.organization = Some(signer.clone());
+            closing.push(kept.pop().unwrap_or_default());
+        }
+    }
+    if let Some(position) = kept.iter().rposition(|line| {
+        line.contains("监督")
+            && (line.contains("联系") || line.contains("电话") || line.contains("邮箱"))
+    }) {
+        let line = kept.remove(position);
+        text::supervision(&line, &mut imported.metadata);
+        closing.push(line);
+    }
+    (kept, closing.into_iter().rev().collect())
+}
+
+fn finish_metadata(imported: &mut Imported) {
+    let metadata = &mut imported.metadata;
+    if metadata.organization.is_none() {
+        metadata.organization = metadata.publisher.clone();
+        match &metadata.organization {
+            Some(name) => imported
+                .guesses
+                .push(format!("没有找到落款，发布机构按页面上的“{name}”填写")),
+            None => {
+                metadata.organization = Some("（请填写发布机构）".to_owned());
+                imported
+                    .guesses
+                    .push("没有找到落款或发布机构，请填写 organization".to_owned());
+            }
+        }
+    }
+    if metadata.published.is_none() {
+        metadata.published = metadata.written;
+        imported.guesses.push(match metadata.written {
+            Some(date) => format!("没有找到发布日期，按成文日期{}填写", date.chinese()),
+            None => "没有找到发布日期，请填写 published".to_owned(),
+        });
+    }
+}
+
+/// The notice bundle's name: year and the issuing body's initials.
+pub fn default_slug(imported: &Imported) -> String {
+    let year = imported.metadata.published.map_or(0, Date::year);
+    let organization = imported
+        .metadata
+        .organization
+        .as_deref()
+        .unwrap_or("notice");
+    let mut slug = format!("{year}-{}", initials(organization));
+    slug.truncate(40);
+    slug
+}
+
+fn yaml_string(value: &str) -> String {
+    serde_yaml::to_string(value)
+        .map(|text| text.trim_end().to_owned())
+        .unwrap_or_else(|_| format!("'{}'", value.replace('\'', "''")))
+}
+
+/// index.md and the issue files, by path inside the bundle.
+pub fn files(imported: &Imported) -> Vec<(PathBuf, String)> {
+    let m = &imported.metadata;
+    let mut front = String::from("---\n");
+    let mut field = |name: &str, value: Option<String>| {
+        if let Some(value) = value {
+            let _ = writeln!(front, "{name}: {value}");
+        }
+    };
+    field("title", m.title.as_deref().map(yaml_string));
+    field("organization", m.organization.as_deref().map(yaml_string));
+    field("published", m.published.map(|d| d.to_string()));
+    field("written", m.written.map(|d| d.to_string()));
+    field("index_no", m.index_no.as_deref().map(yaml_string));
+    field("doc_no", m.doc_no.as_deref().map(yaml_string));
+    field("category", m.category.as_deref().map(yaml_string));
+    field("validity", m.validity.as_deref().map(yaml_string));
+    let inspection: Vec<String> = [
+        ("body", m.inspection_body.as_deref().map(yaml_string)),
+        ("start", m.inspection_start.map(|d| d.to_string())),
+        ("end", m.inspection_end.map(|d| d.to_string())),
+        ("feedback", m.feedback.map(|d| d.to_string())),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some(format!("  {name}: {}", value?)))
+    .collect();
+    if !inspection.is_empty() {
+        let _ = writeln!(front, "inspection:\n{}", inspection.join("\n"));
+    }
+    let declared: Vec<String> = ["aspects", "items", "problems"]
+        .iter()
+        .zip(m.declared)
+        .filter_map(|(name, value)| Some(format!("{name}: {}", value?)))
+        .collect();
+    if !declared.is_empty() {
+        let _ = writeln!(front, "declared: {{ {} }}", declared.join(", "));
+    }
+    let supervision: Vec<String> = [
+        ("text", m.supervision_text.as_deref()),
+        ("phone", m.phone.as_deref()),
+        ("email", m.email.as_deref()),
+        ("address", m.address.as_deref()),
+        ("postcode", m.postcode.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some(format!("  {name}: {}", yaml_string(value?))))
+    .collect();
+    if !supervision.is_empty() {
+        let _ = writeln!(front, "supervision:\n{}", supervision.join("\n"));
+    }
+    front.push_str("---\n\n");
+    let mut files = vec![(
+        PathBuf::from("index.md"),
+        format!("{front}{}", imported.body),
+    )];
+    for (number, issue) in imported.issues.iter().enumerate() {
+        let mut text = format!("---\ntitle: {}\n", yaml_string(&issue.title));
+        if let Some(aspect) = &issue.aspect {
+            let _ = writeln!(text, "aspect: {}", yaml_string(aspect));
+        }
+        if let Some(item) = &issue.item {
+            let _ = writeln!(text, "item: {}", yaml_string(item));
+        }
+        let _ = writeln!(text, "status: {}", issue.status.key());
+        if issue.long_term {
+            text.push_str("long_term: true\n");
+        }
+        if let Some(deadline) = issue.deadline {
+            let _ = writeln!(text, "deadline: {deadline}");
+        }
+        let _ = write!(text, "---\n\n{}", issue.body);
+        let mut slug: String = initials(&issue.title).chars().take(12).collect();
+        if slug == "org" {
+            slug = "wenti".to_owned();
+        }
+        files.push((
+            PathBuf::from("issues").join(format!("{:02}-{slug}.md", number + 1)),
+            text,
+        ));
+    }
+    files
+}
+
+/// A report of what was found and guessed, for the clerk to review.
+pub fn report(imported: &Imported) -> String {
+    let mut out = String::new();
+    let m = &imported.metadata;
+    let issues = &imported.issues;
+    let aspects: std::collections::BTreeSet<&str> =
+        issues.iter().filter_map(|i| i.aspect.as_deref()).collect();
+    let items: std::collections::BTreeSet<(Option<&str>, &str)> = issues
+        .iter()
+        .filter_map(|i| Some((i.aspect.as_deref(), i.item.as_deref()?)))
+        .collect();
+    let count = |status: Status| issues.iter().filter(|i| i.status == status).count();
+    let _ = writeln!(out, "标题：{}", m.title.as_deref().unwrap_or("（无）"));
+    let _ = writeln!(
+        out,
+        "发布机构：{}",
+        m.organization.as_deref().unwrap_or("（无）")
+    );
+    let _ = writeln!(
+        out,
+        "找到：{} 个方面、{} 个大项、{} 条问题；已完成 {}（其中长期坚持 {}），基本完成 {}，整改中 {}",
+        aspects.len(),
+        items.len(),
+        issues.len(),
+        count(Status::Completed),
+        issues.iter().filter(|i| i.long_term).count(),
+        count(Status::Partial),
+        count(Status::InProgress)
+    );
+    if m.declared.iter().any(Option::is_some) {
+        let show = |n: Option<u32>| n.map_or("—".to_owned(), |n| n.to_string());
+        let _ = writeln!(
+            out,
+            "通报自述：{} 个方面、{} 个大项、{} 条问题",
+            show(m.declared[0]),
+            show(m.declared[1]),
+            show(m.declared[2])
+        );
+    }
+    if !imported.guesses.is_empty() {
+        let _ = writeln!(out, "需要核对的推断：");
+        for guess in &imported.guesses {
+            let _ = writeln!(out, "  - {guess}");
+        }
+    }
+    if !imported.dropped.is_empty() {
+        let _ = writeln!(out, "已去掉的网页残留和已转入字段的文字：");
+        for line in &imported.dropped {
+            let shown: String = line.chars().take(60).collect();
+            let _ = writeln!(out, "  - {shown}");
+        }
+    }
+    out
+}
+
+/// Writes the bundle to `folder`, which must not exist yet.
+pub fn write(folder: &Path, imported: &Imported) -> std::io::Result<Vec<PathBuf>> {
+    if folder.exists() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} 已存在", folder.display()),
+        ));
+    }
+    let mut written = Vec::new();
+    for (path, text) in files(imported) {
+        let target = folder.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, text)?;
+        written.push(target);
+    }
+    Ok(written)
+}

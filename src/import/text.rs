@@ -1,0 +1,571 @@
+//! Reading the pieces of a plain-text notice: numbering, dates, the
+//! inspection round, counts, status sentences, contact details.
+
+use crate::date::Date;
+use crate::status::Status;
+
+use super::Metadata;
+
+/// Full-width punctuation and digits as their ASCII forms, so that patterns
+/// match both ways of writing; Chinese quotes are kept.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '：' => ':',
+            '，' => ',',
+            '（' => '(',
+            '）' => ')',
+            '；' => ';',
+            '．' => '.',
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
+/// A numbering at the start of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// 一、
+    Section(u32),
+    /// （一）
+    Paren(u32),
+    /// 1.
+    Number(u32),
+    /// （1）
+    ParenNumber(u32),
+}
+
+const NUMERALS: &str = "一二三四五六七八九十百零";
+
+fn chinese_value(text: &str) -> Option<u32> {
+    let digit = |c: char| "零一二三四五六七八九".find(c).map(|i| (i / 3) as u32);
+    let chars: Vec<char> = text.chars().collect();
+    match chars.as_slice() {
+        [] => None,
+        ['十'] => Some(10),
+        ['十', one] => Some(10 + digit(*one)?),
+        [tens, '十'] => Some(digit(*tens)? * 10),
+        [tens, '十', one] => Some(digit(*tens)? * 10 + digit(*one)?),
+        [one] => digit(*one),
+        _ => None,
+    }
+}
+
+pub fn marker(line: &str) -> Option<Marker> {
+    let normal = normalize(line);
+    let text = normal.trim_start();
+    if let Some(rest) = text.strip_prefix('(') {
+        let inner: String = rest.chars().take_while(|&c| c != ')').collect();
+        if rest.len() > inner.len() {
+            if let Ok(number) = inner.parse::<u32>() {
+                return Some(Marker::ParenNumber(number));
+            }
+            if let Some(number) = chinese_value(&inner) {
+                return Some(Marker::Paren(number));
+            }
+        }
+        return None;
+    }
+    let numerals: String = text.chars().take_while(|&c| NUMERALS.contains(c)).collect();
+    if !numerals.is_empty() && text[numerals.len()..].starts_with('、') {
+        return chinese_value(&numerals).map(Marker::Section);
+    }
+    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+    if !digits.is_empty() && digits.len() <= 3 {
+        let rest = &text[digits.len()..];
+        let after = rest.chars().nth(1);
+        if (rest.starts_with('.') && !after.is_some_and(|c| c.is_ascii_digit()))
+            || rest.starts_with('、')
+        {
+            return digits.parse().ok().map(Marker::Number);
+        }
+    }
+    None
+}
+
+/// The text after a line's numbering.
+pub fn strip_marker(line: &str) -> String {
+    let text = line.trim_start();
+    let normal = normalize(text);
+    let skip = if normal.starts_with('(') {
+        normal.find(')').map(|at| normal[..=at].chars().count())
+    } else {
+        normal
+            .char_indices()
+            .find(|&(_, c)| c == '、' || c == '.')
+            .map(|(at, _)| normal[..at].chars().count() + 1)
+    };
+    text.chars()
+        .skip(skip.unwrap_or(0))
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// The text between a line's first opening quote and its last closing one.
+pub fn quoted(text: &str) -> Option<String> {
+    let open = text.find(['“', '"'])?;
+    let close = text.rfind(['”', '"'])?;
+    let inner_start = open + text[open..].chars().next()?.len_utf8();
+    (close > inner_start).then(|| text[inner_start..close].to_owned())
+}
+
+/// A problem's title from its heading: `针对“理论学习不主动”问题。` →
+/// `理论学习不主动`; headings without quotes lose only their end punctuation.
+pub fn clean_title(text: &str) -> String {
+    let formulaic = ["关于", "针对"].iter().any(|p| text.starts_with(p));
+    match quoted(text) {
+        Some(inner) if formulaic => inner,
+        _ => text
+            .trim_end_matches(['。', '.', ':', '：', ';', '；'])
+            .to_owned(),
+    }
+}
+
+fn number_before(text: &str, end: usize) -> Option<u32> {
+    let digits: String = text[..end]
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().ok()
+}
+
+/// Dates written `2025-03-17`, `2025.3.17`, `2025/3/17` or `2025年3月17日`;
+/// `default_year` fills in `3月17日`.
+pub fn dates(text: &str, default_year: Option<i32>) -> Vec<(usize, Date)> {
+    let normal = normalize(text);
+    let chars: Vec<(usize, char)> = normal.char_indices().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if !c.is_ascii_digit() || (i > 0 && chars[i - 1].1.is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let numbers_from = |mut j: usize| {
+            let mut parts: Vec<(u32, char)> = Vec::new();
+            while j < chars.len() && parts.len() < 3 {
+                let digits: String = chars[j..]
+                    .iter()
+                    .map(|&(_, c)| c)
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                if digits.is_empty() || digits.len() > 4 {
+                    break;
+                }
+                j += digits.len();
+                let separator = chars.get(j).map_or(' ', |&(_, c)| c);
+                parts.push((digits.parse().unwrap_or(0), separator));
+                if matches!(separator, '-' | '.' | '/' | '年' | '月') {
+                    j += 1;
+                } else {
+                    if separator == '日' {
+                        j += 1;
+                    }
+                    break;
+                }
+            }
+            (parts, j)
+        };
+        let (parts, next) = numbers_from(i);
+        let date = match parts.as_slice() {
+            [(y, s1), (m, s2), (d, _)]
+                if *y >= 1900 && s1 == s2 || (*s1 == '年' && *s2 == '月') =>
+            {
+                Date::new(*y as i32, *m, *d)
+            }
+            [(m, '月'), (d, '日')] => default_year.and_then(|y| Date::new(y, *m, *d)),
+            _ => None,
+        };
+        if let Some(date) = date {
+            found.push((start, date));
+            i = next.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+pub fn first_date(text: &str, default_year: Option<i32>) -> Option<Date> {
+    dates(text, default_year).first().map(|&(_, date)| date)
+}
+
+/// A line that is only a date (a signature date).
+pub fn chinese_date(line: &str) -> Option<Date> {
+    let date = first_date(line, None)?;
+    let rest: String = normalize(line)
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !"年月日-./ ".contains(*c))
+        .collect();
+    rest.is_empty().then_some(date)
+}
+
+/// `市委第六巡察组`, `区委第四巡察组`, `省委第二巡视组`.
+pub fn inspection_body(text: &str) -> Option<String> {
+    let end = text
+        .find("巡察组")
+        .map(|at| at + "巡察组".len())
+        .or_else(|| text.find("巡视组").map(|at| at + "巡视组".len()))?;
+    let before: Vec<(usize, char)> = text[..end].char_indices().collect();
+    let start = before
+        .iter()
+        .rev()
+        .take(12)
+        .find(|&&(_, c)| "市区县省州".contains(c))
+        .map(|&(at, _)| at)?;
+    let body = &text[start..end];
+    body.contains('第').then(|| body.to_owned())
+}
+
+/// `2024年5月27日至2024年7月26日` (the second year may be left out).
+pub fn period(text: &str) -> Option<(Date, Date)> {
+    let to = text.find('至')?;
+    let start = dates(&text[..to], None).last().map(|&(_, d)| d)?;
+    let end = dates(&text[to..], Some(start.year()))
+        .first()
+        .map(|&(_, d)| d)?;
+    (end >= start).then_some((start, end))
+}
+
+/// The date of the feedback (反馈): the last date before the word, in the
+/// year of the inspection's end, or the next when the month comes earlier.
+pub fn feedback(text: &str, end: Option<Date>) -> Option<Date> {
+    let at = text.find("反馈")?;
+    let window_start = text[..at]
+        .char_indices()
+        .rev()
+        .nth(60)
+        .map_or(0, |(i, _)| i);
+    let window = &text[window_start..at];
+    let year = end.map(Date::year);
+    let found = dates(window, year).last().map(|&(_, d)| d)?;
+    match end {
+        Some(end) if found < end => Date::new(
+            found.year() + 1,
+            found.naive().format("%m").to_string().parse().ok()?,
+            found.naive().format("%d").to_string().parse().ok()?,
+        ),
+        _ => Some(found),
+    }
+}
+
+/// `4个方面、11个大项、31条问题` → aspects, items, problems.
+pub fn declared(text: &str) -> [Option<u32>; 3] {
+    let mut counts = [None, None, None];
+    for (slot, words) in [
+        (0, &["个方面"][..]),
+        (1, &["个大项"]),
+        (2, &["条问题", "项问题", "个问题", "具体问题", "条具体问题"]),
+    ] {
+        for word in words {
+            if let Some(at) = text.find(word)
+                && let Some(n) = number_before(text, at)
+            {
+                counts[slot] = Some(n);
+                break;
+            }
+        }
+    }
+    counts
+}
+
+/// What a status sentence (`整改完成情况：已整改完成。`) says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLine {
+    pub status: Status,
+    pub long_term: bool,
+    pub deadline: Option<Date>,
+}
+
+const STATUS_LABELS: &[&str] = &[
+    "整改完成情况",
+    "完成情况",
+    "整改进展情况",
+    "整改状态",
+    "完成时间",
+    "完成时限",
+    "整改时限",
+];
+
+pub fn status_line(line: &str) -> Option<StatusLine> {
+    let normal = normalize(line);
+    let (label, rest) = normal.split_once(':')?;
+    let label = label.trim();
+    if !STATUS_LABELS.contains(&label) {
+        return None;
+    }
+    let deadline = deadline(rest);
+    let in_progress = ["继续整改", "正在整改", "整改中", "未完成", "持续整改"]
+        .iter()
+        .any(|w| rest.contains(w));
+    let long_term = rest.contains("长期坚持") || rest.contains("长期推进");
+    let partial = rest.contains("基本完成") || rest.contains("阶段性完成");
+    let completed = ["已整改完成", "已完成", "整改完成", "立行立改", "即知即改"]
+        .iter()
+        .any(|w| rest.contains(w));
+    let status = if in_progress {
+        Status::InProgress
+    } else if partial && !long_term {
+        Status::Partial
+    } else if completed || long_term {
+        Status::Completed
+    } else if label.starts_with("完成时") || label.ends_with("时限") {
+        // Only a date: done by then, or still to do.
+        if rest.contains('已') {
+            Status::Completed
+        } else {
+            Status::InProgress
+        }
+    } else {
+        return None;
+    };
+    Some(StatusLine {
+        status,
+        long_term,
+        deadline: if status == Status::Completed && label.starts_with("整改完成") {
+            None
+        } else {
+            deadline
+        },
+    })
+}
+
+/// `2025年12月前`, `2025年7月完成`, `2025年12月31日前` → the last day meant.
+fn deadline(text: &str) -> Option<Date> {
+    if let Some(date) = first_date(text, None) {
+        return Some(date);
+    }
+    let year_at = text.find('年')?;
+    let year = number_before(text, year_at)? as i32;
+    let rest = &text[year_at + '年'.len_utf8()..];
+    let month_at = rest.find('月')?;
+    let month = number_before(rest, month_at)?;
+    (28..=31).rev().find_map(|day| Date::new(year, month, day))
+}
+
+/// `整改情况:一是…` → `**整改情况：**一是…`.
+pub fn bold_label(line: &str) -> String {
+    let split = line.char_indices().find(|&(_, c)| c == ':' || c == '：');
+    match split {
+        Some((at, colon))
+            if line[..at].chars().count() <= 8
+                && [
+                    "情况", "措施", "时限", "进展", "单位", "领导", "科室", "时间", "成效",
+                ]
+                .iter()
+                .any(|end| line[..at].ends_with(end)) =>
+        {
+            format!("**{}：**{}", &line[..at], &line[at + colon.len_utf8()..])
+        }
+        _ => line.to_owned(),
+    }
+}
+
+/// Contact details from the closing paragraph.
+pub fn supervision(line: &str, metadata: &mut Metadata) {
+    let normal = normalize(line);
+    let text_end = normal
+        .find("联系方式")
+        .or_else(|| normal.find("电话"))
+        .unwrap_or(normal.len());
+    let text = normal[..text_end]
+        .trim()
+        .trim_end_matches([',', ';'])
+        .trim();
+    if !text.is_empty() {
+        metadata.supervision_text = Some(text.to_owned());
+    }
+    let value_after = |word: &str| -> Option<String> {
+        let at = normal.find(word)? + word.len();
+        let rest = normal[at..].trim_start_matches([')', ':', ' ']);
+        let end = rest.find([';', ',', '。', ' ']).unwrap_or(rest.len());
+        let value = rest[..end].trim().to_owned();
+        (!value.is_empty()).then_some(value)
+    };
+    if let Some(phone) = value_after("电话") {
+        let phone: String = phone
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '-')
+            .collect();
+        if !phone.is_empty() {
+            metadata.phone = Some(phone);
+        }
+    }
+    for word in ["通信地址", "邮政信箱", "地址"] {
+        if let Some(value) = value_after(word)
+            && !value.contains('@')
+            && metadata.address.is_none()
+        {
+            metadata.address = Some(value);
+        }
+    }
+    if let Some(code) = value_after("邮编") {
+        let code: String = code.chars().take_while(char::is_ascii_digit).collect();
+        if code.len() == 6 {
+            metadata.postcode = Some(code);
+        }
+    }
+    if let Some(at) = normal.find('@') {
+        let start = normal[..at]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_ascii_alphanumeric() || "._-".contains(c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        let end = normal[at..]
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || ".-".contains(c)))
+            .map_or(normal.len(), |(i, _)| at + i);
+        let email = normal[start..end].trim_end_matches('.');
+        if email.len() > at - start + 1 {
+            metadata.email = Some(email.to_owned());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_in_both_widths() {
+        assert_eq!(marker("一、整改工作组织情况"), Some(Marker::Section(1)));
+        assert_eq!(marker("十二、其他"), Some(Marker::Section(12)));
+        assert_eq!(marker("(三)细化任务分工"), Some(Marker::Paren(3)));
+        assert_eq!(marker("（三）细化任务分工"), Some(Marker::Paren(3)));
+        assert_eq!(marker("1. 关于“x”的问题"), Some(Marker::Number(1)));
+        assert_eq!(marker("13.关于“x”问题的整改。"), Some(Marker::Number(13)));
+        assert_eq!(marker("(31)关于“x”问题"), Some(Marker::ParenNumber(31)));
+        assert_eq!(marker("2025年2月25日"), None);
+        assert_eq!(marker("3.5万元"), None);
+        assert_eq!(
+            strip_marker("(1)针对“理论学习不主动”问题。"),
+            "针对“理论学习不主动”问题。"
+        );
+        assert_eq!(strip_marker("1. 关于“x”的问题"), "关于“x”的问题");
+    }
+
+    #[test]
+    fn titles_drop_the_formula_around_the_quote() {
+        assert_eq!(clean_title("针对“理论学习不主动”问题。"), "理论学习不主动");
+        assert_eq!(
+            clean_title("针对““第一议题”制度执行不到位”问题。"),
+            "“第一议题”制度执行不到位"
+        );
+        assert_eq!(
+            clean_title("关于“党的领导弱化,党的领导核心作用发挥不充分”问题的整改。"),
+            "党的领导弱化,党的领导核心作用发挥不充分"
+        );
+        assert_eq!(clean_title("财务报销不规范。"), "财务报销不规范");
+    }
+
+    #[test]
+    fn dates_periods_and_feedback() {
+        let d = |y, m, day| Date::new(y, m, day);
+        assert_eq!(first_date("2025.3.17", None), d(2025, 3, 17));
+        assert_eq!(first_date("成文时间:2025年09月26日", None), d(2025, 9, 26));
+        let intro = normalize(
+            "根据市委统一部署,市委第六巡察组于2024年5月27日至2024年7月26日对我院党委开展了巡察,并于10月15日进行了反馈",
+        );
+        assert_eq!(period(&intro), d(2024, 5, 27).zip(d(2024, 7, 26)));
+        assert_eq!(inspection_body(&intro).as_deref(), Some("市委第六巡察组"));
+        assert_eq!(feedback(&intro, d(2024, 7, 26)), d(2024, 10, 15));
+        let intro = normalize(
+            "2024年11月20日至2025年1月20日,区委第四巡察组对兴城社区卫生服务中心开展了常规巡察。3月18日,区委巡察组向兴城社区卫生服务中心反馈了巡察意见。",
+        );
+        assert_eq!(period(&intro), d(2024, 11, 20).zip(d(2025, 1, 20)));
+        assert_eq!(feedback(&intro, d(2025, 1, 20)), d(2025, 3, 18));
+        assert_eq!(chinese_date("2025年2月25日"), d(2025, 2, 25));
+        assert_eq!(chinese_date("2025年2月25日召开会议"), None);
+    }
+
+    #[test]
+    fn declared_counts() {
+        assert_eq!(
+            declared("反馈意见中指出4个方面、11个大项、31条问题"),
+            [Some(4), Some(11), Some(31)]
+        );
+        assert_eq!(
+            declared("对照巡察反馈的4个方面、11个大项、31具体问题"),
+            [Some(4), Some(11), Some(31)]
+        );
+    }
+
+    #[test]
+    fn status_sentences() {
+        let s = |line: &str| {
+            status_line(line).map(|s| (s.status, s.long_term, s.deadline.map(|d| d.to_string())))
+        };
+        assert_eq!(
+            s("整改完成情况:已整改完成。"),
+            Some((Status::Completed, false, None))
+        );
+        assert_eq!(
+            s("整改完成情况：长期任务取得阶段性成效并长期坚持。"),
+            Some((Status::Completed, true, None))
+        );
+        assert_eq!(
+            s("整改完成情况:即知即改并已整改完成"),
+            Some((Status::Completed, false, None))
+        );
+        assert_eq!(
+            s("整改完成情况:继续整改、2025年12月前整改完成;部分已整改完成。"),
+            Some((Status::InProgress, false, Some("2025-12-31".into())))
+        );
+        assert_eq!(
+            s("整改完成情况:已整改完成。医德医风培训继续整改,2025年7月完成."),
+            Some((Status::InProgress, false, Some("2025-07-31".into())))
+        );
+        assert_eq!(
+            s("完成时间：2025年6月30日"),
+            Some((Status::InProgress, false, Some("2025-06-30".into())))
+        );
+        assert_eq!(
+            s("完成情况：基本完成"),
+            Some((Status::Partial, false, None))
+        );
+        assert_eq!(s("整改情况:一是……"), None);
+    }
+
+    #[test]
+    fn closing_paragraph_contacts() {
+        let mut m = Metadata::default();
+        supervision(
+            "欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。联系方式：电话0518-85574017；邮政信箱：连云港市海州区朝阳路160号连云港市中医院，邮编：222001；电子邮箱：lygszyydwb@163.com。",
+            &mut m,
+        );
+        assert_eq!(m.phone.as_deref(), Some("0518-85574017"));
+        assert_eq!(
+            m.address.as_deref(),
+            Some("连云港市海州区朝阳路160号连云港市中医院")
+        );
+        assert_eq!(m.postcode.as_deref(), Some("222001"));
+        assert_eq!(m.email.as_deref(), Some("lygszyydwb@163.com"));
+        assert_eq!(
+            m.supervision_text.as_deref(),
+            Some("欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议,请及时向我们反映。")
+        );
+        let mut m = Metadata::default();
+        supervision(
+            "欢迎监督。如有意见建议,请及时向我们反映。联系方式(电话):0632-8671585;邮政信箱:xcyybgs1@163.com。",
+            &mut m,
+        );
+        assert_eq!(m.phone.as_deref(), Some("0632-8671585"));
+        assert_eq!(m.email.as_deref(), Some("xcyybgs1@163.com"));
+        assert_eq!(m.address, None);
+    }
+
+    #[test]
+    fn labels_become_bold() {
+        assert_eq!(bold_label("整改情况:一是修订"), "**整改情况：**一是修订");
+        assert_eq!(bold_label("一是修订制度:明确分工"), "一是修订制度:明确分工");
+    }
+}
