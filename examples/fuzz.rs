@@ -5,7 +5,8 @@
 //! cargo run --release --example fuzz -- --seconds 600
 //! ```
 //!
-//! Seeds are the files of the example portal. Each round mutates one of
+//! Seeds are the files of the example portal and, when they are beside the
+//! repository, the plain-text samples (for `import`). Each round mutates one of
 //! them (byte and line edits, CJK punctuation, fences, nesting, tabs, BOM,
 //! CRLF, huge repeats), feeds it to the Markdown renderer and the YAML
 //! readers directly, and every tenth round builds a whole site with it in
@@ -136,6 +137,23 @@ fn mutate(seed: &[u8], rng: &mut ChaCha8Rng) -> Vec<u8> {
 }
 
 fn seeds(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let samples = root.join("../shared/samples");
+    let mut seeds = site_files(root);
+    for entry in std::fs::read_dir(samples).into_iter().flatten().flatten() {
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            // Written as an issue file in whole-site rounds, and imported in every round.
+            seeds.push((
+                PathBuf::from(
+                    "content/notices/2025-yunxi-dier-yiyuan/issues/01-dangwei-lingdao.md",
+                ),
+                bytes,
+            ));
+        }
+    }
+    seeds
+}
+
+fn site_files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     walkdir::WalkDir::new(root.join("content"))
         .into_iter()
         .filter_map(Result::ok)
@@ -150,7 +168,7 @@ fn seeds(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 fn copy_site(from: &Path, to: &Path) {
-    for (relative, bytes) in seeds(from) {
+    for (relative, bytes) in site_files(from) {
         let target = to.join(&relative);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).expect("mkdir");
@@ -182,6 +200,8 @@ fn main() {
                 },
             );
             let _ = gongkai::config::Config::parse(Path::new("site.yaml"), &text);
+            let imported = gongkai::import::parse(&text, "x");
+            let _ = gongkai::import::files(&imported);
             if whole_site {
                 let _ = std::fs::remove_dir_all(&scratch);
                 copy_site(repo, &scratch);

@@ -51,6 +51,13 @@ proptest! {
     fn site_yaml_never_panics(text in clerkish()) {
         let _ = gongkai::config::Config::parse(Path::new("site.yaml"), &text);
     }
+
+    #[test]
+    fn import_never_panics(text in clerkish(), noise in "[一二三（）()、。:：1-9年月日整改完成情况继续关于针对“”\n]{0,80}") {
+        let imported = gongkai::import::parse(&format!("{text}{noise}"), "x");
+        let _ = gongkai::import::files(&imported);
+        let _ = gongkai::import::report(&imported);
+    }
 }
 
 proptest! {
