@@ -250,3 +250,47 @@ fn an_existing_bundle_is_never_overwritten() {
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("已存在"), "{}", run.stderr);
 }
+
+#[test]
+fn a_heading_without_its_number_is_placed_by_its_wording() {
+    let site = Site::new();
+    let text = VARIANT.replace(
+        "2．关于“支部建设不规范”的问题",
+        "关于“支部建设不规范”的问题",
+    );
+    site.write("tongbao.txt", text);
+    let run = site.run(&[
+        "import",
+        site.path("tongbao.txt").to_str().expect("utf-8"),
+        "--slug",
+        "2025-nonumber",
+    ]);
+    run.assert_ok();
+    assert!(
+        run.stdout
+            .contains("“关于“支部建设不规范”的问题”没有编号，按问题导入"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        issue_fields(&site.path("content/notices/2025-nonumber")).len(),
+        4
+    );
+}
+
+#[test]
+fn statuses_given_in_a_later_summary_are_applied() {
+    let site = Site::new();
+    let text = "某某中心关于巡察整改进展情况的通报\n根据区委统一部署，区委第一巡察组于2024年3月1日至4月30日进行了巡察，6月10日反馈了意见。\n一、整改落实情况\n1.关于“学习不深入”的问题\n一是制定计划。\n2.关于“制度不健全”的问题\n一是修订制度。\n3.关于“报销不规范”的问题\n一是自查凭证。\n二、整改进展\n截至目前，第1、2项已整改完成；第3项继续整改，2025年12月底前完成。\n某某中心\n2025年1月10日\n";
+    site.write("summary.txt", text);
+    let folder = import(&site, &site.path("summary.txt"), "2025-summary");
+    assert_eq!(
+        issue_fields(&folder),
+        [
+            "status: completed",
+            "status: completed",
+            "status: in_progress deadline: 2025-12-31"
+        ]
+    );
+    site.build().assert_ok();
+}

@@ -34,6 +34,8 @@ pub struct ImportedIssue {
     pub body: String,
     /// The heading as the notice wrote it.
     pub heading: String,
+    /// Whether the notice said its status (next to it, or in a summary).
+    pub stated: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -269,8 +271,61 @@ pub fn parse(source: &str, name: &str) -> Imported {
             .push("没有找到逐条列出问题的部分，全文作为通报正文导入".to_owned());
     }
     imported.body = body;
+    apply_summaries(&lines, &mut imported);
+    for issue in imported.issues.iter().filter(|issue| !issue.stated) {
+        imported.guesses.push(format!(
+            "“{}”：通报没有写明整改状态，按“整改中”导入",
+            issue.title
+        ));
+    }
     finish_metadata(&mut imported);
     imported
+}
+
+/// Statuses said in a summary rather than beside each problem:
+/// `第5、9项继续整改，2025年12月底前完成`, `（14）（20）项已整改完成`.
+fn apply_summaries(lines: &[String], imported: &mut Imported) {
+    for line in lines {
+        let normal = normalize(line);
+        for clause in normal.split(['。', ';']) {
+            let in_progress = ["继续整改", "正在整改", "未完成", "整改中"]
+                .iter()
+                .any(|w| clause.contains(w));
+            let completed = ["已完成", "已整改完成", "完成整改"]
+                .iter()
+                .any(|w| clause.contains(w));
+            let long_term = clause.contains("长期坚持");
+            if !(in_progress || completed || long_term) {
+                continue;
+            }
+            let numbers = text::problem_numbers(clause);
+            if numbers.is_empty() {
+                continue;
+            }
+            let deadline = text::deadline(clause);
+            for number in numbers {
+                let Some(issue) = imported.issues.get_mut(number.wrapping_sub(1)) else {
+                    continue;
+                };
+                if issue.stated {
+                    continue;
+                }
+                issue.status = if in_progress {
+                    Status::InProgress
+                } else {
+                    Status::Completed
+                };
+                issue.long_term |= long_term;
+                if in_progress {
+                    issue.deadline = deadline.or(issue.deadline);
+                }
+                issue.stated = true;
+                imported
+                    .guesses
+                    .push(format!("“{}”：状态取自“{}”", issue.title, clause.trim()));
+            }
+        }
+    }
 }
 
 /// Inspection round, dates and declared counts in an introduction line.
@@ -359,12 +414,41 @@ fn parse_issues(content: &[String], imported: &mut Imported) -> (Vec<ImportedIss
     let problem_kind = kinds.last().copied();
     let aspect_kind = (kinds.len() >= 2).then(|| kinds[0]);
     let item_kind = (kinds.len() >= 3).then(|| kinds[1]);
+    // How each level's headings begin (关于…, 针对…), to place a heading
+    // whose number was left out.
+    let opener = |line: &str| strip_marker(line).chars().take(2).collect::<String>();
+    let openers = |level: Option<std::mem::Discriminant<Marker>>| -> Vec<String> {
+        content
+            .iter()
+            .filter(|line| {
+                level.is_some() && marker(line).map(|m| std::mem::discriminant(&m)) == level
+            })
+            .map(|line| opener(line))
+            .collect()
+    };
+    let by_opener = [
+        (problem_kind, openers(problem_kind), "问题"),
+        (item_kind, openers(item_kind), "大项"),
+        (aspect_kind, openers(aspect_kind), "方面"),
+    ];
     let mut issues: Vec<ImportedIssue> = Vec::new();
     let mut unplaced = Vec::new();
     let mut aspect: Option<String> = None;
     let mut item: Option<String> = None;
     for line in content {
-        let kind = marker(line).map(|m| std::mem::discriminant(&m));
+        let mut kind = marker(line).map(|m| std::mem::discriminant(&m));
+        if kind.is_none() && looks_like_heading(line) {
+            let start: String = line.chars().take(2).collect();
+            if let Some((level, _, name)) = by_opener
+                .iter()
+                .find(|(level, openers, _)| level.is_some() && openers.contains(&start))
+            {
+                kind = *level;
+                imported
+                    .guesses
+                    .push(format!("“{line}”没有编号，按{name}导入"));
+            }
+        }
         if kind.is_some() && kind == aspect_kind {
             aspect = Some(group_name(line));
             item = None;
@@ -380,12 +464,14 @@ fn parse_issues(content: &[String], imported: &mut Imported) -> (Vec<ImportedIss
                 deadline: None,
                 body: String::new(),
                 heading: line.clone(),
+                stated: false,
             });
         } else if let Some(issue) = issues.last_mut() {
             if let Some(status) = text::status_line(line) {
                 issue.status = status.status;
                 issue.long_term = status.long_term;
                 issue.deadline = status.deadline;
+                issue.stated = true;
                 // The status sentence stays in the body too: nothing is lost.
             }
             let _ = writeln!(issue.body, "{}\n", text::bold_label(line));
@@ -393,14 +479,7 @@ fn parse_issues(content: &[String], imported: &mut Imported) -> (Vec<ImportedIss
             unplaced.push(line.clone());
         }
     }
-    let stated = content.iter().any(|line| text::status_line(line).is_some());
     for issue in &mut issues {
-        if !stated {
-            imported.guesses.push(format!(
-                "“{}”：通报没有写明整改状态，按“整改中”导入",
-                issue.title
-            ));
-        }
         if issue.body.trim().is_empty() {
             imported
                 .guesses
@@ -408,6 +487,16 @@ fn parse_issues(content: &[String], imported: &mut Imported) -> (Vec<ImportedIss
         }
     }
     (issues, unplaced)
+}
+
+/// A line that reads like a heading whose number was left out:
+/// `关于“…”的问题`, `针对“…”问题。`.
+fn looks_like_heading(line: &str) -> bool {
+    let line = line.trim_end_matches(['。', '.']);
+    (line.starts_with("关于") || line.starts_with("针对"))
+        && line.chars().count() <= 60
+        && (line.ends_with("问题") || line.ends_with("方面") || line.ends_with("整改"))
+        && quoted(line).is_some()
 }
 
 /// An aspect or item name from its heading: `(一)“…”方面。` → `…方面`.

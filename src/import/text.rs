@@ -338,7 +338,7 @@ pub fn status_line(line: &str) -> Option<StatusLine> {
 }
 
 /// `2025年12月前`, `2025年7月完成`, `2025年12月31日前` → the last day meant.
-fn deadline(text: &str) -> Option<Date> {
+pub fn deadline(text: &str) -> Option<Date> {
     if let Some(date) = first_date(text, None) {
         return Some(date);
     }
@@ -348,6 +348,39 @@ fn deadline(text: &str) -> Option<Date> {
     let month_at = rest.find('月')?;
     let month = number_before(rest, month_at)?;
     (28..=31).rev().find_map(|day| Date::new(year, month, day))
+}
+
+/// Problem numbers a summary names: `第5、9项`, `第3条`, `(14)(20)`.
+pub fn problem_numbers(clause: &str) -> Vec<usize> {
+    let mut numbers = Vec::new();
+    let mut rest = clause;
+    while let Some(at) = rest.find('第') {
+        let after = &rest[at + '第'.len_utf8()..];
+        let list: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '、' || *c == ',')
+            .collect();
+        let tail = &after[list.len()..];
+        if tail.starts_with('项') || tail.starts_with('条') || tail.starts_with('个') {
+            numbers.extend(
+                list.split(['、', ','])
+                    .filter_map(|n| n.parse::<usize>().ok()),
+            );
+        }
+        rest = after;
+    }
+    let mut rest = clause;
+    while let Some(at) = rest.find('(') {
+        let after = &rest[at + 1..];
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() && after[digits.len()..].starts_with(')') {
+            numbers.extend(digits.parse::<usize>().ok());
+        }
+        rest = after;
+    }
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
 }
 
 /// `整改情况:一是…` → `**整改情况：**一是…`.
@@ -561,6 +594,17 @@ mod tests {
         assert_eq!(m.phone.as_deref(), Some("0632-8671585"));
         assert_eq!(m.email.as_deref(), Some("xcyybgs1@163.com"));
         assert_eq!(m.address, None);
+    }
+
+    #[test]
+    fn summaries_name_problems_by_number() {
+        assert_eq!(
+            problem_numbers("第5、9项继续整改,2025年12月底前完成"),
+            [5, 9]
+        );
+        assert_eq!(problem_numbers("(14)(20)项已整改完成"), [14, 20]);
+        assert_eq!(problem_numbers("第3条已完成"), [3]);
+        assert!(problem_numbers("已完成整改28项").is_empty());
     }
 
     #[test]
