@@ -546,6 +546,13 @@ fn split_closing(content: &[String], imported: &mut Imported) -> (Vec<String>, V
 
 fn finish_metadata(imported: &mut Imported) {
     let metadata = &mut imported.metadata;
+    if let (Some(publisher), Some(signer)) = (&metadata.publisher, &metadata.organization)
+        && publisher != signer
+    {
+        imported.guesses.push(format!(
+            "页面上的发布机构“{publisher}”与落款“{signer}”不同，organization 按落款填写"
+        ));
+    }
     if metadata.organization.is_none() {
         metadata.organization = metadata.publisher.clone();
         match &metadata.organization {
