@@ -76,6 +76,14 @@ pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, ReadError> {
     }
 }
 
+/// The number written in ASCII digits right before byte `end` of `text`
+/// (`31条问题` with `end` at `条` → 31).
+pub fn number_before(text: &str, end: usize) -> Option<u32> {
+    let before = &text[..end];
+    let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    before[end - digits..].parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +105,13 @@ mod tests {
             error.map(|e| e.kind),
             Some(ReadErrorKind::NotUtf8 { gbk: false })
         );
+    }
+
+    #[test]
+    fn numbers_before_a_position() {
+        let text = "指出31条问题";
+        assert_eq!(number_before(text, text.find('条').unwrap_or(0)), Some(31));
+        assert_eq!(number_before(text, 0), None);
     }
 
     #[test]

@@ -512,22 +512,14 @@ fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
         if before.len() == text[..at].len() {
             continue;
         }
-        let digits: String = before
-            .chars()
-            .rev()
-            .take_while(char::is_ascii_digit)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let Ok(stated) = digits.parse::<usize>() else {
+        let Some(stated) = crate::text::number_before(before, before.len()) else {
             continue;
         };
+        let stated = stated as usize;
+        let number_start = before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
         if stated != issues.len() {
             lints.diagnostics.push(diagnostic(
-                notice
-                    .body
-                    .location(&notice.file, before.len() - digits.len()),
+                notice.body.location(&notice.file, number_start),
                 LintKind::StatedCount {
                     what: "问题共",
                     stated,

@@ -3,6 +3,7 @@
 
 use crate::date::Date;
 use crate::status::Status;
+use crate::text::number_before;
 
 use super::Metadata;
 
@@ -121,18 +122,6 @@ pub fn clean_title(text: &str) -> String {
             .trim_end_matches(['。', '.', ':', '：', ';', '；'])
             .to_owned(),
     }
-}
-
-fn number_before(text: &str, end: usize) -> Option<u32> {
-    let digits: String = text[..end]
-        .chars()
-        .rev()
-        .take_while(char::is_ascii_digit)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    digits.parse().ok()
 }
 
 /// Dates written `2025-03-17`, `2025.3.17`, `2025/3/17` or `2025年3月17日`;
