@@ -8,20 +8,47 @@ use clap::{Parser, Subcommand};
 use gongkai::diagnostic::{self, Diagnostic, Hint, Severity};
 use gongkai::{Options, Report, scaffold};
 
+const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
 /// gongkai（公开）：巡察整改进展情况公开网站生成器
 #[derive(Parser)]
-#[command(name = "gongkai", version, about, long_about = None)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "gongkai（公开）：巡察整改进展情况公开网站生成器",
+    long_about = None,
+    help_template = HELP,
+    subcommand_help_heading = "命令",
+    next_help_heading = "选项",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
 struct Cli {
     /// 站点目录（默认：当前目录）
-    #[arg(long, global = true, value_name = "目录", default_value = ".")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "目录",
+        default_value = ".",
+        hide_default_value = true
+    )]
     root: PathBuf,
+    /// 显示帮助
+    #[arg(short, long, global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    version: Option<bool>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
+#[command(help_template = HELP, next_help_heading = "选项")]
 enum Command {
     /// 生成网站到输出目录（默认 public/）
+    #[command(help_template = HELP, next_help_heading = "选项")]
     Build {
         /// 包括草稿（draft: true）
         #[arg(long)]
@@ -34,12 +61,23 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// 本地预览：生成到内存并提供网页，修改文件后自动刷新浏览器
+    #[command(help_template = HELP, next_help_heading = "选项")]
     Serve {
-        /// 端口
-        #[arg(long, default_value_t = 1111, value_name = "端口")]
+        /// 端口（默认 1111）
+        #[arg(
+            long,
+            default_value_t = 1111,
+            value_name = "端口",
+            hide_default_value = true
+        )]
         port: u16,
-        /// 监听地址（默认只允许本机访问）
-        #[arg(long, default_value = "127.0.0.1", value_name = "地址")]
+        /// 监听地址（默认 127.0.0.1，只允许本机访问）
+        #[arg(
+            long,
+            default_value = "127.0.0.1",
+            value_name = "地址",
+            hide_default_value = true
+        )]
         bind: std::net::IpAddr,
         /// 启动后打开浏览器
         #[arg(long)]
@@ -49,6 +87,7 @@ enum Command {
         drafts: bool,
     },
     /// 检查全部内容，不生成文件
+    #[command(help_template = HELP, next_help_heading = "选项")]
     Check {
         /// 包括草稿（draft: true）
         #[arg(long)]
@@ -57,19 +96,21 @@ enum Command {
         #[arg(long)]
         strict: bool,
         /// 输出格式：human（默认，按文件分组）或 json
-        #[arg(long, value_enum, default_value_t = Format::Human)]
+        #[arg(long, value_enum, default_value_t = Format::Human, hide_default_value = true)]
         format: Format,
     },
     /// 新建一个站点，含默认主题和一篇示例通报
+    #[command(help_template = HELP, next_help_heading = "选项")]
     Init {
         /// 新站点的目录
         #[arg(value_name = "目录")]
         dir: PathBuf,
     },
     /// 新建通报或问题
-    #[command(subcommand)]
+    #[command(subcommand, help_template = HELP, subcommand_help_heading = "命令")]
     New(New),
     /// 把已发布的纯文本通报转换为通报文件夹（- 表示从标准输入读取）
+    #[command(help_template = HELP, next_help_heading = "选项")]
     Import {
         /// 纯文本通报文件，或 -
         #[arg(value_name = "文件")]
@@ -95,12 +136,14 @@ enum Format {
 #[derive(Subcommand)]
 enum New {
     /// 新建一篇通报：content/notices/<名称>/index.md
+    #[command(help_template = HELP, next_help_heading = "选项")]
     Notice {
         /// 通报名称（小写字母、数字和“-”），即网址中的一段
         #[arg(value_name = "名称")]
         slug: String,
     },
     /// 新建一条问题，编号排在最后一条之后
+    #[command(help_template = HELP, next_help_heading = "选项")]
     Issue {
         /// 所属通报的名称
         #[arg(value_name = "通报")]
