@@ -8,6 +8,33 @@ use clap::{Parser, Subcommand};
 use gongkai::diagnostic::{self, Diagnostic, Hint, Severity};
 use gongkai::{Options, Report, scaffold};
 
+// The terminal may go away (`gongkai import x.txt | head`): output that can
+// no longer be written is dropped, not a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! outp {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 
 /// gongkai（公开）：巡察整改进展情况公开网站生成器
@@ -169,7 +196,7 @@ fn main() -> ExitCode {
                 let _ = error.print();
                 return ExitCode::SUCCESS;
             }
-            eprintln!("命令用法有误（运行 gongkai --help 查看用法）：");
+            errln!("命令用法有误（运行 gongkai --help 查看用法）：");
             let _ = error.print();
             return ExitCode::from(USAGE_ERROR);
         }
@@ -194,9 +221,9 @@ fn main() -> ExitCode {
                     print_warnings(&report.warnings);
                     let out = options.output_dir();
                     let shown = out.strip_prefix(".").unwrap_or(&out);
-                    println!("已生成 {} 个页面 → {}", report.pages, shown.display());
+                    out!("已生成 {} 个页面 → {}", report.pages, shown.display());
                     print_summary(&report);
-                    println!("用时 {:.2} 秒", started.elapsed().as_secs_f64());
+                    out!("用时 {:.2} 秒", started.elapsed().as_secs_f64());
                     ExitCode::SUCCESS
                 }
                 Err(problems) => fail(&problems, "生成失败，原有输出目录未改动"),
@@ -218,7 +245,7 @@ fn main() -> ExitCode {
             match gongkai::serve::run(options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
-                    eprint!(
+                    err!(
                         "{}",
                         Diagnostic::error(None, error.to_string()).with_hint(error.hint())
                     );
@@ -249,14 +276,14 @@ fn main() -> ExitCode {
                 .filter(|p| p.severity == Severity::Warning)
                 .count();
             match format {
-                Format::Json => println!("{}", diagnostic::to_json(&problems)),
+                Format::Json => out!("{}", diagnostic::to_json(&problems)),
                 Format::Human => {
-                    eprint!("{}", diagnostic::grouped(&problems));
+                    err!("{}", diagnostic::grouped(&problems));
                     if let Some(report) = &report {
-                        println!("检查完成：{errors} 个错误，{warnings} 个警告");
+                        out!("检查完成：{errors} 个错误，{warnings} 个警告");
                         print_summary(report);
                     } else {
-                        eprintln!("检查未通过：{errors} 个错误，{warnings} 个警告");
+                        errln!("检查未通过：{errors} 个错误，{warnings} 个警告");
                     }
                 }
             }
@@ -274,8 +301,8 @@ fn main() -> ExitCode {
             };
             match scaffold::init(&dir) {
                 Ok(_) => {
-                    println!("已创建站点 {}", dir.display());
-                    println!("下一步：cd {} && gongkai build", dir.display());
+                    out!("已创建站点 {}", dir.display());
+                    out!("下一步：cd {} && gongkai build", dir.display());
                     ExitCode::SUCCESS
                 }
                 Err(error) => usage_failure(&error),
@@ -290,7 +317,7 @@ fn main() -> ExitCode {
         Command::New(New::Notice { slug }) => {
             match scaffold::new_notice(&root, &slug, gongkai::date::Date::today()) {
                 Ok(path) => {
-                    println!(
+                    out!(
                         "已创建通报 {}（draft: true，改为 false 后发布）",
                         path.display()
                     );
@@ -302,7 +329,7 @@ fn main() -> ExitCode {
         Command::New(New::Issue { notice, slug }) => {
             match scaffold::new_issue(&root, &notice, &slug) {
                 Ok(path) => {
-                    println!("已创建问题 {}", path.display());
+                    out!("已创建问题 {}", path.display());
                     ExitCode::SUCCESS
                 }
                 Err(error) => usage_failure(&error),
@@ -314,30 +341,36 @@ fn main() -> ExitCode {
 /// Warnings only: notes (such as overdue issues) are for `check`.
 fn print_warnings(problems: &[Diagnostic]) {
     for warning in problems.iter().filter(|p| p.severity == Severity::Warning) {
-        eprint!("{warning}");
+        err!("{warning}");
     }
 }
 
 fn print_summary(report: &Report) {
     let t = &report.totals;
-    println!(
+    out!(
         "  通报 {} 篇，问题 {} 条：已完成 {}，基本完成 {}，整改中 {}；长期坚持 {}，逾期 {}",
-        report.notices, t.total, t.completed, t.partial, t.in_progress, t.long_term, t.overdue
+        report.notices,
+        t.total,
+        t.completed,
+        t.partial,
+        t.in_progress,
+        t.long_term,
+        t.overdue
     );
-    println!("  搜索索引 {:.1} KB", report.search_index as f64 / 1024.0);
+    out!("  搜索索引 {:.1} KB", report.search_index as f64 / 1024.0);
 }
 
 fn fail(problems: &[Diagnostic], headline: &str) -> ExitCode {
     for problem in problems.iter().filter(|p| p.severity != Severity::Note) {
-        eprint!("{problem}");
+        err!("{problem}");
     }
     let errors = problems.iter().filter(|p| p.is_error()).count();
-    eprintln!("{headline}：共 {errors} 个错误。");
+    errln!("{headline}：共 {errors} 个错误。");
     ExitCode::from(CONTENT_ERROR)
 }
 
 fn usage_failure(error: &scaffold::ScaffoldError) -> ExitCode {
-    eprint!(
+    err!(
         "{}",
         Diagnostic::error(None, error.to_string()).with_hint(error.hint())
     );
@@ -355,7 +388,7 @@ fn import(
     let (bytes, name) = if file == "-" {
         let mut bytes = Vec::new();
         if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
-            eprintln!("错误：无法读取标准输入：{error}");
+            errln!("错误：无法读取标准输入：{error}");
             return ExitCode::from(USAGE_ERROR);
         }
         (bytes, "导入的通报".to_owned())
@@ -369,7 +402,7 @@ fn import(
                 (bytes, stem)
             }
             Err(error) => {
-                eprintln!("错误：无法读取 {file}：{error}");
+                errln!("错误：无法读取 {file}：{error}");
                 return ExitCode::from(USAGE_ERROR);
             }
         }
@@ -385,7 +418,7 @@ fn import(
     let imported = gongkai::import::parse(&text, &name);
     let slug = slug.unwrap_or_else(|| gongkai::import::default_slug(&imported));
     if !gongkai::content::is_valid_slug(&slug) {
-        eprintln!(
+        errln!(
             "错误：名称“{slug}”不能用作网址；可改用 --slug {}",
             gongkai::content::suggest_slug(&slug)
         );
@@ -395,25 +428,25 @@ fn import(
         .unwrap_or_else(|| root.join("content").join("notices"))
         .join(&slug);
     if was_gbk {
-        println!("文件是 GBK 编码，已按 GBK 读取。");
+        out!("文件是 GBK 编码，已按 GBK 读取。");
     }
-    print!("{}", gongkai::import::report(&imported));
+    outp!("{}", gongkai::import::report(&imported));
     if dry_run {
-        println!("将生成（未写入）：");
+        out!("将生成（未写入）：");
         for (path, _) in gongkai::import::files(&imported) {
-            println!("  {}", folder.join(path).display());
+            out!("  {}", folder.join(path).display());
         }
         return ExitCode::SUCCESS;
     }
     match gongkai::import::write(&folder, &imported) {
         Ok(written) => {
-            println!("已写入 {} 个文件到 {}", written.len(), folder.display());
-            println!("请用 gongkai check 核对，并按上面列出的推断逐项确认。");
+            out!("已写入 {} 个文件到 {}", written.len(), folder.display());
+            out!("请用 gongkai check 核对，并按上面列出的推断逐项确认。");
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("错误：{error}");
-            eprintln!("  提示：换一个 --slug，或先移走已有的文件夹");
+            errln!("错误：{error}");
+            errln!("  提示：换一个 --slug，或先移走已有的文件夹");
             ExitCode::from(USAGE_ERROR)
         }
     }

@@ -294,3 +294,32 @@ fn statuses_given_in_a_later_summary_are_applied() {
     );
     site.build().assert_ok();
 }
+
+/// A notice in another common layout: ideographic-space indents, problems
+/// as （一） headings, 整改时限 and 整改进展 lines, signature indented.
+#[test]
+fn a_county_hospital_layout_imports_with_its_statuses() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/county-hospital.txt");
+    let site = Site::new();
+    let folder = import(&site, &file, "2025-county");
+    assert_eq!(
+        issue_fields(&folder),
+        [
+            "status: completed",
+            "status: in_progress deadline: 2025-06-30",
+            "status: completed long_term: true",
+        ]
+    );
+    let index = std::fs::read_to_string(folder.join("index.md")).expect("index");
+    for expected in [
+        "organization: 中共某某县人民医院委员会",
+        "feedback: 2024-12-20",
+        "start: 2024-09-10",
+        "end: 2024-11-10",
+        "text: 欢迎广大干部群众对巡察整改工作进行监督。",
+        "phone: 0123-4567890",
+    ] {
+        assert!(index.contains(expected), "{expected} in\n{index}");
+    }
+    site.build().assert_ok();
+}

@@ -468,9 +468,11 @@ fn parse_issues(content: &[String], imported: &mut Imported) -> (Vec<ImportedIss
             });
         } else if let Some(issue) = issues.last_mut() {
             if let Some(status) = text::status_line(line) {
+                // Several lines may speak (完成时限, then 整改进展): the last
+                // status wins, a deadline or long-term flag once said stays.
                 issue.status = status.status;
-                issue.long_term = status.long_term;
-                issue.deadline = status.deadline;
+                issue.long_term |= status.long_term;
+                issue.deadline = status.deadline.or(issue.deadline);
                 issue.stated = true;
                 // The status sentence stays in the body too: nothing is lost.
             }

@@ -277,6 +277,9 @@ const STATUS_LABELS: &[&str] = &[
     "整改完成情况",
     "完成情况",
     "整改进展情况",
+    "整改进展",
+    "进展情况",
+    "整改进度",
     "整改状态",
     "完成时间",
     "完成时限",
@@ -291,9 +294,17 @@ pub fn status_line(line: &str) -> Option<StatusLine> {
         return None;
     }
     let deadline = deadline(rest);
-    let in_progress = ["继续整改", "正在整改", "整改中", "未完成", "持续整改"]
-        .iter()
-        .any(|w| rest.contains(w));
+    let in_progress = [
+        "继续整改",
+        "正在整改",
+        "整改中",
+        "未完成",
+        "持续整改",
+        "正在推进",
+        "推进中",
+    ]
+    .iter()
+    .any(|w| rest.contains(w));
     let long_term = rest.contains("长期坚持") || rest.contains("长期推进");
     let partial = rest.contains("基本完成") || rest.contains("阶段性完成");
     let completed = ["已整改完成", "已完成", "整改完成", "立行立改", "即知即改"]
@@ -393,9 +404,10 @@ pub fn bold_label(line: &str) -> String {
 /// Contact details from the closing paragraph.
 pub fn supervision(line: &str, metadata: &mut Metadata) {
     let normal = normalize(line);
-    let text_end = normal
-        .find("联系方式")
-        .or_else(|| normal.find("电话"))
+    let text_end = ["联系方式", "联系电话", "电话", "电子邮箱", "邮箱"]
+        .iter()
+        .filter_map(|word| normal.find(word))
+        .min()
         .unwrap_or(normal.len());
     let text = normal[..text_end]
         .trim()
