@@ -323,3 +323,31 @@ fn a_county_hospital_layout_imports_with_its_statuses() {
     }
     site.build().assert_ok();
 }
+
+/// Aspects as top-level sections (一、关于…方面存在的问题), problems with their
+/// text on the heading line, statuses only in the prose.
+#[test]
+fn sections_as_aspects_and_statuses_in_prose() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aspect-sections.txt");
+    let site = Site::new();
+    let folder = import(&site, &file, "2024-cdc");
+    assert_eq!(
+        issue_fields(&folder),
+        [
+            "status: completed",
+            "status: in_progress deadline: 2025-05-31",
+            "status: completed",
+            "status: completed long_term: true",
+        ]
+    );
+    let first = std::fs::read_to_string(folder.join("issues/01-llxxbsr.md")).expect("issue");
+    assert!(first.contains("title: 理论学习不深入"), "{first}");
+    assert!(
+        first.contains("aspect: 贯彻落实党中央决策部署方面"),
+        "{first}"
+    );
+    assert!(first.contains("**整改情况：**制定年度学习计划"), "{first}");
+    let index = std::fs::read_to_string(folder.join("index.md")).expect("index");
+    assert!(index.contains("phone: 0000-7654321"), "{index}");
+    site.build().assert_ok();
+}

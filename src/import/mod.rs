@@ -220,20 +220,32 @@ pub fn parse(source: &str, name: &str) -> Imported {
 
     // 4. Sections. The one that reports on the issues becomes the issue files.
     let sections = split_sections(&lines[index..]);
-    let issues_section = sections
+    let issue_sections: Vec<usize> = sections
         .iter()
-        .position(|(heading, content)| is_issue_section(heading, content));
+        .enumerate()
+        .filter(|(_, (heading, content))| is_issue_section(heading, content))
+        .map(|(position, _)| position)
+        .collect();
+    // Several such sections (一、关于…方面存在的问题 …) are the aspects themselves.
+    let sections_are_aspects = issue_sections.len() > 1;
+    let issues_section = issue_sections.first().copied();
     for (position, (heading, content)) in sections.iter().enumerate() {
-        let _ = writeln!(body, "## {heading}\n");
-        if Some(position) == issues_section {
-            let (issues, unplaced) = parse_issues(content, &mut imported);
-            imported.issues = issues;
-            body.push_str("<!-- issues -->\n\n");
+        if issue_sections.contains(&position) {
+            let preset = sections_are_aspects.then(|| aspect_from_section(heading));
+            if !sections_are_aspects {
+                let _ = writeln!(body, "## {heading}\n");
+            }
+            if Some(position) == issues_section {
+                body.push_str("<!-- issues -->\n\n");
+            }
+            let (issues, unplaced) = parse_issues(content, preset, &mut imported);
+            imported.issues.extend(issues);
             for line in unplaced {
                 let _ = writeln!(body, "{line}\n");
             }
             continue;
         }
+        let _ = writeln!(body, "## {heading}\n");
         let last = position + 1 == sections.len();
         let (kept, closing) = if last {
             split_closing(content, &mut imported)
@@ -272,11 +284,23 @@ pub fn parse(source: &str, name: &str) -> Imported {
     }
     imported.body = body;
     apply_summaries(&lines, &mut imported);
-    for issue in imported.issues.iter().filter(|issue| !issue.stated) {
-        imported.guesses.push(format!(
-            "“{}”：通报没有写明整改状态，按“整改中”导入",
-            issue.title
-        ));
+    for issue in imported.issues.iter_mut().filter(|issue| !issue.stated) {
+        match text::status_in_prose(&issue.body) {
+            Some(status) => {
+                issue.status = status.status;
+                issue.long_term |= status.long_term;
+                issue.deadline = status.deadline.or(issue.deadline);
+                imported.guesses.push(format!(
+                    "“{}”：整改状态按正文推断为“{}”",
+                    issue.title,
+                    issue.status.label()
+                ));
+            }
+            None => imported.guesses.push(format!(
+                "“{}”：通报没有写明整改状态，按“整改中”导入",
+                issue.title
+            )),
+        }
     }
     finish_metadata(&mut imported);
     imported
@@ -370,6 +394,16 @@ fn split_sections(lines: &[String]) -> Vec<(String, Vec<String>)> {
 
 /// The section that goes through the issues one by one: it has status lines,
 /// or numbered headings that name problems (关于“…”问题, 针对…).
+/// `一、关于贯彻落实党中央决策部署方面存在的问题` → `贯彻落实党中央决策部署方面`.
+fn aspect_from_section(heading: &str) -> String {
+    let name = strip_marker(heading);
+    let name = name.strip_prefix("关于").unwrap_or(&name);
+    match name.find("方面") {
+        Some(at) => name[..at + "方面".len()].to_owned(),
+        None => name.trim_end_matches(['。', '.']).to_owned(),
+    }
+}
+
 fn is_issue_section(heading: &str, content: &[String]) -> bool {
     let names_problems = content
         .iter()
@@ -384,11 +418,11 @@ fn is_issue_section(heading: &str, content: &[String]) -> bool {
         .iter()
         .filter(|line| text::status_line(line).is_some())
         .count();
-    statuses > 0
-        || (about_rectification
-            && names_problems >= 2
-            && !heading.contains("组织")
-            && !heading.contains("打算"))
+    let plans = heading.contains("组织") || heading.contains("打算") || heading.contains("下一步");
+    // 一、关于…方面存在的问题, followed by numbered problems.
+    let names_its_problems = (heading.contains("问题") || heading.contains("方面"))
+        && content.iter().any(|line| marker(line).is_some());
+    !plans && (statuses > 0 || (about_rectification && names_problems >= 2) || names_its_problems)
 }
 
 /// Which marker kinds nest in the issues section, outermost first.
@@ -407,7 +441,11 @@ fn levels(content: &[String]) -> Vec<std::mem::Discriminant<Marker>> {
     kinds
 }
 
-fn parse_issues(content: &[String], imported: &mut Imported) -> (Vec<ImportedIssue>, Vec<String>) {
+fn parse_issues(
+    content: &[String],
+    preset_aspect: Option<String>,
+    imported: &mut Imported,
+) -> (Vec<ImportedIssue>, Vec<String>) {
     let kinds = levels(content);
     // The innermost kind of heading is the problem; the ones above it are
     // aspect and item, in the order they first appear.
@@ -433,7 +471,7 @@ fn parse_issues(content: &[String], imported: &mut Imported) -> (Vec<ImportedIss
     ];
     let mut issues: Vec<ImportedIssue> = Vec::new();
     let mut unplaced = Vec::new();
-    let mut aspect: Option<String> = None;
+    let mut aspect: Option<String> = preset_aspect;
     let mut item: Option<String> = None;
     for line in content {
         let mut kind = marker(line).map(|m| std::mem::discriminant(&m));
@@ -455,8 +493,16 @@ fn parse_issues(content: &[String], imported: &mut Imported) -> (Vec<ImportedIss
         } else if kind.is_some() && kind == item_kind {
             item = Some(group_name(line));
         } else if kind.is_some() && kind == problem_kind {
+            // `（一）理论学习不深入。整改情况：……` carries its text on the heading line.
+            let heading = strip_marker(line);
+            let (title, inline) = match heading.split_once('。') {
+                Some((title, rest)) if !rest.trim().is_empty() && title.chars().count() <= 40 => {
+                    (title.to_owned(), Some(rest.trim().to_owned()))
+                }
+                _ => (heading.clone(), None),
+            };
             issues.push(ImportedIssue {
-                title: clean_title(&strip_marker(line)),
+                title: clean_title(&title),
                 aspect: aspect.clone(),
                 item: item.clone(),
                 status: Status::InProgress,
@@ -466,6 +512,9 @@ fn parse_issues(content: &[String], imported: &mut Imported) -> (Vec<ImportedIss
                 heading: line.clone(),
                 stated: false,
             });
+            if let (Some(inline), Some(issue)) = (inline, issues.last_mut()) {
+                let _ = writeln!(issue.body, "{}\n", text::bold_label(&inline));
+            }
         } else if let Some(issue) = issues.last_mut() {
             if let Some(status) = text::status_line(line) {
                 // Several lines may speak (完成时限, then 整改进展): the last

@@ -337,6 +337,34 @@ pub fn status_line(line: &str) -> Option<StatusLine> {
     })
 }
 
+/// A status said in the measures themselves (`目前已完成整改`, `正在征求意见，
+/// 计划2025年5月底前完成`), for problems without a status line.
+pub fn status_in_prose(body: &str) -> Option<StatusLine> {
+    let normal = normalize(body);
+    let in_progress = ["正在", "继续整改", "尚未完成", "整改中", "计划"]
+        .iter()
+        .any(|w| normal.contains(w));
+    let completed = ["已完成整改", "已整改完成", "整改已完成", "已完成"]
+        .iter()
+        .any(|w| normal.contains(w));
+    let long_term = normal.contains("长期坚持");
+    let status = if in_progress && !completed {
+        Status::InProgress
+    } else if completed {
+        Status::Completed
+    } else {
+        return None;
+    };
+    let deadline = (status == Status::InProgress)
+        .then(|| deadline(&normal))
+        .flatten();
+    Some(StatusLine {
+        status,
+        long_term,
+        deadline,
+    })
+}
+
 /// `2025年12月前`, `2025年7月完成`, `2025年12月31日前` → the last day meant.
 pub fn deadline(text: &str) -> Option<Date> {
     if let Some(date) = first_date(text, None) {
