@@ -5,6 +5,27 @@
 //! [`watch`] turns notify events into batches of changed paths, and
 //! [`http`] answers requests from the in-memory [`files`] table.
 
+// A terminal that went away is no reason to stop serving: output that can
+// no longer be written is dropped.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! sayln_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod files;
 mod http;
 mod session;
@@ -107,9 +128,9 @@ fn report(outcome: &Outcome, shared: &http::Shared) {
             warnings,
         } => {
             for warning in warnings {
-                eprint!("{warning}");
+                say_err!("{warning}");
             }
-            println!(
+            say!(
                 "已更新 {summary}（共 {pages} 页），用时 {} 毫秒",
                 elapsed.as_millis()
             );
@@ -118,9 +139,9 @@ fn report(outcome: &Outcome, shared: &http::Shared) {
         }
         Outcome::Failed { errors, .. } => {
             for error in errors {
-                eprint!("{error}");
+                say_err!("{error}");
             }
-            eprintln!(
+            sayln_err!(
                 "内容有 {} 个错误：浏览器中仍显示上次正确的页面，修改保存后自动重试。",
                 errors.iter().filter(|e| e.is_error()).count()
             );
@@ -186,12 +207,12 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
         }
     });
 
-    println!("预览地址：{url}（按 Ctrl-C 退出）");
+    say!("预览地址：{url}（按 Ctrl-C 退出）");
     if !options.bind.is_loopback() {
-        println!("注意：预览对 {} 上的其他电脑可见", options.bind);
+        say!("注意：预览对 {} 上的其他电脑可见", options.bind);
     }
     if options.open && open::that(&url).is_err() {
-        eprintln!("无法自动打开浏览器，请手动访问 {url}");
+        sayln_err!("无法自动打开浏览器，请手动访问 {url}");
     }
     runtime
         .block_on(async move {
@@ -202,6 +223,6 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
                 .await
         })
         .map_err(|e| ServeError::Runtime(e.to_string()))?;
-    println!("已停止预览");
+    say!("已停止预览");
     Ok(())
 }
