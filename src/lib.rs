@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod config;
+pub mod console;
 pub mod content;
 pub mod date;
 pub mod diagnostic;

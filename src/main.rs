@@ -6,34 +6,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use gongkai::diagnostic::{self, Diagnostic, Hint, Severity};
-use gongkai::{Options, Report, scaffold};
-
-// The terminal may go away (`gongkai import x.txt | head`): output that can
-// no longer be written is dropped, not a panic.
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
-}
-macro_rules! outp {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = write!(std::io::stdout(), $($arg)*);
-    }};
-}
-macro_rules! errln {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
-macro_rules! err {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = write!(std::io::stderr(), $($arg)*);
-    }};
-}
+use gongkai::{Options, Report, say, say_part, scaffold, warn_line, warn_part};
 
 const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 
@@ -196,7 +169,7 @@ fn main() -> ExitCode {
                 let _ = error.print();
                 return ExitCode::SUCCESS;
             }
-            errln!("命令用法有误（运行 gongkai --help 查看用法）：");
+            warn_line!("命令用法有误（运行 gongkai --help 查看用法）：");
             let _ = error.print();
             return ExitCode::from(USAGE_ERROR);
         }
@@ -221,9 +194,9 @@ fn main() -> ExitCode {
                     print_warnings(&report.warnings);
                     let out = options.output_dir();
                     let shown = out.strip_prefix(".").unwrap_or(&out);
-                    out!("已生成 {} 个页面 → {}", report.pages, shown.display());
+                    say!("已生成 {} 个页面 → {}", report.pages, shown.display());
                     print_summary(&report);
-                    out!("用时 {:.2} 秒", started.elapsed().as_secs_f64());
+                    say!("用时 {:.2} 秒", started.elapsed().as_secs_f64());
                     ExitCode::SUCCESS
                 }
                 Err(problems) => fail(&problems, "生成失败，原有输出目录未改动"),
@@ -245,7 +218,7 @@ fn main() -> ExitCode {
             match gongkai::serve::run(options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
-                    err!(
+                    warn_part!(
                         "{}",
                         Diagnostic::error(None, error.to_string()).with_hint(error.hint())
                     );
@@ -276,14 +249,14 @@ fn main() -> ExitCode {
                 .filter(|p| p.severity == Severity::Warning)
                 .count();
             match format {
-                Format::Json => out!("{}", diagnostic::to_json(&problems)),
+                Format::Json => say!("{}", diagnostic::to_json(&problems)),
                 Format::Human => {
-                    err!("{}", diagnostic::grouped(&problems));
+                    warn_part!("{}", diagnostic::grouped(&problems));
                     if let Some(report) = &report {
-                        out!("检查完成：{errors} 个错误，{warnings} 个警告");
+                        say!("检查完成：{errors} 个错误，{warnings} 个警告");
                         print_summary(report);
                     } else {
-                        errln!("检查未通过：{errors} 个错误，{warnings} 个警告");
+                        warn_line!("检查未通过：{errors} 个错误，{warnings} 个警告");
                     }
                 }
             }
@@ -301,8 +274,8 @@ fn main() -> ExitCode {
             };
             match scaffold::init(&dir) {
                 Ok(_) => {
-                    out!("已创建站点 {}", dir.display());
-                    out!("下一步：cd {} && gongkai build", dir.display());
+                    say!("已创建站点 {}", dir.display());
+                    say!("下一步：cd {} && gongkai build", dir.display());
                     ExitCode::SUCCESS
                 }
                 Err(error) => usage_failure(&error),
@@ -317,7 +290,7 @@ fn main() -> ExitCode {
         Command::New(New::Notice { slug }) => {
             match scaffold::new_notice(&root, &slug, gongkai::date::Date::today()) {
                 Ok(path) => {
-                    out!(
+                    say!(
                         "已创建通报 {}（draft: true，改为 false 后发布）",
                         path.display()
                     );
@@ -329,7 +302,7 @@ fn main() -> ExitCode {
         Command::New(New::Issue { notice, slug }) => {
             match scaffold::new_issue(&root, &notice, &slug) {
                 Ok(path) => {
-                    out!("已创建问题 {}", path.display());
+                    say!("已创建问题 {}", path.display());
                     ExitCode::SUCCESS
                 }
                 Err(error) => usage_failure(&error),
@@ -341,13 +314,13 @@ fn main() -> ExitCode {
 /// Warnings only: notes (such as overdue issues) are for `check`.
 fn print_warnings(problems: &[Diagnostic]) {
     for warning in problems.iter().filter(|p| p.severity == Severity::Warning) {
-        err!("{warning}");
+        warn_part!("{warning}");
     }
 }
 
 fn print_summary(report: &Report) {
     let t = &report.totals;
-    out!(
+    say!(
         "  通报 {} 篇，问题 {} 条：已完成 {}，基本完成 {}，整改中 {}；长期坚持 {}，逾期 {}",
         report.notices,
         t.total,
@@ -357,20 +330,20 @@ fn print_summary(report: &Report) {
         t.long_term,
         t.overdue
     );
-    out!("  搜索索引 {:.1} KB", report.search_index as f64 / 1024.0);
+    say!("  搜索索引 {:.1} KB", report.search_index as f64 / 1024.0);
 }
 
 fn fail(problems: &[Diagnostic], headline: &str) -> ExitCode {
     for problem in problems.iter().filter(|p| p.severity != Severity::Note) {
-        err!("{problem}");
+        warn_part!("{problem}");
     }
     let errors = problems.iter().filter(|p| p.is_error()).count();
-    errln!("{headline}：共 {errors} 个错误。");
+    warn_line!("{headline}：共 {errors} 个错误。");
     ExitCode::from(CONTENT_ERROR)
 }
 
 fn usage_failure(error: &scaffold::ScaffoldError) -> ExitCode {
-    err!(
+    warn_part!(
         "{}",
         Diagnostic::error(None, error.to_string()).with_hint(error.hint())
     );
@@ -388,7 +361,7 @@ fn import(
     let (bytes, name) = if file == "-" {
         let mut bytes = Vec::new();
         if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
-            errln!("错误：无法读取标准输入：{error}");
+            warn_line!("错误：无法读取标准输入：{error}");
             return ExitCode::from(USAGE_ERROR);
         }
         (bytes, "导入的通报".to_owned())
@@ -402,7 +375,7 @@ fn import(
                 (bytes, stem)
             }
             Err(error) => {
-                errln!("错误：无法读取 {file}：{error}");
+                warn_line!("错误：无法读取 {file}：{error}");
                 return ExitCode::from(USAGE_ERROR);
             }
         }
@@ -418,7 +391,7 @@ fn import(
     let imported = gongkai::import::parse(&text, &name);
     let slug = slug.unwrap_or_else(|| gongkai::import::default_slug(&imported));
     if !gongkai::content::is_valid_slug(&slug) {
-        errln!(
+        warn_line!(
             "错误：名称“{slug}”不能用作网址；可改用 --slug {}",
             gongkai::content::suggest_slug(&slug)
         );
@@ -428,25 +401,25 @@ fn import(
         .unwrap_or_else(|| root.join("content").join("notices"))
         .join(&slug);
     if was_gbk {
-        out!("文件是 GBK 编码，已按 GBK 读取。");
+        say!("文件是 GBK 编码，已按 GBK 读取。");
     }
-    outp!("{}", gongkai::import::report(&imported));
+    say_part!("{}", gongkai::import::report(&imported));
     if dry_run {
-        out!("将生成（未写入）：");
+        say!("将生成（未写入）：");
         for (path, _) in gongkai::import::files(&imported) {
-            out!("  {}", folder.join(path).display());
+            say!("  {}", folder.join(path).display());
         }
         return ExitCode::SUCCESS;
     }
     match gongkai::import::write(&folder, &imported) {
         Ok(written) => {
-            out!("已写入 {} 个文件到 {}", written.len(), folder.display());
-            out!("请用 gongkai check 核对，并按上面列出的推断逐项确认。");
+            say!("已写入 {} 个文件到 {}", written.len(), folder.display());
+            say!("请用 gongkai check 核对，并按上面列出的推断逐项确认。");
             ExitCode::SUCCESS
         }
         Err(error) => {
-            errln!("错误：{error}");
-            errln!("  提示：换一个 --slug，或先移走已有的文件夹");
+            warn_line!("错误：{error}");
+            warn_line!("  提示：换一个 --slug，或先移走已有的文件夹");
             ExitCode::from(USAGE_ERROR)
         }
     }

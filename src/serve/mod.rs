@@ -5,27 +5,6 @@
 //! [`watch`] turns notify events into batches of changed paths, and
 //! [`http`] answers requests from the in-memory [`files`] table.
 
-// A terminal that went away is no reason to stop serving: output that can
-// no longer be written is dropped.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
-    }};
-}
-macro_rules! sayln_err {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
-macro_rules! say_err {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = write!(std::io::stderr(), $($arg)*);
-    }};
-}
-
 mod files;
 mod http;
 mod session;
@@ -37,8 +16,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::Options;
 use crate::diagnostic::{Diagnostic, Hint};
+use crate::{Options, say, warn_line, warn_part};
 pub use files::{Body, Files, Lookup, content_type};
 pub use http::LIVERELOAD_PATH;
 pub use session::{Outcome, Session};
@@ -128,7 +107,7 @@ fn report(outcome: &Outcome, shared: &http::Shared) {
             warnings,
         } => {
             for warning in warnings {
-                say_err!("{warning}");
+                warn_part!("{warning}");
             }
             say!(
                 "已更新 {summary}（共 {pages} 页），用时 {} 毫秒",
@@ -139,9 +118,9 @@ fn report(outcome: &Outcome, shared: &http::Shared) {
         }
         Outcome::Failed { errors, .. } => {
             for error in errors {
-                say_err!("{error}");
+                warn_part!("{error}");
             }
-            sayln_err!(
+            warn_line!(
                 "内容有 {} 个错误：浏览器中仍显示上次正确的页面，修改保存后自动重试。",
                 errors.iter().filter(|e| e.is_error()).count()
             );
@@ -212,7 +191,7 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
         say!("注意：预览对 {} 上的其他电脑可见", options.bind);
     }
     if options.open && open::that(&url).is_err() {
-        sayln_err!("无法自动打开浏览器，请手动访问 {url}");
+        warn_line!("无法自动打开浏览器，请手动访问 {url}");
     }
     runtime
         .block_on(async move {
