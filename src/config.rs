@@ -178,12 +178,17 @@ impl Config {
         let sanitize_html = fields.optional("sanitize_html").unwrap_or(true);
         fields.finish();
 
+        let positions = document.value_positions();
+        let value_location = |key: &str| match positions.get(key) {
+            Some(&(line, column)) => Location::in_text(path, source, line, column),
+            None => Location::file_start(path),
+        };
         let mut diagnostics: Vec<Diagnostic> = errors.into_iter().map(Diagnostic::from).collect();
         let base_url = base_url.unwrap_or_else(|| "/".to_owned());
         if !valid_base_url(&base_url) {
             diagnostics.push(
                 Located::new(
-                    value_location(path, source, "base_url"),
+                    value_location("base_url"),
                     ConfigErrorKind::BadBaseUrl(base_url.clone()),
                 )
                 .into(),
@@ -192,7 +197,7 @@ impl Config {
         if !crate::content::is_valid_slug(&theme) {
             diagnostics.push(
                 Located::new(
-                    value_location(path, source, "theme"),
+                    value_location("theme"),
                     ConfigErrorKind::BadThemeName(theme.clone()),
                 )
                 .into(),
@@ -241,15 +246,6 @@ impl Config {
             )
     }
 
-    /// Where `theme:` is written in site.yaml, for errors about the theme.
-    pub fn theme_location(&self, root: &Path) -> Location {
-        let path = root.join(CONFIG_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(source) => value_location(&path, &source, "theme"),
-            Err(_) => Location::file_start(&path),
-        }
-    }
-
     /// Where the theme's files are, relative to the site root.
     pub fn theme_dir(&self, root: &Path) -> PathBuf {
         root.join("themes").join(&self.theme)
@@ -289,24 +285,6 @@ fn with_trailing_slash(mut url: String) -> String {
         url.push('/');
     }
     url
-}
-
-/// The value of a top-level `key:` line, for checks made after reading.
-fn value_location(path: &Path, source: &str, key: &str) -> Location {
-    source
-        .lines()
-        .enumerate()
-        .find_map(|(index, line)| {
-            let rest = line.strip_prefix(key)?.trim_start().strip_prefix(':')?;
-            let column = line.len() - rest.trim_start().len();
-            Some(Location::in_text(
-                path,
-                source,
-                index + 1,
-                line[..column].chars().count() + 1,
-            ))
-        })
-        .unwrap_or_else(|| Location::file_start(path))
 }
 
 #[cfg(test)]

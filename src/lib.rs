@@ -147,7 +147,7 @@ pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
 }
 
 /// Warnings and notes, then errors.
-fn split_errors(diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+pub(crate) fn split_errors(diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     diagnostics.into_iter().partition(|d| !d.is_error())
 }
 
@@ -158,18 +158,16 @@ fn output_paths(
     pages: &[RenderedPage],
     generated: &[(String, String)],
 ) -> std::collections::HashSet<String> {
-    let key = |path: &Path| {
-        path.iter()
-            .map(|part| part.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
-    };
     let mut known: std::collections::HashSet<String> =
         pages.iter().map(|page| page.path.clone()).collect();
     known.extend(generated.iter().map(|(path, _)| path.clone()));
-    known.extend(theme.statics.keys().map(|path| key(path)));
+    known.extend(theme.statics.keys().map(|path| output::path_key(path)));
     for notice in &site.notices {
-        known.extend(notice.attachment_files().map(|(path, _)| key(&path)));
+        known.extend(
+            notice
+                .attachment_files()
+                .map(|(path, _)| output::path_key(&path)),
+        );
     }
     known
 }

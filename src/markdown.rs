@@ -148,21 +148,26 @@ fn has_unsafe_scheme(url: &str) -> bool {
             .any(|safe| scheme.eq_ignore_ascii_case(safe))
 }
 
+/// A path from the site root (`notices/a/`) as a link from a page whose way
+/// back to the root is `root`: `../../notices/a/index.html`. `index.html` is
+/// spelt out so that links also work when the output is opened from disk.
+pub fn link(root: &str, path: &str) -> String {
+    let (path, fragment) = match path.find(['#', '?']) {
+        Some(at) => path.split_at(at),
+        None => (path, ""),
+    };
+    let index = if path.is_empty() || path.ends_with('/') {
+        "index.html"
+    } else {
+        ""
+    };
+    format!("{root}{path}{index}{fragment}")
+}
+
 /// `/pages/lianxi/` → `../../pages/lianxi/index.html` for a page two levels deep.
 fn relative_to_root<'a>(url: CowStr<'a>, root: &str) -> CowStr<'a> {
     match url.strip_prefix('/') {
-        Some(path) if !path.starts_with('/') => {
-            let (path, fragment) = match path.find(['#', '?']) {
-                Some(at) => path.split_at(at),
-                None => (path, ""),
-            };
-            let index = if path.is_empty() || path.ends_with('/') {
-                "index.html"
-            } else {
-                ""
-            };
-            CowStr::from(format!("{root}{path}{index}{fragment}"))
-        }
+        Some(path) if !path.starts_with('/') => CowStr::from(link(root, path)),
         _ => url,
     }
 }

@@ -21,6 +21,14 @@ pub use feeds::feeds;
 pub use search::{INDEX_PATH as SEARCH_INDEX_PATH, index as search_index};
 pub use sitemap::{robots, sitemap};
 
+/// An output path as a `/`-separated key, as in URLs (`notices/a/方案.pdf`).
+pub fn path_key(path: &Path) -> String {
+    path.iter()
+        .map(|part| part.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The files of the output besides pages and static files: feeds, sitemap,
 /// robots.txt and the search index, by path.
 pub fn generated(site: &crate::site::Site) -> Vec<(String, String)> {

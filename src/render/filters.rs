@@ -3,6 +3,7 @@
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::date::Date;
+pub use crate::markdown::link;
 use crate::site::Counts;
 use crate::status::Status;
 
@@ -79,25 +80,11 @@ pub fn chinese_number(number: u64) -> String {
     }
 }
 
-/// A root-relative path (`notices/a/`) as a link from the current page:
-/// `../../notices/a/index.html`. `index.html` is spelt out so that links also
-/// work when the output folder is opened straight from disk.
+/// A root-relative path (`notices/a/`) as a link from the current page
+/// (see [`link`]).
 fn url(path: &str, _: Kwargs, state: &State) -> TeraResult<String> {
     let root = state.get::<String>("root")?.unwrap_or_default();
     Ok(link(&root, path))
-}
-
-pub fn link(root: &str, path: &str) -> String {
-    let (path, fragment) = match path.find('#') {
-        Some(at) => path.split_at(at),
-        None => (path, ""),
-    };
-    let index = if path.is_empty() || path.ends_with('/') {
-        "index.html"
-    } else {
-        ""
-    };
-    format!("{root}{path}{index}{fragment}")
 }
 
 /// `28 | percent(of=31)` → `90.3%`, rounded to tenths; `0%` when `of` is 0.

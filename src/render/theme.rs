@@ -82,7 +82,7 @@ impl ThemeFiles {
         } else {
             errors.push(
                 Located::new(
-                    config.theme_location(root),
+                    Config::field_location(root, "theme"),
                     TemplateErrorKind::ThemeMissing {
                         name: config.theme.clone(),
                     },

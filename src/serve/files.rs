@@ -11,6 +11,7 @@ use std::sync::Arc;
 use percent_encoding::percent_decode_str;
 
 use crate::Rendered;
+use crate::output::path_key;
 use crate::render::{RenderedPage, StaticSource, ThemeFiles};
 use crate::site::Notice;
 
@@ -89,7 +90,7 @@ impl Files {
                 StaticSource::Disk(from) => Body::Disk(from.clone()),
                 StaticSource::Embedded(bytes) => Body::Embedded(bytes),
             };
-            let key = Files::key(path);
+            let key = path_key(path);
             self.statics.insert(key.clone());
             self.files.insert(key, body);
         }
@@ -97,7 +98,7 @@ impl Files {
 
     pub fn add_attachments(&mut self, notice: &Notice) {
         for (path, from) in notice.attachment_files() {
-            self.files.insert(Files::key(&path), Body::Disk(from));
+            self.files.insert(path_key(&path), Body::Disk(from));
         }
     }
 
@@ -136,16 +137,6 @@ impl Files {
             return Lookup::Redirect(format!("/{relative}/"));
         }
         Lookup::NotFound
-    }
-}
-
-impl Files {
-    /// The key of an output path: `/`-separated, as in URLs.
-    pub fn key(path: &std::path::Path) -> String {
-        path.iter()
-            .map(|part| part.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
     }
 }
 

@@ -228,8 +228,7 @@ impl Session {
         let mut warnings = Vec::new();
         for part in &self.pending.parts {
             let (content, problems) = content::load_part(&root, drafts, part.clone());
-            let (part_warnings, part_errors): (Vec<_>, Vec<_>) =
-                problems.into_iter().partition(|d| !d.is_error());
+            let (part_warnings, part_errors) = crate::split_errors(problems);
             errors.extend(part_errors);
             warnings.extend(part_warnings);
             loaded.push((part.clone(), content));
@@ -371,7 +370,11 @@ struct Affected {
 fn notice_files(notice: &Notice) -> impl Iterator<Item = String> + '_ {
     std::iter::once(job_file(&notice.path))
         .chain(notice.issues.iter().map(|issue| job_file(&issue.path)))
-        .chain(notice.attachment_files().map(|(path, _)| Files::key(&path)))
+        .chain(
+            notice
+                .attachment_files()
+                .map(|(path, _)| crate::output::path_key(&path)),
+        )
 }
 
 impl Affected {
