@@ -227,10 +227,18 @@ declared: {{ aspects: {aspects}, problems: {issues} }}
         start = date(rng, year - 1),
     );
     write(&folder.join("index.md"), &index)?;
+    let mut titles = std::collections::HashSet::new();
     for i in 0..issues {
         let aspect = ASPECTS[(i * aspects / issues.max(1)) % ASPECTS.len()];
-        let topic = TOPICS.choose(rng).copied().unwrap_or("理论学习");
-        let fault = FAULTS.choose(rng).copied().unwrap_or("落实不到位");
+        // Two problems of one notice never share a title, as in real notices.
+        let (mut topic, mut fault) = ("理论学习", "落实不到位");
+        for _ in 0..50 {
+            topic = TOPICS.choose(rng).copied().unwrap_or(topic);
+            fault = FAULTS.choose(rng).copied().unwrap_or(fault);
+            if titles.insert(format!("{topic}{fault}")) {
+                break;
+            }
+        }
         let roll: f64 = rng.random();
         let status = if roll < 0.6 {
             "completed"

@@ -22,13 +22,14 @@ pub mod status;
 pub mod text;
 pub mod yaml;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use config::Config;
 use date::Date;
 pub use diagnostic::Diagnostic;
 use output::{OutputFile, Source};
-use render::{RenderedPage, Renderer, StaticSource, ThemeFiles};
+use render::{Job, RenderedPage, Renderer, StaticSource, ThemeFiles};
 use site::{Counts, Site};
 
 /// What `build` and `check` are asked to do.
@@ -62,16 +63,43 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// The site loaded and its pages rendered, nothing written yet.
+/// The site loaded and checked, its templates compiled: ready to render.
+pub struct Prepared {
+    pub site: Site,
+    pub theme: ThemeFiles,
+    pub renderer: Renderer,
+    /// Every page of the site.
+    pub jobs: Vec<Job>,
+    /// Feeds, sitemap, robots.txt, search index.
+    pub generated: Vec<(String, String)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The site loaded and its pages rendered in memory, nothing written.
 pub struct Rendered {
     pub site: Site,
     pub theme: ThemeFiles,
     /// Kept so that `serve` can render changed pages again.
     pub renderer: Renderer,
     pub pages: Vec<RenderedPage>,
-    /// Feeds, sitemap, robots.txt, search index.
     pub generated: Vec<(String, String)>,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Told how far a build has got.
+pub trait Progress: Sync {
+    /// Rendering begins: `pages` pages to go.
+    fn start(&self, pages: usize);
+    /// One more page is written.
+    fn advance(&self);
+}
+
+/// For builds nobody watches.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _pages: usize) {}
+    fn advance(&self) {}
 }
 
 /// The diagnostics with file paths shown relative to the site root.
@@ -87,9 +115,9 @@ fn keep<T>(result: Result<T, Vec<Diagnostic>>, problems: &mut Vec<Diagnostic>) -
     result.map_err(|errors| problems.extend(errors)).ok()
 }
 
-/// Loads, checks and renders the site under `options.root`; every error of
-/// config, content and templates comes back together.
-pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
+/// Loads and checks the site under `options.root` and compiles its
+/// templates; every error of config, content and templates comes back together.
+pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
     let root = &options.root;
     let mut problems = Vec::new();
     let mut config = keep(Config::load(root), &mut problems);
@@ -108,7 +136,7 @@ pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
         .as_ref()
         .and_then(|theme| keep(Renderer::new(theme), &mut problems));
     let (warnings, errors) = split_errors(problems);
-    let (Some(config), Some(theme), Some(mut renderer), true) =
+    let (Some(config), Some(theme), Some(renderer), true) =
         (config, theme, renderer, errors.is_empty())
     else {
         return Err(relative([errors, warnings].concat(), root));
@@ -126,23 +154,50 @@ pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
         return Err(relative([errors, warnings].concat(), root));
     }
     let site = Site::assemble(config, content, as_of);
-    let pages = renderer
-        .render(&site)
-        .map_err(|errors| relative(errors, root))?;
-    let generated = output::generated(&site);
-    let known = output_paths(&site, &theme, &pages, &generated);
+    let jobs = Job::all(&site);
+    let mut prepared = Prepared {
+        generated: output::generated(&site),
+        site,
+        theme,
+        renderer,
+        jobs,
+        warnings: Vec::new(),
+    };
+    let known: HashSet<String> = prepared
+        .files()
+        .into_iter()
+        .map(|file| file.path)
+        .chain(prepared.page_files())
+        .collect();
     let (link_warnings, link_errors) = split_errors(check::lint_links(&lints.links, &known));
     warnings.extend(link_warnings);
     if !link_errors.is_empty() {
         return Err(relative([link_errors, warnings].concat(), root));
     }
+    prepared.warnings = relative(warnings, root);
+    Ok(prepared)
+}
+
+/// Loads, checks and renders the whole site in memory.
+pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
+    let Prepared {
+        site,
+        theme,
+        mut renderer,
+        jobs,
+        generated,
+        warnings,
+    } = prepare(options)?;
+    let pages = renderer
+        .render_jobs(&site, &jobs)
+        .map_err(|errors| relative(errors, &options.root))?;
     Ok(Rendered {
         site,
         theme,
         renderer,
         pages,
         generated,
-        warnings: relative(warnings, root),
+        warnings,
     })
 }
 
@@ -151,83 +206,98 @@ pub(crate) fn split_errors(diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
     diagnostics.into_iter().partition(|d| !d.is_error())
 }
 
-/// Every file the output will have, by `/`-separated path.
-fn output_paths(
-    site: &Site,
-    theme: &ThemeFiles,
-    pages: &[RenderedPage],
-    generated: &[(String, String)],
-) -> std::collections::HashSet<String> {
-    let mut known: std::collections::HashSet<String> =
-        pages.iter().map(|page| page.path.clone()).collect();
-    known.extend(generated.iter().map(|(path, _)| path.clone()));
-    known.extend(theme.statics.keys().map(|path| output::path_key(path)));
-    for notice in &site.notices {
-        known.extend(
-            notice
-                .attachment_files()
-                .map(|(path, _)| output::path_key(&path)),
-        );
+impl Prepared {
+    /// The file path of every page.
+    fn page_files(&self) -> impl Iterator<Item = String> + '_ {
+        self.jobs.iter().map(|job| job.file(&self.site))
     }
-    known
+
+    /// Every file of the output besides the pages: static files,
+    /// attachments, feeds, sitemap and search index.
+    fn files(&self) -> Vec<OutputFile<'_>> {
+        let mut files: Vec<OutputFile> = self
+            .theme
+            .statics
+            .iter()
+            .map(|(path, source)| OutputFile {
+                path: output::path_key(path),
+                source: match source {
+                    StaticSource::Disk(from) => Source::Copy(from.clone()),
+                    StaticSource::Embedded(bytes) => Source::Bytes(bytes),
+                },
+            })
+            .collect();
+        for notice in &self.site.notices {
+            files.extend(notice.attachment_files().map(|(path, from)| OutputFile {
+                path: output::path_key(&path),
+                source: Source::Copy(from),
+            }));
+        }
+        files.extend(self.generated.iter().map(|(path, text)| OutputFile {
+            path: path.clone(),
+            source: Source::Text(text),
+        }));
+        files
+    }
+
+    fn report(&self) -> Report {
+        Report {
+            pages: self.jobs.len(),
+            notices: self.site.notices.len(),
+            totals: self.site.totals,
+            search_index: self
+                .generated
+                .iter()
+                .find(|(path, _)| path == output::SEARCH_INDEX_PATH)
+                .map_or(0, |(_, text)| text.len()),
+            warnings: self.warnings.clone(),
+        }
+    }
 }
 
-/// Validates everything and renders in memory, writing nothing.
+/// Validates everything and renders every page, writing nothing.
 pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
-    let rendered = render_site(options)?;
-    Ok(report(&rendered))
+    let mut prepared = prepare(options)?;
+    prepared
+        .renderer
+        .render_each(&prepared.site, &prepared.jobs, |_, _| Ok(()))
+        .map_err(|errors| relative(errors, &options.root))?;
+    Ok(prepared.report())
 }
 
 /// Builds the site into the output folder, replacing it only on success.
 pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
-    let rendered = render_site(options)?;
-    let output = options.output_dir();
-    let files = output_files(&rendered);
-    output::write_atomically(&output, &options.root, &files)
-        .map_err(|error| relative(vec![Diagnostic::from(error)], &options.root))?;
-    Ok(report(&rendered))
+    build_with(options, &Quiet)
 }
 
-fn report(rendered: &Rendered) -> Report {
-    Report {
-        pages: rendered.pages.len(),
-        notices: rendered.site.notices.len(),
-        totals: rendered.site.totals,
-        search_index: rendered
-            .generated
+/// Builds the site, telling `progress` of each page written. Pages are
+/// written as they are rendered, so memory does not grow with the output.
+pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, Vec<Diagnostic>> {
+    let root = &options.root;
+    let mut prepared = prepare(options)?;
+    let failed = |error: output::OutputError| relative(vec![Diagnostic::from(error)], root);
+    let files = prepared.files();
+    let page_files: Vec<String> = prepared.page_files().collect();
+    let staging = output::Staging::begin(
+        &options.output_dir(),
+        root,
+        files
             .iter()
-            .find(|(path, _)| path == output::SEARCH_INDEX_PATH)
-            .map_or(0, |(_, text)| text.len()),
-        warnings: rendered.warnings.clone(),
-    }
-}
-
-fn output_files(rendered: &Rendered) -> Vec<OutputFile<'_>> {
-    let mut files: Vec<OutputFile> = rendered
-        .theme
-        .statics
-        .iter()
-        .map(|(path, source)| OutputFile {
-            path: path.clone(),
-            source: match source {
-                StaticSource::Disk(from) => Source::Copy(from.clone()),
-                StaticSource::Embedded(bytes) => Source::Bytes(bytes),
-            },
+            .map(|file| file.path.as_str())
+            .chain(page_files.iter().map(String::as_str)),
+    )
+    .map_err(failed)?;
+    staging.write_files(&files).map_err(failed)?;
+    drop(files);
+    progress.start(prepared.jobs.len());
+    prepared
+        .renderer
+        .render_each(&prepared.site, &prepared.jobs, |path, html| {
+            staging.write(path, html).map_err(Diagnostic::from)?;
+            progress.advance();
+            Ok(())
         })
-        .collect();
-    for notice in &rendered.site.notices {
-        files.extend(notice.attachment_files().map(|(path, from)| OutputFile {
-            path,
-            source: Source::Copy(from),
-        }));
-    }
-    files.extend(rendered.pages.iter().map(|page| OutputFile {
-        path: PathBuf::from(&page.path),
-        source: Source::Text(&page.html),
-    }));
-    files.extend(rendered.generated.iter().map(|(path, text)| OutputFile {
-        path: PathBuf::from(path),
-        source: Source::Text(text),
-    }));
-    files
+        .map_err(|errors| relative(errors, root))?;
+    staging.commit().map_err(failed)?;
+    Ok(prepared.report())
 }

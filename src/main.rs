@@ -189,7 +189,10 @@ fn main() -> ExitCode {
                 as_of: None,
             };
             let started = Instant::now();
-            match gongkai::build(&options) {
+            let progress = gongkai::console::BuildProgress::new();
+            let built = gongkai::build_with(&options, &progress);
+            progress.finish();
+            match built {
                 Ok(report) => {
                     print_warnings(&report.warnings);
                     let out = options.output_dir();
@@ -424,3 +427,6 @@ fn import(
         }
     }
 }
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

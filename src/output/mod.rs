@@ -9,17 +9,17 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::diagnostic::{Hint, Located, Location};
 
 mod feeds;
 mod search;
 mod sitemap;
+mod staging;
 
 pub use feeds::feeds;
 pub use search::{INDEX_PATH as SEARCH_INDEX_PATH, index as search_index};
 pub use sitemap::{robots, sitemap};
+pub use staging::Staging;
 
 /// An output path as a `/`-separated key, as in URLs (`notices/a/方案.pdf`).
 pub fn path_key(path: &Path) -> String {
@@ -76,9 +76,9 @@ pub enum Source<'a> {
     Copy(PathBuf),
 }
 
-/// One file of the output, by its path relative to the output root.
+/// One file of the output, by its `/`-separated path under the output root.
 pub struct OutputFile<'a> {
-    pub path: PathBuf,
+    pub path: String,
     pub source: Source<'a>,
 }
 
@@ -121,95 +121,24 @@ pub fn check_target(output: &Path, site_root: &Path) -> Result<(), OutputError> 
     }
 }
 
-/// Writes `files` as the new content of `output`, all or nothing.
-pub fn write_atomically(
-    output: &Path,
-    site_root: &Path,
-    files: &[OutputFile],
-) -> Result<(), OutputError> {
-    check_target(output, site_root)?;
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|error| io_error(parent, error))?;
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.gongkai-new-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.gongkai-old-{}", std::process::id()));
-    for leftover in [&staging, &retired] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(|error| io_error(leftover, error))?;
-        }
-    }
-
-    if let Err(error) = write_all(&staging, files) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(error);
-    }
-
-    let had_output = output.exists();
-    if had_output {
-        fs::rename(output, &retired).map_err(|error| {
-            let _ = fs::remove_dir_all(&staging);
-            io_error(output, error)
-        })?;
-    }
-    if let Err(error) = fs::rename(&staging, output) {
-        if had_output {
-            let _ = fs::rename(&retired, output);
-        }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(io_error(output, error));
-    }
-    if had_output {
-        // The old output had our marker (checked above), so it is ours to delete.
-        fs::remove_dir_all(&retired).map_err(|error| io_error(&retired, error))?;
-    }
-    Ok(())
-}
-
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    fs::create_dir_all(staging).map_err(|error| io_error(staging, error))?;
-    let mut folders: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|file| file.path.parent().map(|p| staging.join(p)))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        fs::create_dir_all(folder).map_err(|error| io_error(folder, error))?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let target = staging.join(&file.path);
-        let written = match &file.source {
-            Source::Text(text) => fs::write(&target, text),
-            Source::Bytes(bytes) => fs::write(&target, bytes),
-            Source::Copy(from) => fs::copy(from, &target).map(drop),
-        };
-        written.map_err(|error| {
-            let at = match &file.source {
-                Source::Copy(from) => from,
-                _ => file.path.as_path(),
-            };
-            io_error(at, error)
-        })
-    })?;
-    fs::write(
-        staging.join(MARKER),
-        "由 gongkai 生成；gongkai 只会替换带有此标记的目录。\n",
-    )
-    .map_err(|error| io_error(staging, error))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Writes `files` as the new content of `output`, all or nothing.
+    pub fn write_atomically(
+        output: &Path,
+        site_root: &Path,
+        files: &[OutputFile],
+    ) -> Result<(), OutputError> {
+        let staging = Staging::begin(output, site_root, files.iter().map(|f| f.path.as_str()))?;
+        staging.write_files(files)?;
+        staging.commit()
+    }
+
     fn file<'a>(path: &str, text: &'a str) -> OutputFile<'a> {
         OutputFile {
-            path: PathBuf::from(path),
+            path: path.to_owned(),
             source: Source::Text(text),
         }
     }
@@ -272,7 +201,7 @@ mod tests {
         let failing = [
             file("index.html", "新"),
             OutputFile {
-                path: PathBuf::from("a.pdf"),
+                path: "a.pdf".to_owned(),
                 source: Source::Copy(missing),
             },
         ];

@@ -21,8 +21,11 @@ pub fn register(tera: &mut Tera) {
 }
 
 /// A value as JSON that is safe inside `<script>` (for schema.org JSON-LD).
+/// Keys are sorted: a map written in a template has no order of its own, and
+/// the same site must give the same bytes on every build.
 fn json(value: Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    let text = serde_json::to_string(&value)
+    let sorted = serde_json::to_value(&value).map_err(|e| tera::Error::message(e.to_string()))?;
+    let text = serde_json::to_string(&sorted)
         .map_err(|e| tera::Error::message(e.to_string()))?
         .replace("</", "<\\/");
     Ok(Value::safe_string(&text))

@@ -64,53 +64,93 @@ impl Renderer {
         Ok(Renderer { tera, sources })
     }
 
-    /// Renders every page of `site`.
+    /// Renders every page of `site` into memory.
     pub fn render(&mut self, site: &Site) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
         self.render_jobs(site, &Job::all(site))
     }
 
-    /// Renders the pages `jobs` of `site`.
+    /// Renders the pages `jobs` of `site` into memory.
     pub fn render_jobs(
         &mut self,
         site: &Site,
         jobs: &[Job],
     ) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
+        let pages = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
+        self.render_each(site, jobs, |path, html| {
+            let page = RenderedPage {
+                path: path.to_owned(),
+                html: String::from_utf8_lossy(html).into_owned(),
+            };
+            pages.lock().map_err(|_| poisoned())?.push(page);
+            Ok(())
+        })?;
+        pages.into_inner().map_err(|_| vec![poisoned()])
+    }
+
+    /// Renders the pages `jobs` of `site` in parallel and hands each one,
+    /// by its file path, to `sink` as soon as it is rendered, so that no more
+    /// than a page per thread is held at once. Stops at the first error of
+    /// `sink`; template errors are gathered over all pages.
+    pub fn render_each<S>(
+        &mut self,
+        site: &Site,
+        jobs: &[Job],
+        sink: S,
+    ) -> Result<(), Vec<Diagnostic>>
+    where
+        S: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
+    {
         *self.tera.global_context() = global_context(site);
-        let results: Vec<Result<RenderedPage, tera::Error>> = jobs
+        let values = Values::new(site);
+        let this = &*self;
+        let outcome: Result<Vec<(usize, tera::Error)>, Diagnostic> = jobs
             .par_iter()
-            .map(|job| self.render_job(site, job))
+            .enumerate()
+            .map_init(Vec::new, |buffer, (index, job)| {
+                buffer.clear();
+                match this.render_job(site, &values, job, buffer) {
+                    Ok(path) => sink(&path, buffer).map(|()| None),
+                    Err(error) => Ok(Some((index, error))),
+                }
+            })
+            .filter_map(Result::transpose)
             .collect();
-        let mut pages = Vec::with_capacity(results.len());
-        // One broken template breaks many pages: each error is told once,
-        // with the first page it broke and how many others.
+        let mut failed = outcome.map_err(|error| vec![error])?;
+        if failed.is_empty() {
+            return Ok(());
+        }
+        failed.sort_by_key(|(index, _)| *index);
+        Err(self.template_failures(site, jobs, failed))
+    }
+
+    /// One broken template breaks many pages: each error is told once,
+    /// with the first page it broke and how many others.
+    fn template_failures(
+        &self,
+        site: &Site,
+        jobs: &[Job],
+        failed: Vec<(usize, tera::Error)>,
+    ) -> Vec<Diagnostic> {
         let mut failures: Vec<(Diagnostic, String, usize)> = Vec::new();
-        for (job, result) in jobs.iter().zip(results) {
-            match result {
-                Ok(page) => pages.push(page),
-                Err(error) => {
-                    let diagnostic = template_error(&error, &self.sources);
-                    match failures
-                        .iter_mut()
-                        .find(|(known, _, _)| *known == diagnostic)
-                    {
-                        Some((_, _, others)) => *others += 1,
-                        None => {
-                            let path = job.path(site);
-                            let page = if path.is_empty() {
-                                "首页".to_owned()
-                            } else {
-                                path
-                            };
-                            failures.push((diagnostic, page, 0));
-                        }
-                    }
+        for (index, error) in failed {
+            let diagnostic = template_error(&error, &self.sources);
+            match failures
+                .iter_mut()
+                .find(|(known, _, _)| *known == diagnostic)
+            {
+                Some((_, _, others)) => *others += 1,
+                None => {
+                    let path = jobs[index].path(site);
+                    let page = if path.is_empty() {
+                        "首页".to_owned()
+                    } else {
+                        path
+                    };
+                    failures.push((diagnostic, page, 0));
                 }
             }
         }
-        if failures.is_empty() {
-            return Ok(pages);
-        }
-        Err(failures
+        failures
             .into_iter()
             .map(|(diagnostic, page, others)| {
                 let pages = if others == 0 {
@@ -123,7 +163,7 @@ impl Renderer {
                     ..diagnostic
                 }
             })
-            .collect())
+            .collect()
     }
 
     /// Whether the page template `page_template` is `template` or uses it,
@@ -147,7 +187,14 @@ impl Renderer {
         false
     }
 
-    fn render_job(&self, site: &Site, job: &Job) -> Result<RenderedPage, tera::Error> {
+    /// Renders `job` into `out`; returns the page's file path.
+    fn render_job(
+        &self,
+        site: &Site,
+        values: &Values,
+        job: &Job,
+        out: &mut Vec<u8>,
+    ) -> Result<String, tera::Error> {
         let mut context = Context::new();
         let template = job.template();
         match job {
@@ -189,12 +236,16 @@ impl Renderer {
                 context.insert("notice", &site.notices[*n]);
             }
             Job::Issue(n, i) => {
-                let notice = &site.notices[*n];
-                let previous = i.checked_sub(1).map(|p| IssueHead::of(&notice.issues[p]));
-                context.insert("notice", &NoticeHead::of(notice));
-                context.insert("issue", &notice.issues[*i]);
-                context.insert("previous", &previous);
-                context.insert("next", &notice.issues.get(i + 1).map(IssueHead::of));
+                let notice = values.notice(site, *n);
+                let neighbour = |position: Option<usize>| {
+                    position
+                        .and_then(|p| notice.issues.get(p).cloned())
+                        .unwrap_or_else(tera::Value::none)
+                };
+                context.insert_value("notice", notice.head.clone());
+                context.insert("issue", &site.notices[*n].issues[*i]);
+                context.insert_value("previous", neighbour(i.checked_sub(1)));
+                context.insert_value("next", neighbour(Some(i + 1)));
             }
             Job::Listing(listing, page) => {
                 let pages = listing_pages(site);
@@ -219,13 +270,8 @@ impl Renderer {
         };
         context.insert("root", &root);
         context.insert("path", &path);
-        let html = self.tera.render(template, &context)?;
-        let file = if path.ends_with(".html") {
-            path
-        } else {
-            format!("{path}index.html")
-        };
-        Ok(RenderedPage { path: file, html })
+        self.tera.render_to(template, &context, out)?;
+        Ok(file_of(path))
     }
 }
 
@@ -424,6 +470,11 @@ impl Job {
         }
     }
 
+    /// The path of the page's file from the root (`notices/a/index.html`).
+    pub fn file(&self, site: &Site) -> String {
+        file_of(self.path(site))
+    }
+
     /// The page's path from the root: a folder (`notices/a/`) or, for the 404 page, a file.
     pub fn path(&self, site: &Site) -> String {
         match self {
@@ -437,6 +488,14 @@ impl Job {
             Job::Page(p) => site.pages[*p].path.clone(),
             Job::NotFound => "404.html".to_owned(),
         }
+    }
+}
+
+fn file_of(path: String) -> String {
+    if path.ends_with(".html") {
+        path
+    } else {
+        format!("{path}index.html")
     }
 }
 
@@ -524,6 +583,49 @@ fn global_context(site: &Site) -> Context {
     let mut context = Context::new();
     context.insert("site", &view);
     context
+}
+
+fn poisoned() -> Diagnostic {
+    Diagnostic::error(None, "生成页面的线程意外中止")
+}
+
+/// Template values shared by many pages, made once per render and only for
+/// the notices whose pages are rendered: an issue page's notice and
+/// neighbours would otherwise be converted again for each of its issues.
+struct Values {
+    notices: Vec<std::sync::OnceLock<NoticeValues>>,
+}
+
+struct NoticeValues {
+    head: tera::Value,
+    /// Each issue as an [`IssueHead`].
+    issues: Vec<tera::Value>,
+}
+
+impl Values {
+    fn new(site: &Site) -> Values {
+        Values {
+            notices: site
+                .notices
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        }
+    }
+
+    fn notice(&self, site: &Site, n: usize) -> &NoticeValues {
+        self.notices[n].get_or_init(|| {
+            let notice = &site.notices[n];
+            NoticeValues {
+                head: tera::Value::from_serializable(&NoticeHead::of(notice)),
+                issues: notice
+                    .issues
+                    .iter()
+                    .map(|issue| tera::Value::from_serializable(&IssueHead::of(issue)))
+                    .collect(),
+            }
+        })
+    }
 }
 
 /// A notice without its body and issues, for pages that only refer to it.

@@ -1,0 +1,323 @@
+//! The next output, written beside the current one and moved in only when
+//! every file of it was written.
+//!
+//! The marker file of an output lists its files with their size and hash.
+//! With that list, a file whose bytes did not change is left alone (it keeps
+//! its modification time, so upload tools skip it), only changed files are
+//! moved in, and files the site no longer has are removed. Without it (the
+//! first build, or an output of an older gongkai), the whole folder is
+//! written beside the output and swapped in with two renames.
+//!
+//! Either way nothing in the output changes before every page was rendered
+//! and written: a build that fails leaves the output exactly as it was.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::{MARKER, OutputError, OutputFile, Source, check_target, io_error};
+
+const MARKER_NOTE: &str = "由 gongkai 生成；gongkai 只会替换带有此标记的目录。";
+/// What a replaced file is called until the new output is complete.
+const REPLACED_SUFFIX: &str = ".gongkai-old";
+
+/// A file's size and content hash, as the marker lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fingerprint {
+    size: u64,
+    hash: u64,
+}
+
+impl Fingerprint {
+    fn of(bytes: &[u8]) -> Fingerprint {
+        Fingerprint {
+            size: bytes.len() as u64,
+            hash: xxh3_64(bytes),
+        }
+    }
+}
+
+/// A new output being written.
+pub struct Staging {
+    output: PathBuf,
+    folder: PathBuf,
+    retired: PathBuf,
+    /// The files of the current output, when it lists them: the build then
+    /// updates the output in place instead of replacing it.
+    current: Option<HashMap<String, Fingerprint>>,
+    written: Mutex<Vec<(String, Fingerprint)>>,
+    /// Files written into `folder` that are to replace or join the output's.
+    changed: Mutex<Vec<String>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks `output` and makes the staging folder. For a whole new output
+    /// the folders of all `paths` are made at once.
+    pub fn begin<'p>(
+        output: &Path,
+        site_root: &Path,
+        paths: impl IntoIterator<Item = &'p str>,
+    ) -> Result<Staging, OutputError> {
+        check_target(output, site_root)?;
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|error| io_error(parent, error))?;
+        let name = output
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let folder = parent.join(format!(".{name}.gongkai-new-{}", std::process::id()));
+        let retired = parent.join(format!(".{name}.gongkai-old-{}", std::process::id()));
+        for leftover in [&folder, &retired] {
+            if leftover.exists() {
+                fs::remove_dir_all(leftover).map_err(|error| io_error(leftover, error))?;
+            }
+        }
+        fs::create_dir_all(&folder).map_err(|error| io_error(&folder, error))?;
+        let staging = Staging {
+            output: output.to_path_buf(),
+            current: read_manifest(&output.join(MARKER)),
+            folder,
+            retired,
+            written: Mutex::default(),
+            changed: Mutex::default(),
+            committed: false,
+        };
+        if staging.current.is_none() {
+            let mut folders: Vec<&str> = paths
+                .into_iter()
+                .filter_map(|path| path.rsplit_once('/').map(|(folder, _)| folder))
+                .collect();
+            folders.sort_unstable();
+            folders.dedup();
+            for folder in folders {
+                let folder = staging.folder.join(folder);
+                fs::create_dir_all(&folder).map_err(|error| io_error(&folder, error))?;
+            }
+        }
+        Ok(staging)
+    }
+
+    /// Writes the file at `path` (`/`-separated); may be called from many
+    /// threads at once.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let fingerprint = Fingerprint::of(bytes);
+        lock(&self.written)?.push((path.to_owned(), fingerprint));
+        if self.unchanged(path, fingerprint) {
+            return Ok(());
+        }
+        let target = self.folder.join(path);
+        if self.current.is_some()
+            && let Some(parent) = target.parent()
+        {
+            fs::create_dir_all(parent).map_err(|error| io_error(parent, error))?;
+        }
+        fs::write(&target, bytes).map_err(|error| io_error(Path::new(path), error))?;
+        if self.current.is_some() {
+            lock(&self.changed)?.push(path.to_owned());
+        }
+        Ok(())
+    }
+
+    /// Writes `files` in parallel.
+    pub fn write_files(&self, files: &[OutputFile]) -> Result<(), OutputError> {
+        files.par_iter().try_for_each(|file| match &file.source {
+            Source::Text(text) => self.write(&file.path, text.as_bytes()),
+            Source::Bytes(bytes) => self.write(&file.path, bytes),
+            Source::Copy(from) => {
+                let bytes = fs::read(from).map_err(|error| io_error(from, error))?;
+                self.write(&file.path, &bytes)
+            }
+        })
+    }
+
+    /// Whether the current output has these very bytes at `path`; a file
+    /// changed or removed by hand since is written again.
+    fn unchanged(&self, path: &str, fingerprint: Fingerprint) -> bool {
+        self.current
+            .as_ref()
+            .and_then(|current| current.get(path))
+            .is_some_and(|listed| {
+                *listed == fingerprint
+                    && fs::symlink_metadata(self.output.join(path))
+                        .is_ok_and(|meta| meta.is_file() && meta.len() == fingerprint.size)
+            })
+    }
+
+    /// Makes what was written the output.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let written = std::mem::take(&mut *lock(&self.written)?);
+        let manifest = manifest(&written);
+        if self.current.is_none() {
+            self.swap_in(&manifest)?;
+        } else {
+            self.update_in_place(&written, &manifest)?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+
+    /// Replaces the whole output folder by the staging folder.
+    fn swap_in(&self, manifest: &str) -> Result<(), OutputError> {
+        let marker = self.folder.join(MARKER);
+        fs::write(&marker, manifest).map_err(|error| io_error(&marker, error))?;
+        let retired = &self.retired;
+        let had_output = self.output.exists();
+        if had_output {
+            fs::rename(&self.output, retired).map_err(|error| io_error(&self.output, error))?;
+        }
+        if let Err(error) = fs::rename(&self.folder, &self.output) {
+            if had_output {
+                let _ = fs::rename(retired, &self.output);
+            }
+            return Err(io_error(&self.output, error));
+        }
+        if had_output {
+            // The old output had our marker (checked in `begin`), so it is ours to delete.
+            fs::remove_dir_all(retired).map_err(|error| io_error(retired, error))?;
+        }
+        Ok(())
+    }
+
+    /// Moves the changed files into the output, then removes the files the
+    /// site no longer has. A failed move puts back every file moved before.
+    fn update_in_place(
+        &self,
+        written: &[(String, Fingerprint)],
+        manifest: &str,
+    ) -> Result<(), OutputError> {
+        let mut changed = std::mem::take(&mut *lock(&self.changed)?);
+        changed.sort_unstable();
+        let mut moved: Vec<(PathBuf, bool)> = Vec::with_capacity(changed.len());
+        for path in &changed {
+            match self.move_in(path) {
+                Ok(step) => moved.push(step),
+                Err(error) => {
+                    for (target, replaced) in moved.into_iter().rev() {
+                        let _ = if replaced {
+                            fs::rename(replaced_name(&target), &target)
+                        } else {
+                            fs::remove_file(&target)
+                        };
+                    }
+                    return Err(error);
+                }
+            }
+        }
+        let marker = self.output.join(MARKER);
+        let new_marker = self.folder.join(MARKER);
+        fs::write(&new_marker, manifest)
+            .and_then(|()| fs::rename(&new_marker, &marker))
+            .map_err(|error| io_error(&marker, error))?;
+        // From here on the new output is complete; what follows tidies up.
+        moved
+            .par_iter()
+            .filter(|(_, replaced)| *replaced)
+            .try_for_each(|(target, _)| fs::remove_file(replaced_name(target)))
+            .map_err(|error| io_error(&self.output, error))?;
+        let kept: HashSet<&str> = written.iter().map(|(path, _)| path.as_str()).collect();
+        let stale: Vec<&String> = self
+            .current
+            .iter()
+            .flat_map(HashMap::keys)
+            .filter(|path| !kept.contains(path.as_str()))
+            .collect();
+        for path in stale {
+            let target = self.output.join(path);
+            match fs::remove_file(&target) {
+                Ok(()) => remove_empty_parents(&target, &self.output),
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => return Err(io_error(&target, error)),
+            }
+        }
+        fs::remove_dir_all(&self.folder).map_err(|error| io_error(&self.folder, error))
+    }
+
+    /// Moves one staged file into the output, setting aside the file it
+    /// replaces; tells where it went and whether it replaced one.
+    fn move_in(&self, path: &str) -> Result<(PathBuf, bool), OutputError> {
+        let target = self.output.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|error| io_error(parent, error))?;
+        }
+        let replaced = fs::symlink_metadata(&target).is_ok();
+        if replaced {
+            fs::rename(&target, replaced_name(&target))
+                .map_err(|error| io_error(&target, error))?;
+        }
+        if let Err(error) = fs::rename(self.folder.join(path), &target) {
+            if replaced {
+                let _ = fs::rename(replaced_name(&target), &target);
+            }
+            return Err(io_error(&target, error));
+        }
+        Ok((target, replaced))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.folder);
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, OutputError> {
+    mutex.lock().map_err(|_| {
+        io_error(
+            Path::new(MARKER),
+            io::Error::other("写入输出的线程意外中止"),
+        )
+    })
+}
+
+fn replaced_name(target: &Path) -> PathBuf {
+    let mut name = target.as_os_str().to_owned();
+    name.push(REPLACED_SUFFIX);
+    PathBuf::from(name)
+}
+
+/// Removes the folders above `file` that became empty, up to `root`.
+fn remove_empty_parents(file: &Path, root: &Path) {
+    let mut folder = file.parent();
+    while let Some(current) = folder {
+        if current == root || fs::remove_dir(current).is_err() {
+            break;
+        }
+        folder = current.parent();
+    }
+}
+
+/// The marker's text: a note for people, then one line per file.
+fn manifest(written: &[(String, Fingerprint)]) -> String {
+    let mut lines: Vec<String> = written
+        .iter()
+        .map(|(path, print)| format!("{:016x} {} {path}", print.hash, print.size))
+        .collect();
+    lines.sort_unstable();
+    format!("{MARKER_NOTE}\n{}\n", lines.join("\n"))
+}
+
+/// The files a marker lists; `None` when it lists none (an older marker).
+fn read_manifest(marker: &Path) -> Option<HashMap<String, Fingerprint>> {
+    let text = fs::read_to_string(marker).ok()?;
+    let files: HashMap<String, Fingerprint> = text
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, ' ');
+            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+            let size = parts.next()?.parse().ok()?;
+            Some((parts.next()?.to_owned(), Fingerprint { size, hash }))
+        })
+        .collect();
+    (!files.is_empty()).then_some(files)
+}
