@@ -32,10 +32,13 @@ pub fn path_key(path: &Path) -> String {
 /// The files of the output besides pages and static files: feeds, sitemap,
 /// robots.txt and the search index, by path.
 pub fn generated(site: &crate::site::Site) -> Vec<(String, String)> {
-    let mut files = feeds(site);
-    files.push(("sitemap.xml".to_owned(), sitemap(site)));
+    let ((mut files, sitemap), search) = rayon::join(
+        || rayon::join(|| feeds(site), || sitemap(site)),
+        || search_index(site),
+    );
+    files.push(("sitemap.xml".to_owned(), sitemap));
     files.push(("robots.txt".to_owned(), robots(site)));
-    files.push((SEARCH_INDEX_PATH.to_owned(), search_index(site)));
+    files.push((SEARCH_INDEX_PATH.to_owned(), search));
     files
 }
 

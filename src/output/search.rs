@@ -2,7 +2,10 @@
 //! the search page loads, so that search works on any static host and from
 //! a folder opened from disk. Matching is by substring (see docs/search.md).
 
-use serde::Serialize;
+use std::fmt;
+use std::io::{self, Write};
+
+use serde::{Serialize, Serializer};
 
 use crate::site::Site;
 
@@ -26,7 +29,47 @@ struct Document<'a> {
     /// Index into `organizations`.
     o: usize,
     /// The searchable text, without the title.
-    x: String,
+    #[serde(serialize_with = "joined")]
+    x: Vec<&'a str>,
+}
+
+/// Parts written as one string with spaces between, without joining them first.
+fn joined<S: Serializer>(parts: &[&str], serializer: S) -> Result<S::Ok, S::Error> {
+    struct Joined<'a>(&'a [&'a str]);
+    impl fmt::Display for Joined<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            for (i, part) in self.0.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(" ")?;
+                }
+                f.write_str(part)?;
+            }
+            Ok(())
+        }
+    }
+    serializer.collect_str(&Joined(parts))
+}
+
+/// Writes JSON so that it can sit inside a `<script>` element: `</` would end
+/// the element early, and `<\/` reads the same in JSON.
+struct ScriptSafe {
+    out: Vec<u8>,
+}
+
+impl Write for ScriptSafe {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        for &byte in bytes {
+            if byte == b'/' && self.out.last() == Some(&b'<') {
+                self.out.push(b'\\');
+            }
+            self.out.push(byte);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
@@ -49,7 +92,7 @@ pub fn index(site: &Site) -> String {
             s: None,
             d: false,
             o,
-            x: format!("{} {}", notice.front.organization, notice.text),
+            x: vec![&notice.front.organization, &notice.text],
         });
         for issue in &notice.issues {
             let groups = [
@@ -66,7 +109,7 @@ pub fn index(site: &Site) -> String {
                 s: Some(issue.front.status.key()),
                 d: issue.overdue,
                 o,
-                x: text.join(" "),
+                x: text,
             });
         }
     }
@@ -74,9 +117,38 @@ pub fn index(site: &Site) -> String {
         organizations: organizations.clone(),
         documents,
     };
-    // `</` would end the script element early; `<\/` reads the same in JSON.
-    let json = serde_json::to_string(&index)
-        .unwrap_or_else(|_| "{}".to_owned())
-        .replace("</", "<\\/");
-    format!("window.GONGKAI_SEARCH={json};\n")
+    let mut script = ScriptSafe {
+        out: b"window.GONGKAI_SEARCH=".to_vec(),
+    };
+    if serde_json::to_writer(&mut script, &index).is_err() {
+        script.out.extend_from_slice(b"{}");
+    }
+    script.out.extend_from_slice(b";\n");
+    // serde_json writes UTF-8 only, and a backslash added before `/` keeps it so.
+    String::from_utf8(script.out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_would_end_the_script_element_is_escaped_and_reads_the_same() {
+        let mut script = ScriptSafe { out: Vec::new() };
+        let text = "整改</script><script>alert(1)</script>完成";
+        serde_json::to_writer(&mut script, &Joined(&["一是", text])).expect("json");
+        let written = String::from_utf8(script.out).expect("utf-8");
+        assert!(!written.contains("</"), "{written}");
+        let read: String = serde_json::from_str(&written).expect("valid JSON");
+        assert_eq!(read, format!("一是 {text}"));
+    }
+
+    /// `joined`, as a value of its own.
+    struct Joined<'a>(&'a [&'a str]);
+
+    impl Serialize for Joined<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            joined(self.0, serializer)
+        }
+    }
 }

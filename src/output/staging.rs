@@ -97,10 +97,11 @@ impl Staging {
                 .collect();
             folders.sort_unstable();
             folders.dedup();
-            for folder in folders {
+            // create_dir_all tolerates another thread making the same parent.
+            folders.par_iter().try_for_each(|folder| {
                 let folder = staging.folder.join(folder);
-                fs::create_dir_all(&folder).map_err(|error| io_error(&folder, error))?;
-            }
+                fs::create_dir_all(&folder).map_err(|error| io_error(&folder, error))
+            })?;
         }
         Ok(staging)
     }

@@ -236,16 +236,12 @@ impl Renderer {
                 context.insert("notice", &site.notices[*n]);
             }
             Job::Issue(n, i) => {
-                let notice = values.notice(site, *n);
-                let neighbour = |position: Option<usize>| {
-                    position
-                        .and_then(|p| notice.issues.get(p).cloned())
-                        .unwrap_or_else(tera::Value::none)
-                };
-                context.insert_value("notice", notice.head.clone());
-                context.insert("issue", &site.notices[*n].issues[*i]);
-                context.insert_value("previous", neighbour(i.checked_sub(1)));
-                context.insert_value("next", neighbour(Some(i + 1)));
+                let notice = &site.notices[*n];
+                let previous = i.checked_sub(1).map(|p| IssueHead::of(&notice.issues[p]));
+                context.insert_value("notice", values.notice_head(site, *n).clone());
+                context.insert("issue", &notice.issues[*i]);
+                context.insert("previous", &previous);
+                context.insert("next", &notice.issues.get(i + 1).map(IssueHead::of));
             }
             Job::Listing(listing, page) => {
                 let pages = listing_pages(site);
@@ -590,22 +586,16 @@ fn poisoned() -> Diagnostic {
 }
 
 /// Template values shared by many pages, made once per render and only for
-/// the notices whose pages are rendered: an issue page's notice and
-/// neighbours would otherwise be converted again for each of its issues.
+/// the notices whose pages are rendered: an issue page's notice would
+/// otherwise be converted again for each of its issues.
 struct Values {
-    notices: Vec<std::sync::OnceLock<NoticeValues>>,
-}
-
-struct NoticeValues {
-    head: tera::Value,
-    /// Each issue as an [`IssueHead`].
-    issues: Vec<tera::Value>,
+    notice_heads: Vec<std::sync::OnceLock<tera::Value>>,
 }
 
 impl Values {
     fn new(site: &Site) -> Values {
         Values {
-            notices: site
+            notice_heads: site
                 .notices
                 .iter()
                 .map(|_| std::sync::OnceLock::new())
@@ -613,18 +603,9 @@ impl Values {
         }
     }
 
-    fn notice(&self, site: &Site, n: usize) -> &NoticeValues {
-        self.notices[n].get_or_init(|| {
-            let notice = &site.notices[n];
-            NoticeValues {
-                head: tera::Value::from_serializable(&NoticeHead::of(notice)),
-                issues: notice
-                    .issues
-                    .iter()
-                    .map(|issue| tera::Value::from_serializable(&IssueHead::of(issue)))
-                    .collect(),
-            }
-        })
+    fn notice_head(&self, site: &Site, n: usize) -> &tera::Value {
+        self.notice_heads[n]
+            .get_or_init(|| tera::Value::from_serializable(&NoticeHead::of(&site.notices[n])))
     }
 }
 
