@@ -376,12 +376,16 @@ pub fn load_part(root: &Path, include_drafts: bool, part: Part) -> (Content, Vec
         }
     }
 
+    let indexed: std::collections::HashSet<&str> = entries
+        .iter()
+        .filter_map(|entry| match entry {
+            Entry::Notice { slug, .. } => Some(slug.as_str()),
+            _ => None,
+        })
+        .collect();
     // A folder whose name was refused has been reported already.
     for (folder, path) in notice_folders.iter().filter(|(f, _)| is_valid_slug(f)) {
-        let has_index = entries
-            .iter()
-            .any(|entry| matches!(entry, Entry::Notice { slug, .. } if slug == folder));
-        if !has_index {
+        if !indexed.contains(folder.as_str()) {
             diagnostics.push(
                 Located::new(
                     Location::file_start(path),

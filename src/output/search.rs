@@ -82,7 +82,7 @@ struct Index<'a> {
 pub fn index(site: &Site) -> String {
     let organizations: Vec<&str> = site.organizations.iter().map(|g| g.name.as_str()).collect();
     let organization_of = |name: &str| organizations.iter().position(|o| *o == name).unwrap_or(0);
-    let mut documents = Vec::new();
+    let mut documents = Vec::with_capacity(site.notices.len() + site.totals.total);
     for notice in &site.notices {
         let o = organization_of(&notice.front.organization);
         documents.push(Document {
@@ -113,12 +113,23 @@ pub fn index(site: &Site) -> String {
             });
         }
     }
+    // Sized up front: growing a buffer of this size by doubling would hold
+    // up to three times the index at once.
+    let text: usize = documents
+        .iter()
+        .map(|d| {
+            d.t.len()
+                + d.u.len()
+                + d.n.map_or(0, str::len)
+                + d.x.iter().map(|x| x.len() + 1).sum::<usize>()
+        })
+        .sum();
+    let mut out = Vec::with_capacity(text + text / 8 + 64 * documents.len() + 1024);
+    out.extend_from_slice(b"window.GONGKAI_SEARCH=");
+    let mut script = ScriptSafe { out };
     let index = Index {
         organizations: organizations.clone(),
         documents,
-    };
-    let mut script = ScriptSafe {
-        out: b"window.GONGKAI_SEARCH=".to_vec(),
     };
     if serde_json::to_writer(&mut script, &index).is_err() {
         script.out.extend_from_slice(b"{}");

@@ -24,10 +24,13 @@ fn lastmod(site: &Site, job: &Job) -> Option<Date> {
 }
 
 pub fn sitemap(site: &Site) -> String {
-    let mut xml = String::from(
+    let jobs = Job::all(site);
+    // About 120 bytes a page: sized once instead of grown.
+    let mut xml = String::with_capacity(256 + jobs.len() * (120 + site.config.base_url.len()));
+    xml.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for job in Job::all(site) {
+    for job in jobs {
         if matches!(job, Job::NotFound) {
             continue;
         }

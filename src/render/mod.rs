@@ -64,11 +64,6 @@ impl Renderer {
         Ok(Renderer { tera, sources })
     }
 
-    /// Renders every page of `site` into memory.
-    pub fn render(&mut self, site: &Site) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
-        self.render_jobs(site, &Job::all(site))
-    }
-
     /// Renders the pages `jobs` of `site` into memory.
     pub fn render_jobs(
         &mut self,
@@ -218,13 +213,15 @@ impl Renderer {
                     .take(NOTICES_PER_PAGE)
                     .map(|&n| NoticeHead::of(&site.notices[n]))
                     .collect();
-                let paths: Vec<String> = (0..pages).map(|p| shelf.page_path(site, p)).collect();
                 context.insert("shelf_title", &shelf.title(site));
                 context.insert("counts", &shelf.counts(site));
                 context.insert("notices", &notices);
                 context.insert("total", &positions.len());
                 context.insert("page_number", &(page + 1));
-                context.insert("page_paths", &paths);
+                context.insert(
+                    "pagination",
+                    &Pagination::new(*page, pages, |p| shelf.page_path(site, p)),
+                );
                 context.insert("feed", &shelf.feed_path(site));
             }
             Job::Organizations => {
@@ -245,13 +242,15 @@ impl Renderer {
             }
             Job::Listing(listing, page) => {
                 let pages = listing_pages(site);
-                let paths: Vec<String> = (0..pages).map(|p| listing.page_path(p)).collect();
                 context.insert("listing_title", &listing.title());
                 context.insert("status", listing.key());
                 context.insert("rows", &listing_rows(site, *listing, *page));
                 context.insert("total", &listing.total(site));
                 context.insert("page_number", &(page + 1));
-                context.insert("page_paths", &paths);
+                context.insert(
+                    "pagination",
+                    &Pagination::new(*page, pages, |p| listing.page_path(p)),
+                );
             }
             Job::Page(p) => {
                 context.insert("page", &site.pages[*p]);
@@ -268,6 +267,65 @@ impl Renderer {
         context.insert("path", &path);
         self.tera.render_to(template, &context, out)?;
         Ok(file_of(path))
+    }
+}
+
+/// The links between the pages of a list: the first and last page, two on
+/// either side of this one, and gaps. Only these are made, so that a list of
+/// many pages costs each page the same.
+#[derive(Serialize)]
+struct Pagination {
+    /// 1-based.
+    number: usize,
+    count: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    links: Vec<PageLink>,
+}
+
+/// A numbered link, or a gap (`number` is none).
+#[derive(Serialize)]
+struct PageLink {
+    number: Option<usize>,
+    path: Option<String>,
+    current: bool,
+}
+
+impl Pagination {
+    /// For the page at 0-based `page` of `count`, with `path` giving the
+    /// path of a 0-based page.
+    fn new(page: usize, count: usize, path: impl Fn(usize) -> String) -> Pagination {
+        let number = page + 1;
+        let mut shown: Vec<usize> = vec![1, count];
+        shown.extend(number.saturating_sub(3).max(1)..=(number + 3).min(count));
+        shown.sort_unstable();
+        shown.dedup();
+        let links = shown
+            .into_iter()
+            .filter_map(|n| {
+                let near = n == 1 || n == count || n.abs_diff(number) <= 2;
+                if near {
+                    Some(PageLink {
+                        number: Some(n),
+                        path: Some(path(n - 1)),
+                        current: n == number,
+                    })
+                } else {
+                    (n.abs_diff(number) == 3).then_some(PageLink {
+                        number: None,
+                        path: None,
+                        current: false,
+                    })
+                }
+            })
+            .collect();
+        Pagination {
+            number,
+            count,
+            previous: page.checked_sub(1).map(&path),
+            next: (number < count).then(|| path(number)),
+            links,
+        }
     }
 }
 
@@ -779,4 +837,38 @@ fn mention<'a>(
         let offset = quoted.iter().find_map(|q| source.text.find(q.as_str()))?;
         Some(Location::at_offset(&source.file, &source.text, offset))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(page: usize, count: usize) -> Vec<String> {
+        Pagination::new(page, count, |p| format!("p{p}"))
+            .links
+            .iter()
+            .map(|link| match (link.number, link.current) {
+                (None, _) => "…".to_owned(),
+                (Some(n), true) => format!("[{n}]"),
+                (Some(n), false) => n.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pagination_shows_the_ends_two_either_side_and_gaps() {
+        assert_eq!(
+            shown(24, 50),
+            ["1", "…", "23", "24", "[25]", "26", "27", "…", "50"]
+        );
+        assert_eq!(shown(0, 50), ["[1]", "2", "3", "…", "50"]);
+        assert_eq!(shown(49, 50), ["1", "…", "48", "49", "[50]"]);
+        assert_eq!(shown(3, 7), ["1", "2", "3", "[4]", "5", "6", "7"]);
+        assert_eq!(shown(0, 1), ["[1]"]);
+        let middle = Pagination::new(24, 50, |p| format!("p{p}"));
+        assert_eq!(middle.previous.as_deref(), Some("p23"));
+        assert_eq!(middle.next.as_deref(), Some("p25"));
+        let last = Pagination::new(49, 50, |p| format!("p{p}"));
+        assert_eq!(last.next, None);
+    }
 }
