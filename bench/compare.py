@@ -287,8 +287,8 @@ def compare(notices, place):
 
 def main():
     sizes = [int(size) for size in sys.argv[1:]] or [100, 1000, 10000]
-    # This machine's disk creates about 1,300 files a second (ext4 mounted
-    # with discard): 10,000 notices on disk would take over an hour.
+    # This machine's disk is slow to create files (ext4 mounted with
+    # discard; the floor is 8-24 s at 1,000 notices): 10,000 would take an hour.
     disk_sizes = [int(size) for size in os.environ.get("DISK_SIZES", "100 1000").split()]
     places = [("tmpfs (/dev/shm)", "/dev/shm/gongkai-bench", sizes),
               ("disk (bench/sites)", os.path.join(ROOT, "bench/sites"), [n for n in sizes if n in disk_sizes])]
