@@ -72,6 +72,9 @@ pub struct Prepared {
     pub jobs: Vec<Job>,
     /// Feeds, sitemap, robots.txt, search index.
     pub generated: Vec<(String, String)>,
+    /// Every file the output will have, by `/`-separated path: what links
+    /// are checked against and what folders the output needs.
+    pub output_paths: HashSet<String>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -161,15 +164,17 @@ pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
         theme,
         renderer,
         jobs,
+        output_paths: HashSet::new(),
         warnings: Vec::new(),
     };
-    let known: HashSet<String> = prepared
+    prepared.output_paths = prepared
         .files()
         .into_iter()
         .map(|file| file.path)
         .chain(prepared.page_files())
         .collect();
-    let (link_warnings, link_errors) = split_errors(check::lint_links(&lints.links, &known));
+    let (link_warnings, link_errors) =
+        split_errors(check::lint_links(&lints.links, &prepared.output_paths));
     warnings.extend(link_warnings);
     if !link_errors.is_empty() {
         return Err(relative([link_errors, warnings].concat(), root));
@@ -187,6 +192,7 @@ pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
         jobs,
         generated,
         warnings,
+        ..
     } = prepare(options)?;
     let pages = renderer
         .render_jobs(&site, &jobs)
@@ -276,17 +282,13 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
     let root = &options.root;
     let mut prepared = prepare(options)?;
     let failed = |error: output::OutputError| relative(vec![Diagnostic::from(error)], root);
-    let files = prepared.files();
-    let page_files: Vec<String> = prepared.page_files().collect();
     let staging = output::Staging::begin(
         &options.output_dir(),
         root,
-        files
-            .iter()
-            .map(|file| file.path.as_str())
-            .chain(page_files.iter().map(String::as_str)),
+        prepared.output_paths.iter().map(String::as_str),
     )
     .map_err(failed)?;
+    let files = prepared.files();
     staging.write_files(&files).map_err(failed)?;
     drop(files);
     progress.start(prepared.jobs.len());
