@@ -699,3 +699,15 @@ fn a_page_changed_by_hand_in_the_output_is_written_again() {
     assert_eq!(fs::read(&page).expect("page"), built);
     assert!(site.path("public/search/index.html").is_file());
 }
+
+#[test]
+fn a_folder_put_where_the_output_had_a_page_is_replaced_by_the_page() {
+    let site = Site::new();
+    site.build().assert_ok();
+    let page = site.path("public/search/index.html");
+    fs::remove_file(&page).expect("remove page");
+    fs::create_dir_all(page.join("stray")).expect("folder in its place");
+    site.build().assert_ok();
+    assert!(page.is_file());
+    assert!(!site.path("public/search/index.html.gongkai-old").exists());
+}

@@ -221,8 +221,7 @@ impl Staging {
         moved
             .par_iter()
             .filter(|(_, replaced)| *replaced)
-            .try_for_each(|(target, _)| fs::remove_file(replaced_name(target)))
-            .map_err(|error| io_error(&self.output, error))?;
+            .try_for_each(|(target, _)| remove_entry(&replaced_name(target)))?;
         let kept: HashSet<&str> = written.iter().map(|(path, _)| path.as_str()).collect();
         let stale: Vec<&String> = self
             .current
@@ -232,10 +231,9 @@ impl Staging {
             .collect();
         for path in stale {
             let target = self.output.join(path);
-            match fs::remove_file(&target) {
-                Ok(()) => remove_empty_parents(&target, &self.output),
-                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
-                Err(error) => return Err(io_error(&target, error)),
+            if fs::symlink_metadata(&target).is_ok() {
+                remove_entry(&target)?;
+                remove_empty_parents(&target, &self.output);
             }
         }
         fs::remove_dir_all(&self.folder).map_err(|error| io_error(&self.folder, error))
@@ -278,6 +276,17 @@ fn lock<T>(mutex: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, OutputError
             io::Error::other("写入输出的线程意外中止"),
         )
     })
+}
+
+/// Removes a file, or a folder someone put where the output had a file:
+/// the output is gongkai's (it has the marker), so either is ours to remove.
+fn remove_entry(path: &Path) -> Result<(), OutputError> {
+    let removed = if fs::symlink_metadata(path).is_ok_and(|meta| meta.is_dir()) {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    };
+    removed.map_err(|error| io_error(path, error))
 }
 
 fn replaced_name(target: &Path) -> PathBuf {
