@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 
 use crate::config::{Config, Supervision};
 use crate::content::{Body, Content, FieldPositions, IssueSource, NoticeSource};
@@ -151,9 +152,19 @@ fn field_at(file: &Path, body: &Body, fields: &FieldPositions, name: &str) -> Lo
 
 /// Lints everything under `content/`.
 pub fn lint_content(config: &Config, content: &Content, as_of: Date) -> Lints {
+    let per_notice: Vec<Lints> = content
+        .notices
+        .par_iter()
+        .map(|notice| {
+            let mut lints = Lints::default();
+            lint_notice(config, notice, as_of, &mut lints);
+            lints
+        })
+        .collect();
     let mut lints = Lints::default();
-    for notice in &content.notices {
-        lint_notice(config, notice, as_of, &mut lints);
+    for notice_lints in per_notice {
+        lints.diagnostics.extend(notice_lints.diagnostics);
+        lints.links.extend(notice_lints.links);
     }
     for page in &content.pages {
         let path = format!("{}/", page.slug);
