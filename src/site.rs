@@ -107,6 +107,9 @@ pub struct Notice {
     /// The body as plain text, for the search index.
     #[serde(skip)]
     pub text: String,
+    /// Not serialized with the notice: the renderer adds the issues as
+    /// template values it has already made for the issue pages.
+    #[serde(skip)]
     pub issues: Vec<Issue>,
     pub aspects: Vec<Aspect>,
     pub has_aspects: bool,

@@ -7,12 +7,15 @@ mod chart;
 mod filters;
 mod theme;
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::{Owner, Supervision};
-use crate::content::{IssueFront, NoticeFront};
+use crate::content::NoticeFront;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
 use crate::site::{Counts, Issue, Notice, Site, root_of};
@@ -98,19 +101,26 @@ impl Renderer {
         *self.tera.global_context() = global_context(site);
         let values = Values::new(site);
         let this = &*self;
-        let outcome: Result<Vec<(usize, tera::Error)>, Diagnostic> = jobs
+        let outcome: Result<Vec<Vec<(usize, tera::Error)>>, Diagnostic> = units(jobs)
             .par_iter()
-            .enumerate()
-            .map_init(Vec::new, |buffer, (index, job)| {
-                buffer.clear();
-                match this.render_job(site, &values, job, buffer) {
-                    Ok(path) => sink(&path, buffer).map(|()| None),
-                    Err(error) => Ok(Some((index, error))),
+            .map_init(Vec::new, |buffer, unit| {
+                let issues = IssueValues::for_unit(site, jobs, unit);
+                let mut failed = Vec::new();
+                for &index in unit {
+                    buffer.clear();
+                    match this.render_job(site, &values, &issues, &jobs[index], buffer) {
+                        Ok(path) => sink(&path, buffer)?,
+                        Err(error) => failed.push((index, error)),
+                    }
                 }
+                Ok(failed)
             })
-            .filter_map(Result::transpose)
             .collect();
-        let mut failed = outcome.map_err(|error| vec![error])?;
+        let mut failed: Vec<(usize, tera::Error)> = outcome
+            .map_err(|error| vec![error])?
+            .into_iter()
+            .flatten()
+            .collect();
         if failed.is_empty() {
             return Ok(());
         }
@@ -187,6 +197,7 @@ impl Renderer {
         &self,
         site: &Site,
         values: &Values,
+        issues: &IssueValues,
         job: &Job,
         out: &mut Vec<u8>,
     ) -> Result<String, tera::Error> {
@@ -230,15 +241,18 @@ impl Renderer {
             }
             Job::Search => {}
             Job::Notice(n) => {
-                context.insert("notice", &site.notices[*n]);
+                let mut notice = tera::Value::from_serializable(&site.notices[*n])
+                    .into_map()
+                    .unwrap_or_default();
+                notice.insert("issues".into(), tera::Value::from(issues.all()));
+                context.insert_value("notice", tera::Value::from(notice));
             }
             Job::Issue(n, i) => {
-                let notice = &site.notices[*n];
-                let previous = i.checked_sub(1).map(|p| IssueHead::of(&notice.issues[p]));
                 context.insert_value("notice", values.notice_head(site, *n).clone());
-                context.insert("issue", &notice.issues[*i]);
-                context.insert("previous", &previous);
-                context.insert("next", &notice.issues.get(i + 1).map(IssueHead::of));
+                let previous = i.checked_sub(1).and_then(|p| issues.get(p));
+                context.insert_value("issue", issues.get(*i).into());
+                context.insert_value("previous", previous.into());
+                context.insert_value("next", issues.get(i + 1).into());
             }
             Job::Listing(listing, page) => {
                 let pages = listing_pages(site);
@@ -667,6 +681,62 @@ impl Values {
     }
 }
 
+/// The pages rendered one after the other on one thread, by index into the
+/// jobs: a notice's page with its issues' pages, so that they share the
+/// issues made into template values once; any other page alone.
+fn units(jobs: &[Job]) -> Vec<Vec<usize>> {
+    let mut units: Vec<Vec<usize>> = Vec::new();
+    let mut unit_of_notice = HashMap::new();
+    for (index, job) in jobs.iter().enumerate() {
+        match job {
+            Job::Notice(n) | Job::Issue(n, _) => {
+                let unit = *unit_of_notice.entry(*n).or_insert_with(|| {
+                    units.push(Vec::new());
+                    units.len() - 1
+                });
+                units[unit].push(index);
+            }
+            _ => units.push(vec![index]),
+        }
+    }
+    units
+}
+
+/// The issues of one notice as template values, each made when first asked
+/// for: the notice page shows them all, an issue page its own and its
+/// neighbours.
+struct IssueValues<'s> {
+    issues: &'s [Issue],
+    values: Vec<OnceCell<tera::Value>>,
+}
+
+impl<'s> IssueValues<'s> {
+    /// For the notice of the unit's pages, if they are a notice's.
+    fn for_unit(site: &'s Site, jobs: &[Job], unit: &[usize]) -> IssueValues<'s> {
+        let issues = match unit.first().map(|&index| &jobs[index]) {
+            Some(Job::Notice(n) | Job::Issue(n, _)) => site.notices[*n].issues.as_slice(),
+            _ => &[],
+        };
+        IssueValues {
+            issues,
+            values: issues.iter().map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<tera::Value> {
+        let issue = self.issues.get(i)?;
+        Some(
+            self.values[i]
+                .get_or_init(|| tera::Value::from_serializable(issue))
+                .clone(),
+        )
+    }
+
+    fn all(&self) -> Vec<tera::Value> {
+        (0..self.issues.len()).filter_map(|i| self.get(i)).collect()
+    }
+}
+
 /// A notice without its body and issues, for pages that only refer to it.
 #[derive(Serialize)]
 struct NoticeHead<'a> {
@@ -690,31 +760,6 @@ impl<'a> NoticeHead<'a> {
             counts: notice.counts,
             inspection_body: notice.front.inspection.body.as_deref(),
             organization_path: &notice.organization_path,
-        }
-    }
-}
-
-/// An issue without its body, for neighbours and listings.
-#[derive(Serialize)]
-struct IssueHead<'a> {
-    slug: &'a str,
-    path: &'a str,
-    #[serde(flatten)]
-    front: &'a IssueFront,
-    status_label: &'static str,
-    number: usize,
-    overdue: bool,
-}
-
-impl<'a> IssueHead<'a> {
-    fn of(issue: &'a Issue) -> Self {
-        IssueHead {
-            slug: &issue.slug,
-            path: &issue.path,
-            front: &issue.front,
-            status_label: issue.status_label,
-            number: issue.number,
-            overdue: issue.overdue,
         }
     }
 }
