@@ -301,12 +301,22 @@ def main():
         print(f"### Output on {label}\n")
         print("| notices × issues | files (gongkai / Hugo) | gongkai wall | Hugo wall | ratio | gongkai CPU | Hugo CPU | gongkai peak RSS | Hugo peak RSS | ratio | floor (write only, 1 thread) |")
         print("|---|---|---|---|---|---|---|---|---|---|---|")
+        results = {}
         for notices in place_sizes:
             medians, files, floor = compare(notices, place)
+            results[notices] = (medians, floor)
             g, h = medians["gongkai"], medians["hugo"]
             killed = "" if h[3] else " (killed: out of memory)"
             print(f"| {notices:,} × {ISSUES} | {files['gongkai']:,} / {files['hugo']:,} | {g[0]:.2f} s | {h[0]:.2f} s{killed} | {g[0] / h[0]:.2f} "
                   f"| {g[1]:.2f} s | {h[1]:.2f} s | {g[2]:.0f} MB | {h[2]:.0f} MB | {g[2] / h[2]:.2f} | {floor:.2f} s |", flush=True)
+        print()
+        # The linear-growth target, beside the growth of merely writing the
+        # files on this machine.
+        for small, large in zip(place_sizes, place_sizes[1:]):
+            (ms, fs), (ml, fl) = results[small], results[large]
+            print(f"Growth {small:,} → {large:,} notices: gongkai wall ×{ml['gongkai'][0] / ms['gongkai'][0]:.1f}, "
+                  f"CPU ×{ml['gongkai'][1] / ms['gongkai'][1]:.1f}; Hugo wall ×{ml['hugo'][0] / ms['hugo'][0]:.1f}; "
+                  f"floor ×{fl / fs:.1f}", flush=True)
         print()
 
 
