@@ -116,6 +116,58 @@ fn every_page_type_passes_axe_wcag_2_1_aa() {
     );
 }
 
+#[test]
+fn listings_become_cards_on_a_phone_and_still_pass_axe() {
+    let Some(chromium) = common::browser::chromium() else {
+        return;
+    };
+    let Some(axe) = axe_source() else { return };
+    let out = built_example();
+    let public = out.path().join("public");
+    let (browser, _profile) = common::browser::launch(&chromium);
+    let tab = browser.new_tab().expect("tab");
+    tab.set_bounds(headless_chrome::types::Bounds::Normal {
+        left: None,
+        top: None,
+        width: Some(390.0),
+        height: Some(844.0),
+    })
+    .expect("phone-sized window");
+    let mut failures = Vec::new();
+    for page in [
+        "status/in_progress/index.html",
+        "overdue/index.html",
+        "notices/2025-qinghe-shequ/index.html",
+    ] {
+        open(&tab, &public.join(page));
+        assert_eq!(
+            evaluate_string(&tab, "String(window.innerWidth)", false),
+            "390"
+        );
+        let violations = axe_violations(&tab, &axe);
+        if violations != "[]" {
+            failures.push(format!("{page}: {violations}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "axe violations at 390 px:\n{}",
+        failures.join("\n")
+    );
+    // Each row is a card as wide as the table: the problem's title is not
+    // squeezed into a column.
+    open(&tab, &public.join("status/in_progress/index.html"));
+    let layout = evaluate_string(
+        &tab,
+        "(() => { const row = document.querySelector('.listing tbody tr'); \
+           const title = row.querySelector('td'); \
+           return getComputedStyle(row).display + ' ' + \
+             (title.getBoundingClientRect().width >= 0.9 * row.getBoundingClientRect().width); })()",
+        false,
+    );
+    assert_eq!(layout, "block true");
+}
+
 /// Issue and notice titles the search page lists for `query`, once its results appear.
 fn search(tab: &Tab, page: &Path, query: &str) -> Vec<String> {
     let url = format!("file://{}?q={query}", page.display());
