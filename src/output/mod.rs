@@ -170,6 +170,57 @@ mod tests {
     }
 
     #[test]
+    fn a_rebuild_that_fails_while_moving_files_in_leaves_output_and_marker_as_they_were()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let site = dir.path().join("site");
+        fs::create_dir_all(&site)?;
+        let out = dir.path().join("public");
+        write_atomically(&out, &site, &[file("a.html", "一"), file("b", "二")])?;
+        let marker = fs::read_to_string(out.join(MARKER))?;
+        // `b/index.html` cannot be moved in under the file `b`, and `a.html`
+        // is moved (in sorted order) before it fails.
+        let failed = write_atomically(
+            &out,
+            &site,
+            &[file("a.html", "三"), file("b/index.html", "四")],
+        );
+        assert!(failed.is_err());
+        assert_eq!(fs::read_to_string(out.join("a.html"))?, "一");
+        assert_eq!(fs::read_to_string(out.join("b"))?, "二");
+        assert_eq!(fs::read_to_string(out.join(MARKER))?, marker);
+        Ok(())
+    }
+
+    #[test]
+    fn an_output_left_by_a_rebuild_killed_while_moving_files_is_rebuilt_whole()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let site = dir.path().join("site");
+        fs::create_dir_all(&site)?;
+        let out = dir.path().join("public");
+        write_atomically(&out, &site, &[file("a.html", "一"), file("b.html", "二")])?;
+        // What a rebuild killed between two moves leaves: one file moved in,
+        // the file it replaced set aside, and the marker without its list.
+        let marker = fs::read_to_string(out.join(MARKER))?;
+        let note = marker.lines().next().unwrap_or_default();
+        fs::write(out.join(MARKER), format!("{note}\n"))?;
+        fs::rename(out.join("a.html"), out.join("a.html.gongkai-old"))?;
+        fs::write(out.join("a.html"), "三")?;
+
+        write_atomically(&out, &site, &[file("a.html", "三"), file("b.html", "二")])?;
+        let mut names: Vec<String> = fs::read_dir(&out)?
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [MARKER, "a.html", "b.html"]);
+        assert_eq!(fs::read_to_string(out.join("a.html"))?, "三");
+        assert!(fs::read_to_string(out.join(MARKER))?.lines().count() == 3);
+        Ok(())
+    }
+
+    #[test]
     fn refuses_a_folder_it_did_not_create() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let out = dir.path().join("docs");

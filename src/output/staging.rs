@@ -196,6 +196,13 @@ impl Staging {
     ) -> Result<(), OutputError> {
         let mut changed = std::mem::take(&mut *lock(&self.changed)?);
         changed.sort_unstable();
+        let marker = self.output.join(MARKER);
+        let listing = fs::read_to_string(&marker).map_err(|error| io_error(&marker, error))?;
+        // While files move, the marker lists none: if the build is killed
+        // now, the next one rebuilds the output whole, set-aside files and all.
+        if !changed.is_empty() {
+            self.replace_marker(&format!("{MARKER_NOTE}\n"))?;
+        }
         let mut moved: Vec<(PathBuf, bool)> = Vec::with_capacity(changed.len());
         for path in &changed {
             match self.move_in(path) {
@@ -208,15 +215,12 @@ impl Staging {
                             fs::remove_file(&target)
                         };
                     }
+                    let _ = self.replace_marker(&listing);
                     return Err(error);
                 }
             }
         }
-        let marker = self.output.join(MARKER);
-        let new_marker = self.folder.join(MARKER);
-        fs::write(&new_marker, manifest)
-            .and_then(|()| fs::rename(&new_marker, &marker))
-            .map_err(|error| io_error(&marker, error))?;
+        self.replace_marker(manifest)?;
         // From here on the new output is complete; what follows tidies up.
         moved
             .par_iter()
@@ -237,6 +241,15 @@ impl Staging {
             }
         }
         fs::remove_dir_all(&self.folder).map_err(|error| io_error(&self.folder, error))
+    }
+
+    /// Writes the output's marker in one step (a new file renamed over it).
+    fn replace_marker(&self, text: &str) -> Result<(), OutputError> {
+        let marker = self.output.join(MARKER);
+        let new_marker = self.folder.join(MARKER);
+        fs::write(&new_marker, text)
+            .and_then(|()| fs::rename(&new_marker, &marker))
+            .map_err(|error| io_error(&marker, error))
     }
 
     /// Moves one staged file into the output, setting aside the file it
