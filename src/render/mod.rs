@@ -99,16 +99,15 @@ impl Renderer {
         S: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
     {
         *self.tera.global_context() = global_context(site);
-        let values = Values::new(site);
         let this = &*self;
         let outcome: Result<Vec<Vec<(usize, tera::Error)>>, Diagnostic> = units(jobs)
             .par_iter()
             .map_init(Vec::new, |buffer, unit| {
-                let issues = IssueValues::for_unit(site, jobs, unit);
+                let values = NoticeValues::for_unit(site, jobs, unit);
                 let mut failed = Vec::new();
                 for &index in unit {
                     buffer.clear();
-                    match this.render_job(site, &values, &issues, &jobs[index], buffer) {
+                    match this.render_job(site, &values, &jobs[index], buffer) {
                         Ok(path) => sink(&path, buffer)?,
                         Err(error) => failed.push((index, error)),
                     }
@@ -196,8 +195,7 @@ impl Renderer {
     fn render_job(
         &self,
         site: &Site,
-        values: &Values,
-        issues: &IssueValues,
+        values: &NoticeValues,
         job: &Job,
         out: &mut Vec<u8>,
     ) -> Result<String, tera::Error> {
@@ -244,15 +242,15 @@ impl Renderer {
                 let mut notice = tera::Value::from_serializable(&site.notices[*n])
                     .into_map()
                     .unwrap_or_default();
-                notice.insert("issues".into(), tera::Value::from(issues.all()));
+                notice.insert("issues".into(), tera::Value::from(values.all_issues()));
                 context.insert_value("notice", tera::Value::from(notice));
             }
-            Job::Issue(n, i) => {
-                context.insert_value("notice", values.notice_head(site, *n).clone());
-                let previous = i.checked_sub(1).and_then(|p| issues.get(p));
-                context.insert_value("issue", issues.get(*i).into());
+            Job::Issue(_, i) => {
+                let previous = i.checked_sub(1).and_then(|p| values.issue(p));
+                context.insert_value("notice", values.head());
+                context.insert_value("issue", values.issue(*i).into());
                 context.insert_value("previous", previous.into());
-                context.insert_value("next", issues.get(i + 1).into());
+                context.insert_value("next", values.issue(i + 1).into());
             }
             Job::Listing(listing, page) => {
                 let pages = listing_pages(site);
@@ -657,30 +655,6 @@ fn poisoned() -> Diagnostic {
     Diagnostic::error(None, "生成页面的线程意外中止")
 }
 
-/// Template values shared by many pages, made once per render and only for
-/// the notices whose pages are rendered: an issue page's notice would
-/// otherwise be converted again for each of its issues.
-struct Values {
-    notice_heads: Vec<std::sync::OnceLock<tera::Value>>,
-}
-
-impl Values {
-    fn new(site: &Site) -> Values {
-        Values {
-            notice_heads: site
-                .notices
-                .iter()
-                .map(|_| std::sync::OnceLock::new())
-                .collect(),
-        }
-    }
-
-    fn notice_head(&self, site: &Site, n: usize) -> &tera::Value {
-        self.notice_heads[n]
-            .get_or_init(|| tera::Value::from_serializable(&NoticeHead::of(&site.notices[n])))
-    }
-}
-
 /// The pages rendered one after the other on one thread, by index into the
 /// jobs: a notice's page with its issues' pages, so that they share the
 /// issues made into template values once; any other page alone.
@@ -702,38 +676,55 @@ fn units(jobs: &[Job]) -> Vec<Vec<usize>> {
     units
 }
 
-/// The issues of one notice as template values, each made when first asked
-/// for: the notice page shows them all, an issue page its own and its
-/// neighbours.
-struct IssueValues<'s> {
-    issues: &'s [Issue],
-    values: Vec<OnceCell<tera::Value>>,
+/// One notice's template values, each made when first asked for and shared
+/// by the pages of its unit: the notice page shows every issue, an issue
+/// page its own, its neighbours and the notice's head.
+struct NoticeValues<'s> {
+    notice: Option<&'s Notice>,
+    head: OnceCell<tera::Value>,
+    issues: Vec<OnceCell<tera::Value>>,
 }
 
-impl<'s> IssueValues<'s> {
+impl<'s> NoticeValues<'s> {
     /// For the notice of the unit's pages, if they are a notice's.
-    fn for_unit(site: &'s Site, jobs: &[Job], unit: &[usize]) -> IssueValues<'s> {
-        let issues = match unit.first().map(|&index| &jobs[index]) {
-            Some(Job::Notice(n) | Job::Issue(n, _)) => site.notices[*n].issues.as_slice(),
-            _ => &[],
+    fn for_unit(site: &'s Site, jobs: &[Job], unit: &[usize]) -> NoticeValues<'s> {
+        let notice = match unit.first().map(|&index| &jobs[index]) {
+            Some(Job::Notice(n) | Job::Issue(n, _)) => Some(&site.notices[*n]),
+            _ => None,
         };
-        IssueValues {
-            issues,
-            values: issues.iter().map(|_| OnceCell::new()).collect(),
+        NoticeValues {
+            notice,
+            head: OnceCell::new(),
+            issues: notice.map_or_else(Vec::new, |notice| {
+                notice.issues.iter().map(|_| OnceCell::new()).collect()
+            }),
         }
     }
 
-    fn get(&self, i: usize) -> Option<tera::Value> {
-        let issue = self.issues.get(i)?;
+    /// The notice without its body and issues.
+    fn head(&self) -> tera::Value {
+        self.notice
+            .map(|notice| {
+                self.head
+                    .get_or_init(|| tera::Value::from_serializable(&NoticeHead::of(notice)))
+                    .clone()
+            })
+            .into()
+    }
+
+    fn issue(&self, i: usize) -> Option<tera::Value> {
+        let issue = self.notice?.issues.get(i)?;
         Some(
-            self.values[i]
+            self.issues[i]
                 .get_or_init(|| tera::Value::from_serializable(issue))
                 .clone(),
         )
     }
 
-    fn all(&self) -> Vec<tera::Value> {
-        (0..self.issues.len()).filter_map(|i| self.get(i)).collect()
+    fn all_issues(&self) -> Vec<tera::Value> {
+        (0..self.issues.len())
+            .filter_map(|i| self.issue(i))
+            .collect()
     }
 }
 
