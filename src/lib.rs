@@ -72,8 +72,6 @@ pub struct Prepared {
     pub jobs: Vec<Job>,
     /// Feeds, sitemap, robots.txt, search index.
     pub generated: Vec<(String, String)>,
-    /// Size of the search index in bytes.
-    pub search_index_size: usize,
     /// Every file the output will have, by `/`-separated path: what links
     /// are checked against and what folders the output needs.
     pub output_paths: HashSet<String>,
@@ -160,13 +158,8 @@ pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
     }
     let site = Site::assemble(config, content, as_of);
     let jobs = Job::all(&site);
-    let generated = output::generated(&site);
     let mut prepared = Prepared {
-        search_index_size: generated
-            .iter()
-            .find(|(path, _)| path == output::SEARCH_INDEX_PATH)
-            .map_or(0, |(_, text)| text.len()),
-        generated,
+        generated: output::generated(&site),
         site,
         theme,
         renderer,
@@ -258,7 +251,11 @@ impl Prepared {
             pages: self.jobs.len(),
             notices: self.site.notices.len(),
             totals: self.site.totals,
-            search_index: self.search_index_size,
+            search_index: self
+                .generated
+                .iter()
+                .find(|(path, _)| path == output::SEARCH_INDEX_PATH)
+                .map_or(0, |(_, text)| text.len()),
             warnings: self.warnings.clone(),
         }
     }
@@ -294,8 +291,9 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
     let files = prepared.files();
     staging.write_files(&files).map_err(failed)?;
     drop(files);
-    // Written: the search index (165 MB at 10,000 notices) need not stay
-    // in memory while the pages render.
+    let report = prepared.report();
+    // Written and reported: the search index (165 MB at 10,000 notices)
+    // need not stay in memory while the pages render.
     prepared.generated = Vec::new();
     progress.start(prepared.jobs.len());
     prepared
@@ -307,5 +305,5 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
         })
         .map_err(|errors| relative(errors, root))?;
     staging.commit().map_err(failed)?;
-    Ok(prepared.report())
+    Ok(report)
 }
