@@ -155,7 +155,7 @@ impl Staging {
     /// Makes what was written the output.
     pub fn commit(mut self) -> Result<(), OutputError> {
         let written = std::mem::take(&mut *lock(&self.written)?);
-        let manifest = manifest(&written);
+        let manifest = manifest(written.iter().map(|(path, print)| (path.as_str(), *print)));
         if self.current.is_none() {
             self.swap_in(&manifest)?;
         } else {
@@ -196,8 +196,6 @@ impl Staging {
     ) -> Result<(), OutputError> {
         let mut changed = std::mem::take(&mut *lock(&self.changed)?);
         changed.sort_unstable();
-        let marker = self.output.join(MARKER);
-        let listing = fs::read_to_string(&marker).map_err(|error| io_error(&marker, error))?;
         // While files move, the marker lists none: if the build is killed
         // now, the next one rebuilds the output whole, set-aside files and all.
         if !changed.is_empty() {
@@ -215,7 +213,8 @@ impl Staging {
                             fs::remove_file(&target)
                         };
                     }
-                    let _ = self.replace_marker(&listing);
+                    let listed = self.current.iter().flatten().map(|(p, f)| (p.as_str(), *f));
+                    let _ = self.replace_marker(&self::manifest(listed));
                     return Err(error);
                 }
             }
@@ -320,9 +319,8 @@ fn remove_empty_parents(file: &Path, root: &Path) {
 }
 
 /// The marker's text: a note for people, then one line per file.
-fn manifest(written: &[(String, Fingerprint)]) -> String {
-    let mut lines: Vec<String> = written
-        .iter()
+fn manifest<'p>(files: impl Iterator<Item = (&'p str, Fingerprint)>) -> String {
+    let mut lines: Vec<String> = files
         .map(|(path, print)| format!("{:016x} {} {path}", print.hash, print.size))
         .collect();
     lines.sort_unstable();
