@@ -93,6 +93,17 @@ fn every_page_type_passes_axe_wcag_2_1_aa() {
         "lianxi/index.html",
         "404.html",
     ];
+    let failures = axe_failures(&tab, &axe, &public, &pages);
+    assert!(
+        failures.is_empty(),
+        "axe violations:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Each of `pages` (under `public`, with an optional `?query`) opened in
+/// `tab`, with the axe violations of those that have any.
+fn axe_failures(tab: &Tab, axe: &str, public: &Path, pages: &[&str]) -> Vec<String> {
     let mut failures = Vec::new();
     for page in pages {
         let (file, query) = page.split_once('?').unwrap_or((page, ""));
@@ -103,17 +114,13 @@ fn every_page_type_passes_axe_wcag_2_1_aa() {
         } else {
             PathBuf::from(format!("{}?{query}", url.display()))
         };
-        open(&tab, &target);
-        let violations = axe_violations(&tab, &axe);
+        open(tab, &target);
+        let violations = axe_violations(tab, axe);
         if violations != "[]" {
             failures.push(format!("{page}: {violations}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "axe violations:\n{}",
-        failures.join("\n")
-    );
+    failures
 }
 
 #[test]
@@ -133,22 +140,12 @@ fn listings_become_cards_on_a_phone_and_still_pass_axe() {
         height: Some(844.0),
     })
     .expect("phone-sized window");
-    let mut failures = Vec::new();
-    for page in [
+    let pages = [
         "status/in_progress/index.html",
         "overdue/index.html",
         "notices/2025-qinghe-shequ/index.html",
-    ] {
-        open(&tab, &public.join(page));
-        assert_eq!(
-            evaluate_string(&tab, "String(window.innerWidth)", false),
-            "390"
-        );
-        let violations = axe_violations(&tab, &axe);
-        if violations != "[]" {
-            failures.push(format!("{page}: {violations}"));
-        }
-    }
+    ];
+    let failures = axe_failures(&tab, &axe, &public, &pages);
     assert!(
         failures.is_empty(),
         "axe violations at 390 px:\n{}",
@@ -157,6 +154,10 @@ fn listings_become_cards_on_a_phone_and_still_pass_axe() {
     // Each row is a card as wide as the table: the problem's title is not
     // squeezed into a column.
     open(&tab, &public.join("status/in_progress/index.html"));
+    assert_eq!(
+        evaluate_string(&tab, "String(window.innerWidth)", false),
+        "390"
+    );
     let layout = evaluate_string(
         &tab,
         "(() => { const row = document.querySelector('.listing tbody tr'); \
