@@ -139,6 +139,16 @@ mod tests {
         staging.commit()
     }
 
+    /// A scratch folder holding a site folder and, beside it, the path of
+    /// its (not yet made) output.
+    fn site_and_output() -> std::io::Result<(tempfile::TempDir, PathBuf, PathBuf)> {
+        let dir = tempfile::tempdir()?;
+        let site = dir.path().join("site");
+        fs::create_dir_all(&site)?;
+        let out = dir.path().join("public");
+        Ok((dir, site, out))
+    }
+
     fn file<'a>(path: &str, text: &'a str) -> OutputFile<'a> {
         OutputFile {
             path: path.to_owned(),
@@ -149,10 +159,7 @@ mod tests {
     #[test]
     fn replaces_its_own_output_and_leaves_no_staging_behind()
     -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
-        let site = dir.path().join("site");
-        fs::create_dir_all(&site)?;
-        let out = dir.path().join("public");
+        let (dir, site, out) = site_and_output()?;
         write_atomically(
             &out,
             &site,
@@ -172,10 +179,7 @@ mod tests {
     #[test]
     fn a_rebuild_that_fails_while_moving_files_in_leaves_output_and_marker_as_they_were()
     -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
-        let site = dir.path().join("site");
-        fs::create_dir_all(&site)?;
-        let out = dir.path().join("public");
+        let (_dir, site, out) = site_and_output()?;
         write_atomically(&out, &site, &[file("a.html", "一"), file("b", "二")])?;
         let marker = fs::read_to_string(out.join(MARKER))?;
         // `b/index.html` cannot be moved in under the file `b`, and `a.html`
@@ -195,10 +199,7 @@ mod tests {
     #[test]
     fn an_output_left_by_a_rebuild_killed_while_moving_files_is_rebuilt_whole()
     -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
-        let site = dir.path().join("site");
-        fs::create_dir_all(&site)?;
-        let out = dir.path().join("public");
+        let (_dir, site, out) = site_and_output()?;
         write_atomically(&out, &site, &[file("a.html", "一"), file("b.html", "二")])?;
         // What a rebuild killed between two moves leaves: one file moved in,
         // the file it replaced set aside, and the marker without its list.
