@@ -10,13 +10,14 @@ mod personal;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
 use crate::config::{Config, Supervision};
 use crate::content::{Body, Content, FieldPositions, IssueSource, NoticeSource};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location, Severity};
+use crate::markdown::safety::{self, Review, Unsafe};
 use crate::status::Status;
 
 pub use personal::{Finding, Kind as PersonalKind, find as find_personal_data};
@@ -70,12 +71,27 @@ pub enum LintKind {
     EmptyIssue,
     #[error("本通报中有两条问题标题相同：“{title}”")]
     DuplicateTitle { title: String, other: PathBuf },
+    #[error("地址“{url}”使用了不允许的协议，发布时会被去掉")]
+    UnsafeAddress { url: String },
+    #[error("标题后的“{{{written}}}”不会发布：标题只能带锚点 {{#名称}} 或样式类 {{.名称}}")]
+    HeadingAttributes { written: String },
+    #[error("正文中的 HTML 含有脚本或嵌入内容：{written}，发布时会被删除")]
+    ScriptInHtml { written: String },
+    #[error("正文中的 HTML {written} 发布时会被删除")]
+    DroppedHtml { written: String },
+    #[error("正文中的 HTML 嵌套超过 {} 层，将按纯文本显示", safety::MAX_HTML_DEPTH)]
+    HtmlTooDeep,
 }
 
 impl LintKind {
     pub fn severity(&self) -> Severity {
         match self {
-            LintKind::PersonalData { .. } | LintKind::BrokenLink { .. } => Severity::Error,
+            LintKind::PersonalData { .. }
+            | LintKind::BrokenLink { .. }
+            | LintKind::UnsafeAddress { .. }
+            | LintKind::HeadingAttributes { .. }
+            | LintKind::ScriptInHtml { .. }
+            | LintKind::HtmlTooDeep => Severity::Error,
             LintKind::Overdue { .. } => Severity::Note,
             _ => Severity::Warning,
         }
@@ -116,6 +132,11 @@ impl Hint for LintKind {
                 "另一条是 {}；如确为两条问题，请在标题中加以区分",
                 other.file_name().unwrap_or_default().to_string_lossy()
             ),
+            LintKind::UnsafeAddress { .. } => "只能链接 http://、https://、mailto:、tel: 或站内路径；图片请放进通报文件夹，写成 ![说明](文件名.png)".into(),
+            LintKind::HeadingAttributes { .. } => "删去花括号中的其他内容，例如写成“## 标题 {#zuzhi}”".into(),
+            LintKind::ScriptInHtml { .. } => "公开页面不能带脚本；链接请写成 [文字](https://…)".into(),
+            LintKind::DroppedHtml { .. } => "只保留常用排版标签（p、table、strong 等）和 title、lang 等属性；style 只保留 text-align".into(),
+            LintKind::HtmlTooDeep => "检查是否有大量未闭合的标签，或改用 Markdown 书写".into(),
         })
     }
 }
@@ -168,10 +189,16 @@ pub fn lint_content(config: &Config, content: &Content, as_of: Date) -> Lints {
     }
     for page in &content.pages {
         let path = format!("{}/", page.slug);
-        lint_body(&page.file, &page.body, &path, &mut lints);
+        lint_body(
+            &page.file,
+            &page.body,
+            &path,
+            config.sanitize_html,
+            &mut lints,
+        );
     }
     if let Some(home) = &content.home {
-        lint_body(&home.file, &home.body, "", &mut lints);
+        lint_body(&home.file, &home.body, "", config.sanitize_html, &mut lints);
     }
     lints
 }
@@ -276,7 +303,7 @@ fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut 
 
     let mut titles: BTreeMap<&str, &Path> = BTreeMap::new();
     for issue in issues {
-        lint_issue(notice, issue, as_of, lints);
+        lint_issue(notice, issue, as_of, config.sanitize_html, lints);
         match titles.get(issue.front.title.as_str()) {
             Some(other) => lints.diagnostics.push(diagnostic(
                 field_at(&issue.file, &issue.body, &issue.fields, "title"),
@@ -291,7 +318,7 @@ fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut 
         }
     }
     let path = format!("notices/{}/", notice.slug);
-    lint_body(file, &notice.body, &path, lints);
+    lint_body(file, &notice.body, &path, config.sanitize_html, lints);
     lint_front_text(
         file,
         &notice.body,
@@ -301,7 +328,13 @@ fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut 
     );
 }
 
-fn lint_issue(notice: &NoticeSource, issue: &IssueSource, as_of: Date, lints: &mut Lints) {
+fn lint_issue(
+    notice: &NoticeSource,
+    issue: &IssueSource,
+    as_of: Date,
+    cleans_html: bool,
+    lints: &mut Lints,
+) {
     let file = &issue.file;
     let at = |name: &str| field_at(file, &issue.body, &issue.fields, name);
     let front = &issue.front;
@@ -344,7 +377,7 @@ fn lint_issue(notice: &NoticeSource, issue: &IssueSource, as_of: Date, lints: &m
         ));
     }
     let path = format!("notices/{}/issues/{}/", notice.slug, issue.slug);
-    lint_body(file, &issue.body, &path, lints);
+    lint_body(file, &issue.body, &path, cleans_html, lints);
     let texts: Vec<(&str, &str)> = [
         ("title", Some(front.title.as_str())),
         ("department", front.department.as_deref()),
@@ -543,17 +576,17 @@ fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
 
 /// Personal data, links and images in a Markdown body; `page` is the path
 /// of the page it is shown on.
-fn lint_body(file: &Path, body: &Body, page: &str, lints: &mut Lints) {
+fn lint_body(file: &Path, body: &Body, page: &str, cleans_html: bool, lints: &mut Lints) {
     let markdown = body.markdown();
     for finding in personal::find(markdown) {
         let at = body.location(file, finding.offset);
         lints.diagnostics.push(personal_diagnostic(at, finding));
     }
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut image: Option<(usize, usize)> = None; // (offset, text length so far)
     let mut alt_text = String::new();
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+    let mut review = Review::new(markdown, cleans_html);
+    for (event, range) in Parser::new_ext(markdown, crate::markdown::OPTIONS).into_offset_iter() {
+        review.event(&event, range.clone());
         match event {
             Event::Start(Tag::Link { dest_url, .. }) => {
                 if let Some(target) = resolve(page, &dest_url) {
@@ -590,6 +623,18 @@ fn lint_body(file: &Path, body: &Body, page: &str, lints: &mut Lints) {
             }
             _ => {}
         }
+    }
+    for finding in review.findings {
+        let kind = match finding.what {
+            Unsafe::Scheme { url } => LintKind::UnsafeAddress { url },
+            Unsafe::HeadingAttribute { written } => LintKind::HeadingAttributes { written },
+            Unsafe::Script { written } => LintKind::ScriptInHtml { written },
+            Unsafe::Dropped { written } => LintKind::DroppedHtml { written },
+            Unsafe::TooDeep => LintKind::HtmlTooDeep,
+        };
+        lints
+            .diagnostics
+            .push(diagnostic(body.location(file, finding.offset), kind));
     }
 }
 

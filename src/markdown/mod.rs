@@ -1,11 +1,22 @@
 //! Markdown → HTML: pulldown-cmark with tables, footnotes and strikethrough,
 //! heading anchors that keep Chinese, site-absolute links made relative, and
-//! raw HTML cleaned by ammonia.
+//! everything that could run script taken out ([`safety`]): link and image
+//! addresses keep to safe schemes, headings keep only `{#id .class}`, and
+//! raw HTML is cleaned by ammonia.
+
+pub mod safety;
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+use safety::{CLEANER, is_safe_url};
+
+/// The Markdown the site is written in; `check` reads bodies with the same.
+pub const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
 
 /// The line in a notice body that marks where the generated issue list goes.
 pub const ISSUES_MARKER: &str = "<!-- issues -->";
@@ -13,7 +24,8 @@ pub const ISSUES_MARKER: &str = "<!-- issues -->";
 /// How to turn one Markdown text into HTML.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings<'a> {
-    /// Clean raw HTML and unsafe link schemes.
+    /// Clean raw HTML (`sanitize_html`). Markdown's own links, images and
+    /// headings are made safe either way.
     pub sanitize: bool,
     /// The relative path from the page to the site root (`../../`), put in
     /// front of site-absolute links (`/pages/lianxi/`) so they work under any
@@ -47,58 +59,84 @@ pub fn to_html(markdown: &str, settings: Settings) -> String {
 
 /// Renders `markdown`; the plain text is its words with blocks separated by spaces.
 pub fn render(markdown: &str, settings: Settings) -> Rendered {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
     let marked = mark_cjk_strong(markdown);
     let markdown = marked.as_deref().unwrap_or(markdown);
     let root = settings.root;
-    let events: Vec<Event> = Parser::new_ext(markdown, options)
-        .map(|event| match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: relative_to_root(dest_url, root),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: relative_to_root(dest_url, root),
-                title,
-                id,
-            }),
-            other => other,
-        })
+    let mut events: Vec<Event> = Parser::new_ext(markdown, OPTIONS)
+        .map(|event| made_safe(event, root))
         .collect();
-    let needs_cleaning = events.iter().any(|event| match event {
-        Event::Html(_) | Event::InlineHtml(_) => true,
-        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-            has_unsafe_scheme(dest_url)
+    let has_raw_html = events
+        .iter()
+        .any(|event| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
+    if has_raw_html && settings.sanitize && safety::too_deep(&events) {
+        // Too deep to clean in linear time: shown as the text it is.
+        for event in &mut events {
+            if let Event::Html(html) | Event::InlineHtml(html) = event {
+                *event = Event::Text(std::mem::replace(html, CowStr::Borrowed("")));
+            }
         }
-        _ => false,
-    });
+    }
+    let needs_cleaning = settings.sanitize
+        && events
+            .iter()
+            .any(|event| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
     let mut events = pair_cjk_strong(events);
     add_heading_ids(&mut events);
     let text = plain_text(&events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    let html = if settings.sanitize && needs_cleaning {
+    let html = if needs_cleaning {
         CLEANER.clean(&out).to_string()
     } else {
         out
     };
     Rendered { html, text }
+}
+
+/// An event as it may reach the page: link and image addresses made
+/// relative to the page, and emptied when their scheme is not allowed;
+/// headings without attributes other than their id and classes.
+fn made_safe<'a>(event: Event<'a>, root: &str) -> Event<'a> {
+    let address = |url: CowStr<'a>| {
+        if is_safe_url(&url) {
+            relative_to_root(url, root)
+        } else {
+            CowStr::Borrowed("")
+        }
+    };
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: address(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: address(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Heading {
+            level, id, classes, ..
+        }) => Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs: Vec::new(),
+        }),
+        other => other,
+    }
 }
 
 fn plain_text(events: &[Event]) -> String {
@@ -119,33 +157,6 @@ fn plain_text(events: &[Event]) -> String {
         }
     }
     text.trim_end().to_owned()
-}
-
-static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let mut builder = ammonia::Builder::default();
-    builder
-        .add_generic_attributes(["id"])
-        .add_tag_attributes("div", ["class"])
-        .add_tag_attributes("sup", ["class"])
-        .add_tag_attributes("span", ["class"])
-        .add_tag_attributes("td", ["style"])
-        .add_tag_attributes("th", ["style"])
-        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
-        .link_rel(Some("noopener noreferrer"));
-    builder
-});
-
-fn has_unsafe_scheme(url: &str) -> bool {
-    let scheme_end = url.find(':');
-    let Some(end) = scheme_end else { return false };
-    let scheme = &url[..end];
-    let looks_like_scheme = scheme
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    looks_like_scheme
-        && !["http", "https", "mailto", "tel"]
-            .iter()
-            .any(|safe| scheme.eq_ignore_ascii_case(safe))
 }
 
 /// A path from the site root (`notices/a/`) as a link from a page whose way
@@ -440,6 +451,66 @@ mod tests {
         assert!(!html.contains("onclick"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("<b>粗</b>"), "{html}");
+    }
+
+    /// No attribute that runs script, and no address with a scheme that
+    /// does, whatever Markdown feature writes it.
+    fn assert_inert(html: &str) {
+        let lower = html.to_ascii_lowercase();
+        for tag in lower.split('<').skip(1) {
+            let tag = tag.split('>').next().unwrap_or_default();
+            assert!(!tag.starts_with("script"), "{html}");
+            for attribute in tag.split_whitespace().skip(1) {
+                assert!(!attribute.starts_with("on"), "{html}");
+                assert!(!attribute.starts_with("style=\"position"), "{html}");
+                for scheme in ["javascript:", "data:", "vbscript:"] {
+                    assert!(!attribute.contains(scheme), "{html}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn markdown_syntax_cannot_write_script() {
+        for markdown in [
+            "## 标题 {onfocus=alert(1) autofocus}\n",
+            "# 标题 {#id .cls onmouseover=alert(1)}\n",
+            "## 标题 {ONCLICK=\"alert(1)\"}\n",
+            "[点](javascript:alert(1))",
+            "[点](JAVASCRIPT:alert(1))",
+            "[点](&#106;avascript:alert(1))",
+            "[点](<java\tscript:alert(1)>)",
+            "<javascript:alert(1)>",
+            "![图](data:image/svg+xml;base64,PHN2Zz4=)",
+            "[点][r]\n\n[r]: vbscript:msgbox(1)\n",
+            "[^1]\n\n[^1]: [x](javascript:alert(1))\n",
+        ] {
+            for sanitize in [true, false] {
+                let html = to_html(markdown, Settings { sanitize, root: "" });
+                assert_inert(&html);
+            }
+        }
+        let html = render("## 标题 {#zuzhi .note onclick=x()}\n");
+        assert_eq!(html, "<h2 id=\"zuzhi\" class=\"note\">标题</h2>\n");
+    }
+
+    #[test]
+    fn raw_html_keeps_only_alignment_styles() {
+        let html = render(
+            "<div style=\"position:fixed;inset:0\">盖</div>\n\n|a|\n|:-:|\n|1|\n\n<td style=\"text-align:right;position:fixed\">x</td>\n",
+        );
+        assert_inert(&html);
+        assert!(html.contains("text-align"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_nested_too_deep_is_shown_as_text() {
+        let markdown = format!("<div>\n{}\n", "<div>".repeat(safety::MAX_HTML_DEPTH + 1));
+        let html = render(&markdown);
+        assert!(!html.contains("<div>"), "{}", &html[..200]);
+        assert!(html.contains("&lt;div&gt;"));
+        let shallow = render(&"<div>".repeat(10));
+        assert!(shallow.contains("<div>"), "{shallow}");
     }
 
     #[test]
