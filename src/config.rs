@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
-use crate::text::read_utf8;
+use crate::sources::{DEFAULT_MAX_FILE_MB, Sources};
 use crate::yaml::{Document, Field, Fields, field};
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -125,6 +125,8 @@ pub struct Config {
     pub supervision: Supervision,
     /// Raw HTML in Markdown is cleaned unless this is turned off.
     pub sanitize_html: bool,
+    /// The largest file read for output, in MB (attachments, static files).
+    pub max_file_mb: u64,
 }
 
 const CONFIG_FIELDS: &[Field] = &[
@@ -137,18 +139,21 @@ const CONFIG_FIELDS: &[Field] = &[
     field("owner", "主办单位信息"),
     field("supervision", "监督联系方式"),
     field("sanitize_html", "清理 HTML"),
+    field("max_file_mb", "单个文件大小上限（MB）"),
 ];
 
 impl Config {
     /// Reads `<root>/site.yaml`; every problem in it is returned, not only the first.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
-        if !path.is_file() {
+        if std::fs::symlink_metadata(&path).is_err() {
             return Err(vec![
                 Located::new(Location::file_start(&path), ConfigErrorKind::Missing).into(),
             ]);
         }
-        let source = read_utf8(&path).map_err(|error| vec![error.into()])?;
+        let source = Sources::new(root, DEFAULT_MAX_FILE_MB)
+            .read_text(&path)
+            .map_err(|error| vec![error])?;
         Config::parse(&path, &source)
     }
 
@@ -176,6 +181,9 @@ impl Config {
         });
         let supervision = fields.section("supervision", SUPERVISION_FIELDS, Supervision::read);
         let sanitize_html = fields.optional("sanitize_html").unwrap_or(true);
+        let max_file_mb = fields
+            .optional::<u32>("max_file_mb")
+            .map_or(DEFAULT_MAX_FILE_MB, u64::from);
         fields.finish();
 
         let positions = document.value_positions();
@@ -214,6 +222,7 @@ impl Config {
                 owner: owner.unwrap_or_default(),
                 supervision: supervision.unwrap_or_default(),
                 sanitize_html,
+                max_file_mb,
             }),
             _ => Err(diagnostics),
         }

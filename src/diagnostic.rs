@@ -291,6 +291,27 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// The nearest of `candidates` to `word`, if it is near enough to be a likely typo.
+/// An I/O error in a clerk's words: the system's own text is English.
+pub fn io_message(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let words = match error.kind() {
+        ErrorKind::NotFound => "文件或文件夹不存在",
+        ErrorKind::PermissionDenied => "没有权限",
+        ErrorKind::AlreadyExists => "已有同名的文件或文件夹",
+        ErrorKind::IsADirectory => "这是一个文件夹，不是文件",
+        ErrorKind::NotADirectory => "路径中有一段是文件，不是文件夹",
+        ErrorKind::DirectoryNotEmpty => "文件夹不是空的",
+        ErrorKind::StorageFull => "磁盘已满",
+        ErrorKind::ReadOnlyFilesystem => "磁盘是只读的",
+        ErrorKind::InvalidData => "文件内容无法读取",
+        ErrorKind::Interrupted | ErrorKind::TimedOut => "操作被中断",
+        _ if error.raw_os_error() == Some(40) => "链接循环（链接最终又指回自己）",
+        _ if error.raw_os_error() == Some(36) => "文件名太长",
+        _ => return format!("系统报告：{error}"),
+    };
+    words.to_owned()
+}
+
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word_lower = word.to_lowercase();
     candidates

@@ -11,6 +11,7 @@ pub mod console;
 pub mod content;
 pub mod date;
 pub mod diagnostic;
+pub mod escape;
 pub mod import;
 pub mod markdown;
 pub mod output;
@@ -18,6 +19,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod sources;
 pub mod status;
 pub mod text;
 pub mod yaml;
@@ -130,7 +132,13 @@ pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
             &mut problems,
         );
     }
-    let (content, content_problems) = content::load(root, options.drafts);
+    let sources = sources::Sources::new(
+        root,
+        config
+            .as_ref()
+            .map_or(sources::DEFAULT_MAX_FILE_MB, |config| config.max_file_mb),
+    );
+    let (content, content_problems) = content::load(&sources, options.drafts);
     problems.extend(content_problems);
     let theme = config
         .as_ref()

@@ -277,12 +277,37 @@ fn canonical_urls_use_base_url_and_can_be_overridden() {
 #[test]
 fn raw_html_is_sanitised_unless_site_yaml_allows_it() {
     let site = Site::new();
-    let body = "---\ntitle: 页面\n---\n<script>alert(1)</script><p onclick=\"x()\">段落</p>\n";
+    let body = "---\ntitle: 页面\n---\n<font color=red>红字</font><p title=\"说明\" style=\"position:fixed\">段落</p>\n";
     site.write("content/pages/raw.md", body);
-    site.build().assert_ok();
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("content/pages/raw.md:4:1"),
+        "{}",
+        run.stderr
+    );
     let html = fs::read_to_string(site.path("public/raw/index.html")).expect("page");
-    assert!(!html.contains("alert(1)") && !html.contains("onclick"));
-    assert!(html.contains("段落"));
+    assert!(
+        !html.contains("<font") && !html.contains("position"),
+        "{html}"
+    );
+    assert!(html.contains("红字") && html.contains(r#"<p title="说明">段落</p>"#));
+
+    let scripted = "---\ntitle: 页面\n---\n<script>alert(1)</script><p onclick=\"x()\">段落</p>\n";
+    site.write("content/pages/raw.md", scripted);
+    let run = site.build();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/pages/raw.md:4:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/pages/raw.md:4:29"),
+        "{}",
+        run.stderr
+    );
+
     site.write(
         "site.yaml",
         format!("{}sanitize_html: false\n", common::SITE_YAML),

@@ -153,10 +153,12 @@ fn symlink_loops_do_not_hang_or_panic() {
     )
     .expect("symlink");
     let run = site.build();
-    run.assert_ok();
-    assert!(
-        run.stderr.contains("此链接指向一个文件夹，不会发布"),
-        "{}",
-        run.stderr
-    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    for link in [
+        "content/notices/2025-ceshi/loop:1:1",
+        "content/notices/self:1:1",
+    ] {
+        assert!(run.stderr.contains(link), "{}", run.stderr);
+    }
+    assert!(run.stderr.contains("链接循环"), "{}", run.stderr);
 }

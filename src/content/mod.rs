@@ -8,17 +8,17 @@ mod frontmatter;
 mod slug;
 
 use std::collections::BTreeMap;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use walkdir::WalkDir;
 
 use crate::config::{SUPERVISION_FIELDS, Supervision};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
+use crate::sources::Sources;
 use crate::status::Status;
-use crate::text::read_utf8;
 use crate::yaml::{Document, Field, Fields, YamlError, field};
 
 pub use slug::{initials, is_valid_slug, leading_number, suggest_slug};
@@ -270,8 +270,8 @@ enum Parsed {
 
 /// Loads `content/` under `root`. Errors and warnings come back together;
 /// the content is only usable when none of them is an error.
-pub fn load(root: &Path, include_drafts: bool) -> (Content, Vec<Diagnostic>) {
-    load_part(root, include_drafts, Part::All)
+pub fn load(sources: &Sources, include_drafts: bool) -> (Content, Vec<Diagnostic>) {
+    load_part(sources, include_drafts, Part::All)
 }
 
 /// A part of `content/` that can be loaded on its own, for rebuilding only
@@ -288,15 +288,19 @@ pub enum Part {
 }
 
 /// Loads one part of `content/`; the returned content holds only that part.
-pub fn load_part(root: &Path, include_drafts: bool, part: Part) -> (Content, Vec<Diagnostic>) {
-    let content_dir = root.join(CONTENT_DIR);
+pub fn load_part(
+    sources: &Sources,
+    include_drafts: bool,
+    part: Part,
+) -> (Content, Vec<Diagnostic>) {
+    let content_dir = sources.root().join(CONTENT_DIR);
     let start = match &part {
         Part::All => content_dir.clone(),
         Part::Notice(slug) => content_dir.join(NOTICES_DIR).join(slug),
         Part::Pages => content_dir.join(PAGES_DIR),
         Part::Home => content_dir.join(HOME_FILE),
     };
-    if part != Part::All && !start.exists() {
+    if part != Part::All && fs::symlink_metadata(&start).is_err() {
         return (Content::default(), Vec::new());
     }
     let mut diagnostics = Vec::new();
@@ -314,19 +318,15 @@ pub fn load_part(root: &Path, include_drafts: bool, part: Part) -> (Content, Vec
     let mut attachments: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     let mut notice_folders = BTreeMap::new();
 
-    for walked in WalkDir::new(&start).sort_by_file_name() {
+    for walked in sources.walk(&start, &is_ignored) {
         let walked = match walked {
             Ok(walked) => walked,
             Err(error) => {
-                let at = error.path().unwrap_or(&content_dir);
-                diagnostics.push(Diagnostic::error(
-                    Some(Location::file_start(at)),
-                    format!("无法读取：{error}"),
-                ));
+                diagnostics.push(error.into());
                 continue;
             }
         };
-        let path = walked.path();
+        let path = walked.path.as_path();
         let Ok(relative) = path.strip_prefix(&content_dir) else {
             continue;
         };
@@ -346,21 +346,7 @@ pub fn load_part(root: &Path, include_drafts: bool, part: Part) -> (Content, Vec
             );
             continue;
         };
-        if parts.iter().any(|part| is_ignored(part)) {
-            continue;
-        }
-        // Folders are not followed through links (a link can loop back).
-        if walked.path_is_symlink() && path.is_dir() {
-            diagnostics.push(
-                Diagnostic::warning(
-                    Some(Location::file_start(path)),
-                    "此链接指向一个文件夹，不会发布",
-                )
-                .with_hint(Some("请把文件夹本身放进 content/，而不是链接".into())),
-            );
-            continue;
-        }
-        if walked.file_type().is_dir() {
+        if walked.is_dir {
             if let [NOTICES_DIR, folder] = parts.as_slice() {
                 notice_folders.insert(folder.to_string(), path.to_path_buf());
             }
@@ -398,8 +384,10 @@ pub fn load_part(root: &Path, include_drafts: bool, part: Part) -> (Content, Vec
         }
     }
 
-    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> =
-        entries.into_par_iter().map(parse_entry).collect();
+    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = entries
+        .into_par_iter()
+        .map(|entry| parse_entry(sources, entry))
+        .collect();
 
     let mut content = Content::default();
     let mut issues: BTreeMap<String, Vec<IssueSource>> = BTreeMap::new();
@@ -528,10 +516,11 @@ fn classify(parts: &[&str], path: &Path) -> Result<Option<Classified>, Diagnosti
     }
 }
 
-fn parse_entry(entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
+fn parse_entry(sources: &Sources, entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
+    let read_utf8 = |file: &Path| sources.read_text(file).map_err(|e| vec![e]);
     match entry {
         Entry::Home(file) => {
-            let text = read_utf8(&file).map_err(|e| vec![e.into()])?;
+            let text = read_utf8(&file)?;
             // The home page text may come without front matter.
             if frontmatter::split(&text).is_err() {
                 return Ok(Parsed::Home(PageSource {
@@ -566,7 +555,7 @@ fn parse_entry(entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
             })
         }
         Entry::Notice { slug, file } => {
-            let text = read_utf8(&file).map_err(|e| vec![e.into()])?;
+            let text = read_utf8(&file)?;
             parse_file(&file, &text, NOTICE_FIELDS, read_notice).map(|(front, body, fields)| {
                 Parsed::Notice(Box::new(NoticeSource {
                     slug,
@@ -580,7 +569,7 @@ fn parse_entry(entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
             })
         }
         Entry::Issue { notice, slug, file } => {
-            let text = read_utf8(&file).map_err(|e| vec![e.into()])?;
+            let text = read_utf8(&file)?;
             parse_file(&file, &text, ISSUE_FIELDS, read_issue).map(|(front, body, fields)| {
                 Parsed::Issue(
                     notice,
@@ -596,7 +585,7 @@ fn parse_entry(entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
             })
         }
         Entry::Page { slug, file } => {
-            let text = read_utf8(&file).map_err(|e| vec![e.into()])?;
+            let text = read_utf8(&file)?;
             parse_file(&file, &text, PAGE_FIELDS, |fields| {
                 let title = fields.required("title");
                 let order = fields.optional("order");
@@ -749,7 +738,7 @@ mod tests {
             std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
             std::fs::write(path, text).expect("write");
         }
-        let (content, diagnostics) = load(dir.path(), false);
+        let (content, diagnostics) = load(&Sources::new(dir.path(), 200), false);
         (dir, content, diagnostics)
     }
 
@@ -844,7 +833,7 @@ mod tests {
         );
         let (dir, content, _) = site(&[("notices/a/index.md", &draft)]);
         assert!(content.notices.is_empty());
-        let (with_drafts, _) = load(dir.path(), true);
+        let (with_drafts, _) = load(&Sources::new(dir.path(), 200), true);
         assert_eq!(with_drafts.notices.len(), 1);
     }
 }

@@ -461,9 +461,9 @@ impl<'s> Review<'s> {
                     || (URL_ATTRIBUTES.contains(&name.as_str()) && !is_safe_url(value))
                 {
                     self.note(at, Unsafe::Script { written: shown() });
-                } else if !attribute_kept(&tag.name, name) {
-                    self.note(at, Unsafe::Dropped { written: shown() });
-                } else if name == "style" && !style_kept(value) {
+                } else if !attribute_kept(&tag.name, name)
+                    || (name == "style" && !style_kept(value))
+                {
                     self.note(at, Unsafe::Dropped { written: shown() });
                 }
             }

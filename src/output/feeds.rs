@@ -80,7 +80,9 @@ fn feed(site: &Site, title: String, path: &str, page: &str, notices: &[&Notice])
         entries: notices.iter().map(|notice| entry(site, notice)).collect(),
         ..Feed::default()
     };
-    feed.to_string()
+    // Front matter cannot hold characters XML forbids; this keeps the feed
+    // well-formed should any other text ever bring one.
+    crate::escape::xml_text(feed.to_string())
 }
 
 /// `feed.xml` and `organizations/<slug>/feed.xml`, with their contents.

@@ -88,7 +88,7 @@ pub struct OutputFile<'a> {
 fn io_error(at: &Path, error: io::Error) -> OutputError {
     Located::new(
         Location::file_start(at),
-        OutputErrorKind::Io(error.to_string()),
+        OutputErrorKind::Io(crate::diagnostic::io_message(&error)),
     )
 }
 

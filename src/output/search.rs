@@ -3,10 +3,10 @@
 //! a folder opened from disk. Matching is by substring (see docs/search.md).
 
 use std::fmt;
-use std::io::{self, Write};
 
 use serde::{Serialize, Serializer};
 
+use crate::escape::ScriptSafe;
 use crate::site::Site;
 
 pub const INDEX_PATH: &str = "search/index.js";
@@ -48,28 +48,6 @@ fn joined<S: Serializer>(parts: &[&str], serializer: S) -> Result<S::Ok, S::Erro
         }
     }
     serializer.collect_str(&Joined(parts))
-}
-
-/// Writes JSON so that it can sit inside a `<script>` element: `</` would end
-/// the element early, and `<\/` reads the same in JSON.
-struct ScriptSafe {
-    out: Vec<u8>,
-}
-
-impl Write for ScriptSafe {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        for &byte in bytes {
-            if byte == b'/' && self.out.last() == Some(&b'<') {
-                self.out.push(b'\\');
-            }
-            self.out.push(byte);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 #[derive(Serialize)]
@@ -135,8 +113,7 @@ pub fn index(site: &Site) -> String {
         script.out.extend_from_slice(b"{}");
     }
     script.out.extend_from_slice(b";\n");
-    // serde_json writes UTF-8 only, and a backslash added before `/` keeps it so.
-    String::from_utf8(script.out).unwrap_or_default()
+    script.into_string()
 }
 
 #[cfg(test)]
@@ -145,11 +122,11 @@ mod tests {
 
     #[test]
     fn text_that_would_end_the_script_element_is_escaped_and_reads_the_same() {
-        let mut script = ScriptSafe { out: Vec::new() };
+        let mut script = ScriptSafe::default();
         let text = "整改</script><script>alert(1)</script>完成";
         serde_json::to_writer(&mut script, &Joined(&["一是", text])).expect("json");
-        let written = String::from_utf8(script.out).expect("utf-8");
-        assert!(!written.contains("</"), "{written}");
+        let written = script.into_string();
+        assert!(!written.contains('<'), "{written}");
         let read: String = serde_json::from_str(&written).expect("valid JSON");
         assert_eq!(read, format!("一是 {text}"));
     }

@@ -42,7 +42,7 @@ pub fn sitemap(site: &Site) -> String {
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
-    xml
+    crate::escape::xml_text(xml)
 }
 
 pub fn robots(site: &Site) -> String {

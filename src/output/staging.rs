@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::{MARKER, OutputError, OutputFile, Source, check_target, io_error};
 
@@ -39,6 +39,20 @@ impl Fingerprint {
             size: bytes.len() as u64,
             hash: xxh3_64(bytes),
         }
+    }
+}
+
+/// Feeds what is written to a hash and keeps nothing.
+struct HashingSink<'h>(&'h mut Xxh3);
+
+impl io::Write for HashingSink<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -109,8 +123,45 @@ impl Staging {
     /// Writes the file at `path` (`/`-separated); may be called from many
     /// threads at once.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let fingerprint = Fingerprint::of(bytes);
-        lock(&self.written)?.push((path.to_owned(), fingerprint));
+        self.place(path, Fingerprint::of(bytes), |target| {
+            fs::write(target, bytes)
+        })
+        .map_err(|error| io_error(Path::new(path), error))
+    }
+
+    /// Copies the file `from` to `path`, streaming: an attachment of any
+    /// size takes no more memory than a buffer.
+    fn copy(&self, path: &str, from: &Path) -> Result<(), OutputError> {
+        let failed = |error| io_error(from, error);
+        let mut reader = crate::sources::open_regular(from).map_err(failed)?;
+        let mut hasher = Xxh3::new();
+        let size = io::copy(&mut reader, &mut HashingSink(&mut hasher)).map_err(failed)?;
+        let fingerprint = Fingerprint {
+            size,
+            hash: hasher.digest(),
+        };
+        self.place(path, fingerprint, |target| match fs::copy(from, target)? {
+            copied if copied == size => Ok(()),
+            _ => Err(io::Error::other("文件在生成期间被改动，请重新生成")),
+        })
+        .map_err(failed)
+    }
+
+    /// Records the file at `path` and, unless the output has it already,
+    /// has `write` put it into the staging folder.
+    fn place(
+        &self,
+        path: &str,
+        fingerprint: Fingerprint,
+        write: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> io::Result<()> {
+        fn poisoned<E>(_: E) -> io::Error {
+            io::Error::other("写入输出的线程意外中止")
+        }
+        self.written
+            .lock()
+            .map_err(poisoned)?
+            .push((path.to_owned(), fingerprint));
         if self.unchanged(path, fingerprint) {
             return Ok(());
         }
@@ -118,11 +169,11 @@ impl Staging {
         if self.current.is_some()
             && let Some(parent) = target.parent()
         {
-            fs::create_dir_all(parent).map_err(|error| io_error(parent, error))?;
+            fs::create_dir_all(parent)?;
         }
-        fs::write(&target, bytes).map_err(|error| io_error(Path::new(path), error))?;
+        write(&target)?;
         if self.current.is_some() {
-            lock(&self.changed)?.push(path.to_owned());
+            self.changed.lock().map_err(poisoned)?.push(path.to_owned());
         }
         Ok(())
     }
@@ -132,10 +183,7 @@ impl Staging {
         files.par_iter().try_for_each(|file| match &file.source {
             Source::Text(text) => self.write(&file.path, text.as_bytes()),
             Source::Bytes(bytes) => self.write(&file.path, bytes),
-            Source::Copy(from) => {
-                let bytes = fs::read(from).map_err(|error| io_error(from, error))?;
-                self.write(&file.path, &bytes)
-            }
+            Source::Copy(from) => self.copy(&file.path, from),
         })
     }
 

@@ -25,9 +25,8 @@ pub fn register(tera: &mut Tera) {
 /// the same site must give the same bytes on every build.
 fn json(value: Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     let sorted = serde_json::to_value(&value).map_err(|e| tera::Error::message(e.to_string()))?;
-    let text = serde_json::to_string(&sorted)
-        .map_err(|e| tera::Error::message(e.to_string()))?
-        .replace("</", "<\\/");
+    let text =
+        crate::escape::script_json(&sorted).map_err(|e| tera::Error::message(e.to_string()))?;
     Ok(Value::safe_string(&text))
 }
 

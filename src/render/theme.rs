@@ -5,12 +5,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::content::is_ignored;
 use crate::diagnostic::{Diagnostic, Hint, Located};
-use crate::text::read_utf8;
+use crate::sources::Sources;
 
 /// The default theme, built into the binary so `init` and a site without a
 /// `themes/` folder still work.
@@ -74,9 +73,10 @@ impl ThemeFiles {
     pub fn load(root: &Path, config: &Config) -> Result<ThemeFiles, Vec<Diagnostic>> {
         let mut files = ThemeFiles::default();
         let mut errors = Vec::new();
+        let sources = Sources::new(root, config.max_file_mb);
         let theme_dir = config.theme_dir(root);
         if theme_dir.is_dir() {
-            files.add_disk(&theme_dir, &mut errors);
+            files.add_disk(&sources, &theme_dir, &mut errors);
         } else if config.theme == DEFAULT_THEME_NAME {
             files.add_embedded(&DEFAULT_THEME);
         } else {
@@ -90,7 +90,7 @@ impl ThemeFiles {
                 .into(),
             );
         }
-        files.add_disk(root, &mut errors);
+        files.add_disk(&sources, root, &mut errors);
         if errors.is_empty() {
             Ok(files)
         } else {
@@ -99,7 +99,7 @@ impl ThemeFiles {
     }
 
     /// Adds `dir/templates/**` and `dir/static/**`, replacing what is there by name.
-    fn add_disk(&mut self, dir: &Path, errors: &mut Vec<Diagnostic>) {
+    fn add_disk(&mut self, sources: &Sources, dir: &Path, errors: &mut Vec<Diagnostic>) {
         for (kind, base) in [
             ("templates", dir.join("templates")),
             ("static", dir.join("static")),
@@ -107,37 +107,39 @@ impl ThemeFiles {
             if !base.is_dir() {
                 continue;
             }
-            for entry in WalkDir::new(&base).sort_by_file_name() {
-                let Ok(entry) = entry else { continue };
-                let Ok(relative) = entry.path().strip_prefix(&base) else {
+            for walked in sources.walk(&base, &is_ignored) {
+                let walked = match walked {
+                    Ok(walked) if !walked.is_dir => walked,
+                    Ok(_) => continue,
+                    Err(error) => {
+                        errors.push(error.into());
+                        continue;
+                    }
+                };
+                let Ok(relative) = walked.path.strip_prefix(&base) else {
                     continue;
                 };
-                let hidden = relative
-                    .iter()
-                    .any(|part| part.to_str().is_none_or(is_ignored));
-                if !entry.file_type().is_file() || hidden {
+                if relative.iter().any(|part| part.to_str().is_none()) {
                     continue;
                 }
                 if kind == "static" {
-                    self.statics.insert(
-                        relative.to_path_buf(),
-                        StaticSource::Disk(entry.path().to_path_buf()),
-                    );
+                    self.statics
+                        .insert(relative.to_path_buf(), StaticSource::Disk(walked.path));
                     continue;
                 }
                 let name = template_name(relative);
-                match read_utf8(entry.path()) {
+                match sources.read_text(&walked.path) {
                     Ok(text) => {
                         self.templates.insert(
                             name.clone(),
                             TemplateSource {
                                 name,
-                                file: entry.path().to_path_buf(),
+                                file: walked.path,
                                 text,
                             },
                         );
                     }
-                    Err(error) => errors.push(error.into()),
+                    Err(error) => errors.push(error),
                 }
             }
         }

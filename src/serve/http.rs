@@ -113,9 +113,16 @@ async fn serve_file(State(shared): State<Shared>, uri: Uri) -> Response {
     };
     match found {
         Found::Bytes(path, bytes) => respond(StatusCode::OK, &content_type(&path), bytes),
-        Found::Disk(path, from) => match tokio::fs::read(&from).await {
-            Ok(bytes) => respond(StatusCode::OK, &content_type(&path), bytes),
-            Err(_) => respond(
+        Found::Disk(path, from) => match open_streamed(&from).await {
+            Some((length, body)) => {
+                let mut response = respond(StatusCode::OK, &content_type(&path), Vec::new());
+                *response.body_mut() = body;
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+                response
+            }
+            None => respond(
                 StatusCode::NOT_FOUND,
                 "text/plain; charset=utf-8",
                 "文件已不存在".as_bytes().to_vec(),
@@ -145,6 +152,19 @@ async fn serve_file(State(shared): State<Shared>, uri: Uri) -> Response {
             inject(WAITING).into_bytes(),
         ),
     }
+}
+
+/// A regular file as a body read as it is sent, so that any number of
+/// downloads of a large attachment take no more memory than their buffers.
+async fn open_streamed(path: &std::path::Path) -> Option<(u64, axum::body::Body)> {
+    // Opening a named pipe would wait for a writer for ever.
+    let meta = tokio::fs::metadata(path).await.ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let file = tokio::fs::File::open(path).await.ok()?;
+    let stream = tokio_util::io::ReaderStream::new(file);
+    Some((meta.len(), axum::body::Body::from_stream(stream)))
 }
 
 async fn livereload(ws: WebSocketUpgrade, State(shared): State<Shared>) -> Response {

@@ -226,8 +226,9 @@ impl Session {
         let mut loaded: Vec<(Part, Content)> = Vec::new();
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
+        let sources = crate::sources::Sources::new(&root, state.site.config.max_file_mb);
         for part in &self.pending.parts {
-            let (content, problems) = content::load_part(&root, drafts, part.clone());
+            let (content, problems) = content::load_part(&sources, drafts, part.clone());
             let (part_warnings, part_errors) = crate::split_errors(problems);
             errors.extend(part_errors);
             warnings.extend(part_warnings);

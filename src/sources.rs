@@ -1,0 +1,420 @@
+//! The files of a site that may be read for output: regular files inside
+//! the site folder, no larger than the limit.
+//!
+//! A symbolic link is followed when its target is inside the site folder;
+//! a link out of it, a broken or looping link, a named pipe, a device or a
+//! socket, and a file over the limit are errors naming the file, and
+//! nothing of them is read. Every walk of `content/`, `templates/`,
+//! `static/` and `themes/` goes through [`Sources::walk`], every read of a
+//! text file through [`Sources::read_text`].
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Hint, Located, Location};
+use crate::text::decode_utf8;
+
+/// The largest file read when site.yaml does not say (`max_file_mb`).
+pub const DEFAULT_MAX_FILE_MB: u64 = 200;
+
+pub type FileError = Located<FileErrorKind>;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileErrorKind {
+    #[error("链接指向站点目录之外的“{target}”，不会读取")]
+    Outside { target: String },
+    #[error("链接指向的“{target}”不存在")]
+    Broken { target: String },
+    #[error("链接“{target}”绕回了自己所在的文件夹（链接循环）")]
+    Loop { target: String },
+    #[error("这不是普通文件（是{kind}），不会读取")]
+    NotRegular { kind: &'static str },
+    #[error("文件大小 {size_mb} MB，超过了上限 {limit_mb} MB")]
+    TooLarge { size_mb: u64, limit_mb: u64 },
+    #[error("无法读取：{0}")]
+    Io(String),
+}
+
+impl Hint for FileErrorKind {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            FileErrorKind::Outside { .. } => {
+                "站点目录之外的文件不会发布：请把文件本身复制到站点目录中，再删除这个链接".into()
+            }
+            FileErrorKind::Broken { .. } => "删除这个链接，或把它指向站点目录中存在的文件".into(),
+            FileErrorKind::Loop { .. } => "删除这个链接：它让文件夹无穷无尽地套下去".into(),
+            FileErrorKind::NotRegular { .. } => {
+                "只有普通文件会发布：请删除它，或换成普通文件".into()
+            }
+            FileErrorKind::TooLarge { .. } => {
+                "压缩或拆分这个文件；确需发布更大的文件时，在 site.yaml 中调高 max_file_mb".into()
+            }
+            FileErrorKind::Io(_) => "检查文件是否存在、是否有读取权限".into(),
+        })
+    }
+}
+
+/// One file or folder found by [`Sources::walk`], at the path it was found
+/// under (a link's own path, not its target's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walked {
+    pub path: PathBuf,
+    pub is_dir: bool,
+}
+
+/// The site folder, for reading its files.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// The site folder as given.
+    root: PathBuf,
+    /// The site folder with every link resolved.
+    real_root: PathBuf,
+    max_bytes: u64,
+}
+
+fn error(at: &Path, kind: FileErrorKind) -> FileError {
+    Located::new(Location::file_start(at), kind)
+}
+
+fn io_error(at: &Path, error: &io::Error) -> FileError {
+    self::error(at, FileErrorKind::Io(crate::diagnostic::io_message(error)))
+}
+
+/// What a file that is not a regular file or folder is, in a clerk's words.
+fn kind_of(file_type: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "命名管道";
+        }
+        if file_type.is_socket() {
+            return "套接字";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "设备文件";
+        }
+    }
+    let _ = file_type;
+    "特殊文件"
+}
+
+impl Sources {
+    /// The site folder `root`; files over `max_mb` megabytes are refused.
+    pub fn new(root: &Path, max_mb: u64) -> Sources {
+        Sources {
+            root: root.to_path_buf(),
+            real_root: fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+            max_bytes: max_mb.saturating_mul(1024 * 1024),
+        }
+    }
+
+    /// The site folder, as it was given.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn limit_mb(&self) -> u64 {
+        self.max_bytes / (1024 * 1024)
+    }
+
+    /// Where the link at `path` leads, if it stays inside the site.
+    fn follow(&self, path: &Path) -> Result<PathBuf, FileError> {
+        let written = fs::read_link(path)
+            .map(|target| target.display().to_string())
+            .unwrap_or_default();
+        match fs::canonicalize(path) {
+            Ok(target) if target.starts_with(&self.real_root) => Ok(target),
+            Ok(target) => Err(error(
+                path,
+                FileErrorKind::Outside {
+                    target: target.display().to_string(),
+                },
+            )),
+            Err(failure) if failure.kind() == io::ErrorKind::NotFound => {
+                Err(error(path, FileErrorKind::Broken { target: written }))
+            }
+            // ELOOP has no ErrorKind of its own on stable Rust.
+            Err(failure) if failure.raw_os_error() == Some(40) || is_loop(&failure) => {
+                Err(error(path, FileErrorKind::Loop { target: written }))
+            }
+            Err(failure) => Err(io_error(path, &failure)),
+        }
+    }
+
+    /// Checks the file at `path` (following a link) is one that may be read:
+    /// inside the site, regular, within the limit. Returns its size.
+    pub fn check_file(&self, path: &Path) -> Result<u64, FileError> {
+        let own = fs::symlink_metadata(path).map_err(|e| io_error(path, &e))?;
+        if own.file_type().is_symlink() {
+            self.follow(path)?;
+        }
+        let meta = fs::metadata(path).map_err(|e| io_error(path, &e))?;
+        if !meta.is_file() {
+            return Err(error(
+                path,
+                FileErrorKind::NotRegular {
+                    kind: if meta.is_dir() {
+                        "文件夹"
+                    } else {
+                        kind_of(meta.file_type())
+                    },
+                },
+            ));
+        }
+        if meta.len() > self.max_bytes {
+            return Err(error(
+                path,
+                FileErrorKind::TooLarge {
+                    size_mb: meta.len().div_ceil(1024 * 1024),
+                    limit_mb: self.limit_mb(),
+                },
+            ));
+        }
+        Ok(meta.len())
+    }
+
+    /// Reads a text file of the site (see [`crate::text`]).
+    pub fn read_text(&self, path: &Path) -> Result<String, Diagnostic> {
+        self.check_file(path)?;
+        let bytes = fs::read(path).map_err(|e| io_error(path, &e))?;
+        decode_utf8(path, bytes).map_err(Diagnostic::from)
+    }
+
+    /// Every file and folder under `start` in name order, `start` itself
+    /// included, following links that stay inside the site. Entries whose
+    /// name `skip` returns true for are left out with everything under them.
+    /// Files that may not be read come back as errors.
+    pub fn walk(
+        &self,
+        start: &Path,
+        skip: &dyn Fn(&str) -> bool,
+    ) -> Vec<Result<Walked, FileError>> {
+        let mut found = Vec::new();
+        // `start` or a folder above it may be a link: where it really is
+        // must be inside the site.
+        let real_start = fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+        if !real_start.starts_with(&self.real_root) {
+            let target = real_start.display().to_string();
+            return vec![Err(error(start, FileErrorKind::Outside { target }))];
+        }
+        self.walk_into(start, skip, &mut vec![real_start], &mut found, true);
+        found
+    }
+
+    /// Walks `start`; `folders` are the real paths of the folders being
+    /// walked through links, to tell a link that leads back into one of
+    /// them (which would never end).
+    fn walk_into(
+        &self,
+        start: &Path,
+        skip: &dyn Fn(&str) -> bool,
+        folders: &mut Vec<PathBuf>,
+        found: &mut Vec<Result<Walked, FileError>>,
+        include_start: bool,
+    ) {
+        let entries = WalkDir::new(start)
+            .follow_root_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0 || entry.file_name().to_str().is_none_or(|name| !skip(name))
+            });
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(failure) => {
+                    let at = failure.path().unwrap_or(start).to_path_buf();
+                    let io = failure
+                        .into_io_error()
+                        .unwrap_or_else(|| io::Error::other("walk"));
+                    found.push(Err(io_error(&at, &io)));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            if entry.depth() == 0 {
+                if include_start {
+                    found.push(Ok(Walked {
+                        path: path.to_path_buf(),
+                        is_dir: fs::metadata(path).is_ok_and(|m| m.is_dir()),
+                    }));
+                }
+                continue;
+            }
+            if entry.path_is_symlink() {
+                let target = match self.follow(path) {
+                    Ok(target) => target,
+                    Err(error) => {
+                        found.push(Err(error));
+                        continue;
+                    }
+                };
+                if target.is_dir() {
+                    let home = path
+                        .parent()
+                        .and_then(|parent| fs::canonicalize(parent).ok());
+                    let leads_back = home
+                        .iter()
+                        .chain(folders.iter())
+                        .any(|folder| folder.starts_with(&target));
+                    if leads_back {
+                        found.push(Err(error(
+                            path,
+                            FileErrorKind::Loop {
+                                target: fs::read_link(path)
+                                    .map(|t| t.display().to_string())
+                                    .unwrap_or_default(),
+                            },
+                        )));
+                        continue;
+                    }
+                    found.push(Ok(Walked {
+                        path: path.to_path_buf(),
+                        is_dir: true,
+                    }));
+                    folders.push(target);
+                    self.walk_into(path, skip, folders, found, false);
+                    folders.pop();
+                    continue;
+                }
+            } else if entry.file_type().is_dir() {
+                found.push(Ok(Walked {
+                    path: path.to_path_buf(),
+                    is_dir: true,
+                }));
+                continue;
+            }
+            found.push(self.check_file(path).map(|_| Walked {
+                path: path.to_path_buf(),
+                is_dir: false,
+            }));
+        }
+    }
+}
+
+/// Whether an error says a link led round in a circle (ELOOP).
+fn is_loop(error: &io::Error) -> bool {
+    error.to_string().contains("symbolic links")
+}
+
+/// Opens a file to copy or serve it, after checking it is a regular file:
+/// opening a named pipe would wait for a writer for ever.
+pub fn open_regular(path: &Path) -> io::Result<fs::File> {
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(io::Error::other(format!(
+            "不是普通文件（是{}）",
+            kind_of(meta.file_type())
+        )));
+    }
+    fs::File::open(path)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn names(sources: &Sources, start: &Path) -> (Vec<String>, Vec<FileErrorKind>) {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for found in sources.walk(start, &|name| name.starts_with('.')) {
+            match found {
+                Ok(walked) => files.push(
+                    walked
+                        .path
+                        .strip_prefix(start)
+                        .unwrap_or(&walked.path)
+                        .display()
+                        .to_string(),
+                ),
+                Err(error) => errors.push(error.kind),
+            }
+        }
+        (files, errors)
+    }
+
+    #[test]
+    fn links_inside_are_followed_and_links_out_refused() -> io::Result<()> {
+        let outside = tempfile::tempdir()?;
+        fs::write(outside.path().join("secret.txt"), "x")?;
+        let site = tempfile::tempdir()?;
+        let content = site.path().join("content");
+        fs::create_dir_all(content.join("shared"))?;
+        fs::write(content.join("shared/a.pdf"), "a")?;
+        symlink(content.join("shared/a.pdf"), content.join("b.pdf"))?;
+        symlink(content.join("shared"), content.join("linked"))?;
+        symlink(outside.path().join("secret.txt"), content.join("pw.txt"))?;
+        symlink(outside.path(), content.join("out"))?;
+        symlink("/dev/zero", content.join("zero"))?;
+        symlink(content.join("missing"), content.join("broken"))?;
+        symlink(&content, content.join("shared/loop"))?;
+        symlink("x1", content.join("x2"))?;
+        symlink("x2", content.join("x1"))?;
+        symlink("/nowhere", content.join(".#emacs-lock"))?;
+        let sources = Sources::new(site.path(), 1);
+        let (files, errors) = names(&sources, &content);
+        assert_eq!(
+            files,
+            [
+                "",
+                "b.pdf",
+                "linked",
+                "linked/a.pdf",
+                "shared",
+                "shared/a.pdf"
+            ]
+        );
+        let outside_count = errors
+            .iter()
+            .filter(|e| matches!(e, FileErrorKind::Outside { .. }))
+            .count();
+        assert_eq!(outside_count, 3, "{errors:?}");
+        assert!(errors.contains(&FileErrorKind::Broken {
+            target: content.join("missing").display().to_string()
+        }));
+        let loops = errors
+            .iter()
+            .filter(|e| matches!(e, FileErrorKind::Loop { .. }))
+            .count();
+        // shared/loop, linked/loop, and the two links that point at each other.
+        assert_eq!(loops, 4, "{errors:?}");
+        symlink("..", content.join("shared/up"))?;
+        let (_, errors) = names(&sources, &content.join("shared"));
+        assert!(
+            matches!(errors[..], [FileErrorKind::Loop { .. }, ..]),
+            "{errors:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn special_and_large_files_are_refused() -> io::Result<()> {
+        let site = tempfile::tempdir()?;
+        let fifo = site.path().join("pipe.pdf");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status()?;
+        assert!(made.success());
+        fs::write(site.path().join("big.pdf"), vec![0u8; 1024 * 1024 + 1])?;
+        fs::write(site.path().join("ok.pdf"), vec![0u8; 1024 * 1024])?;
+        let (files, errors) = names(&Sources::new(site.path(), 1), site.path());
+        assert_eq!(files, ["", "ok.pdf"]);
+        assert_eq!(
+            errors,
+            [
+                FileErrorKind::TooLarge {
+                    size_mb: 2,
+                    limit_mb: 1
+                },
+                FileErrorKind::NotRegular {
+                    kind: "命名管道"
+                }
+            ]
+        );
+        assert!(open_regular(&fifo).is_err());
+        Ok(())
+    }
+}
