@@ -297,6 +297,18 @@ impl<'s> Document<'s> {
         yaml: &str,
         first_line: usize,
     ) -> Result<Self, Box<YamlError>> {
+        if let Some((line, column)) = too_deep(yaml) {
+            return Err(Box::new(Located::new(
+                Location::in_text(file, source, first_line + line - 1, column),
+                YamlErrorKind::Syntax {
+                    message: format!("括号嵌套超过 {MAX_NESTING} 层"),
+                    hint: Some(
+                        "front matter 只需要“字段: 值”和简单的列表；检查是否粘贴了多余的 [ 或 {"
+                            .into(),
+                    ),
+                },
+            )));
+        }
         let value: Value = serde_yaml::from_str(yaml).map_err(|error| {
             let (line, column) = error
                 .location()
@@ -498,6 +510,55 @@ fn likely_cause(yaml: &str, error_line: usize) -> Option<(usize, usize, YamlErro
     })
 }
 
+/// How deep `[` and `{` may nest in front matter. The YAML parser's time
+/// grows with the square of the depth; real front matter nests two deep.
+pub const MAX_NESTING: usize = 32;
+
+/// Where `[` or `{` first open deeper than [`MAX_NESTING`] (line and column,
+/// 1-based); one pass over the text. Brackets and quotes count where YAML
+/// reads them: inside brackets, or where a value starts (`[标题]` opens a
+/// list, `关于[某]` is text); comments are skipped.
+fn too_deep(yaml: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (index, line) in yaml.lines().enumerate() {
+        let mut value_starts = true;
+        let mut escaped = false;
+        for (column, c) in line.chars().enumerate() {
+            if let Some(open) = quote {
+                if escaped {
+                    escaped = false;
+                } else if open == '"' && c == '\\' {
+                    escaped = true;
+                } else if c == open {
+                    quote = None;
+                    value_starts = false;
+                }
+                continue;
+            }
+            match c {
+                '"' | '\'' if value_starts => quote = Some(c),
+                '#' if value_starts || depth == 0 && column > 0 => break,
+                '[' | '{' if value_starts || depth > 0 => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some((index + 1, column + 1));
+                    }
+                }
+                ']' | '}' if depth > 0 => depth -= 1,
+                _ => {}
+            }
+            value_starts = match c {
+                ':' | '-' | '?' => true,
+                '[' | '{' | ',' => depth > 0,
+                c if c.is_whitespace() => value_starts,
+                _ => false,
+            };
+        }
+    }
+    None
+}
+
 fn syntax_error(message: &str) -> YamlErrorKind {
     let translated = [
         (
@@ -531,6 +592,11 @@ fn syntax_error(message: &str) -> YamlErrorKind {
             "这里不能出现以“-”开头的列表项",
         ),
         ("did not find expected node content", "冒号后缺少值"),
+        ("recursion limit exceeded", "嵌套层数过多"),
+        (
+            "repetition limit exceeded",
+            "别名（*名称）展开得太多，会占用大量内存",
+        ),
     ]
     .iter()
     .find(|(english, _)| message.contains(english))
@@ -542,6 +608,10 @@ fn syntax_error(message: &str) -> YamlErrorKind {
         Some("删除重复的那一行".into())
     } else if message.contains("mapping values are not allowed") {
         Some("例如写成 title: '关于“某某”问题：整改情况'".into())
+    } else if message.contains("recursion limit exceeded") {
+        Some("front matter 只需要“字段: 值”和简单的列表；检查是否多写了“- ”或缩进".into())
+    } else if message.contains("repetition limit exceeded") {
+        Some("front matter 中不需要别名（& 和 *）：请把值直接写出来".into())
     } else {
         None
     };
@@ -846,6 +916,35 @@ mod tests {
         assert!(errors[0].kind.to_string().contains("方括号"));
         let (_, _, _, errors) = read("title: \"标题\ncount: 3\n");
         assert_eq!(positions(&errors), vec![(2, 8)]);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("title: a\nx: {}\n", "[".repeat(100_000));
+        let (_, _, _, errors) = read(&deep);
+        assert_eq!(positions(&errors), vec![(3, 4 + MAX_NESTING)]);
+        assert!(
+            errors[0].kind.to_string().contains("嵌套"),
+            "{:?}",
+            errors[0]
+        );
+        let across_lines = format!("x:\n{}", "  {a:\n".repeat(1000));
+        let (_, _, _, errors) = read(&across_lines);
+        assert_eq!(positions(&errors), vec![(3 + MAX_NESTING, 3)]);
+        // Brackets in text and quotes are text.
+        let text = format!(
+            "title: 关于{}\ninspection: {{body: \"{}\"}}\ncount: 3 # {}\n",
+            "[".repeat(40),
+            "{".repeat(40),
+            "[".repeat(40)
+        );
+        let (title, count, body, errors) = read(&text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            (title.map(|t| t.chars().count()), count),
+            (Some(42), Some(3))
+        );
+        assert_eq!(body.map(|b| b.len()), Some(40));
     }
 
     #[test]
