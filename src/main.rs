@@ -79,6 +79,9 @@ enum Command {
             hide_default_value = true
         )]
         bind: std::net::IpAddr,
+        /// 另外允许的主机名（可写多次），例如用局域网域名访问预览时
+        #[arg(long = "allowed-host", value_name = "主机名")]
+        allowed_hosts: Vec<String>,
         /// 启动后打开浏览器
         #[arg(long)]
         open: bool,
@@ -208,6 +211,7 @@ fn main() -> ExitCode {
         Command::Serve {
             port,
             bind,
+            allowed_hosts,
             open,
             drafts,
         } => {
@@ -215,6 +219,7 @@ fn main() -> ExitCode {
                 root,
                 bind,
                 port,
+                allowed_hosts,
                 open,
                 drafts,
             };

@@ -299,3 +299,82 @@ fn personal_data_typed_while_serving_is_shown_as_an_error() {
             .contains("13812341234")
     );
 }
+
+/// Sends `request` as it is and reads the answer until the server closes.
+fn raw(server: &Server, request: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    std::io::Write::write_all(&mut stream, request.as_bytes()).expect("send");
+    let mut response = Vec::new();
+    std::io::Read::read_to_end(&mut stream, &mut response).expect("read");
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+#[test]
+fn only_its_own_host_names_and_origins_are_answered() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let port = server.port;
+    let get = |host: &str| {
+        raw(
+            &server,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    for host in [
+        "evil.example".to_owned(),
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+    ] {
+        let response = get(&host);
+        assert!(response.starts_with("HTTP/1.1 403"), "{host}: {response}");
+        assert!(response.contains("主机名"), "{response}");
+        assert!(!response.contains("巡察"), "{response}");
+    }
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        assert!(get(&host).starts_with("HTTP/1.1 200"), "{host}");
+    }
+    let no_host = raw(&server, "GET / HTTP/1.0\r\n\r\n");
+    assert!(
+        no_host.starts_with("HTTP/1.0 403") || no_host.starts_with("HTTP/1.1 403"),
+        "{no_host}"
+    );
+
+    let socket_from = |origin: &str| {
+        let mut request = tungstenite::client::IntoClientRequest::into_client_request(format!(
+            "ws://127.0.0.1:{port}/__gongkai/livereload"
+        ))
+        .expect("request");
+        request
+            .headers_mut()
+            .insert("Origin", origin.parse().expect("header"));
+        tungstenite::connect(request).map(|_| ())
+    };
+    for origin in [
+        "http://evil.example",
+        "null",
+        "http://127.0.0.1.evil.example",
+    ] {
+        assert!(socket_from(origin).is_err(), "{origin}");
+    }
+    assert!(socket_from(&format!("http://127.0.0.1:{port}")).is_ok());
+    assert!(socket_from(&format!("http://localhost:{port}")).is_ok());
+}
+
+#[test]
+fn a_connection_that_never_finishes_its_headers_is_closed() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let half = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    let silent = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    std::io::Write::write_all(&mut &half, b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        .expect("send");
+    let limit = gongkai::serve::HEADER_TIMEOUT + Duration::from_secs(20);
+    for mut stream in [half, silent] {
+        stream.set_read_timeout(Some(limit)).expect("timeout");
+        let mut rest = Vec::new();
+        // Closed by the server: the read ends; left open: it times out.
+        let read = std::io::Read::read_to_end(&mut stream, &mut rest);
+        assert!(read.is_ok(), "still open after {limit:?}: {read:?}");
+    }
+}

@@ -1,6 +1,7 @@
 //! The HTTP side of `serve`: files from memory, the live-reload socket.
 
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -8,7 +9,12 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
 use tokio::sync::broadcast;
+
+use super::guard::{self, AllowedHosts};
 
 use super::files::{Body, Files, Lookup, content_type};
 
@@ -43,11 +49,49 @@ impl Shared {
     }
 }
 
-pub fn router(shared: Shared) -> Router {
+pub fn router(shared: Shared, allowed: AllowedHosts) -> Router {
     Router::new()
         .route(LIVERELOAD_PATH, get(livereload))
         .fallback(get(serve_file))
         .with_state(shared)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(allowed),
+            guard::check,
+        ))
+}
+
+/// How long a client may take to send a request's headers, and how long an
+/// idle kept-alive connection stays open: a client that connects and never
+/// finishes (or never starts) a request is let go.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Answers connections on `listener` with `router` until `stop` completes.
+pub async fn serve_connections(
+    listener: TcpListener,
+    router: Router,
+    stop: impl Future<Output = ()>,
+) {
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file handles and the like: the next accept may work.
+                Err(_) => continue,
+            },
+            () = &mut stop => return,
+        };
+        let service = TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
+            // A failed connection concerns only its client.
+            let _ = connection.await;
+        });
+    }
 }
 
 /// Puts the live-reload script before `</body>`.

@@ -6,6 +6,7 @@
 //! [`http`] answers requests from the in-memory [`files`] table.
 
 mod files;
+mod guard;
 mod http;
 mod session;
 mod watch;
@@ -19,7 +20,8 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Hint};
 use crate::{Options, say, warn_line, warn_part};
 pub use files::{Body, Files, Lookup, content_type};
-pub use http::LIVERELOAD_PATH;
+pub use guard::AllowedHosts;
+pub use http::{HEADER_TIMEOUT, LIVERELOAD_PATH};
 pub use session::{Outcome, Session};
 
 #[derive(Debug, Clone)]
@@ -28,6 +30,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// 0 lets the system choose a free port.
     pub port: u16,
+    /// Host names answered besides the bound address and `localhost`.
+    pub allowed_hosts: Vec<String>,
     pub open: bool,
     pub drafts: bool,
 }
@@ -38,6 +42,7 @@ impl Default for ServeOptions {
             root: PathBuf::from("."),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1111,
+            allowed_hosts: Vec::new(),
             open: false,
             drafts: false,
         }
@@ -193,15 +198,14 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
     if options.open && open::that(&url).is_err() {
         warn_line!("无法自动打开浏览器，请手动访问 {url}");
     }
-    runtime
-        .block_on(async move {
-            axum::serve(listener, http::router(shared))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await
-        })
-        .map_err(|e| ServeError::Runtime(e.to_string()))?;
+    let allowed = AllowedHosts::new(options.bind, &options.allowed_hosts);
+    runtime.block_on(http::serve_connections(
+        listener,
+        http::router(shared, allowed),
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+    ));
     say!("已停止预览");
     Ok(())
 }
