@@ -368,12 +368,40 @@ fn import(
     use std::io::Read;
     let (bytes, name) = if file == "-" {
         let mut bytes = Vec::new();
-        if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
+        let limit = gongkai::sources::DEFAULT_MAX_FILE_MB * 1024 * 1024;
+        if let Err(error) = std::io::stdin().take(limit + 1).read_to_end(&mut bytes) {
             warn_line!("错误：无法读取标准输入：{error}");
+            return ExitCode::from(USAGE_ERROR);
+        }
+        if bytes.len() as u64 > limit {
+            warn_line!(
+                "错误：输入超过 {} MB，不像是一篇通报",
+                gongkai::sources::DEFAULT_MAX_FILE_MB
+            );
             return ExitCode::from(USAGE_ERROR);
         }
         (bytes, "导入的通报".to_owned())
     } else {
+        // A named pipe would never end, a device never stop.
+        let readable = std::fs::metadata(file).map_err(|e| gongkai::diagnostic::io_message(&e));
+        match readable {
+            Ok(meta) if !meta.is_file() => {
+                warn_line!("错误：{file} 不是普通文件，无法导入");
+                return ExitCode::from(USAGE_ERROR);
+            }
+            Ok(meta) if meta.len() > gongkai::sources::DEFAULT_MAX_FILE_MB * 1024 * 1024 => {
+                warn_line!(
+                    "错误：{file} 超过 {} MB，不像是一篇通报",
+                    gongkai::sources::DEFAULT_MAX_FILE_MB
+                );
+                return ExitCode::from(USAGE_ERROR);
+            }
+            Ok(_) => {}
+            Err(error) => {
+                warn_line!("错误：无法读取 {file}：{error}");
+                return ExitCode::from(USAGE_ERROR);
+            }
+        }
         match std::fs::read(file) {
             Ok(bytes) => {
                 let stem = std::path::Path::new(file).file_stem().map_or_else(
@@ -383,19 +411,16 @@ fn import(
                 (bytes, stem)
             }
             Err(error) => {
-                warn_line!("错误：无法读取 {file}：{error}");
+                warn_line!(
+                    "错误：无法读取 {file}：{}",
+                    gongkai::diagnostic::io_message(&error)
+                );
                 return ExitCode::from(USAGE_ERROR);
             }
         }
     };
-    // Text saved from Word or a Windows notepad is often GBK.
-    let (text, was_gbk) = match String::from_utf8(bytes) {
-        Ok(text) => (text, false),
-        Err(error) => {
-            let (text, _, _) = encoding_rs::GB18030.decode(error.as_bytes());
-            (text.into_owned(), true)
-        }
-    };
+    // Text saved from Word or a Windows notepad is often GBK or UTF-16.
+    let (text, encoding) = gongkai::text::decode_pasted(&bytes);
     let imported = gongkai::import::parse(&text, &name);
     let slug = slug.unwrap_or_else(|| gongkai::import::default_slug(&imported));
     if !gongkai::content::is_valid_slug(&slug) {
@@ -408,8 +433,8 @@ fn import(
     let folder = into
         .unwrap_or_else(|| root.join("content").join("notices"))
         .join(&slug);
-    if was_gbk {
-        say!("文件是 GBK 编码，已按 GBK 读取。");
+    if let Some(encoding) = encoding {
+        say!("文件是 {encoding} 编码，已按 {encoding} 读取。");
     }
     say_part!("{}", gongkai::import::report(&imported));
     if dry_run {

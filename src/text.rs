@@ -175,6 +175,44 @@ fn lone_carriage_returns_as_line_feeds(text: String) -> String {
     out
 }
 
+/// Text saved or pasted by other programs, for `import`: UTF-8, UTF-16
+/// (with or without a byte-order mark) or else GB18030, with the name of
+/// the encoding when it was not UTF-8. Word's line and page breaks (U+000B,
+/// U+000C) become line breaks, a lone `\r` too, and other control
+/// characters are dropped, so that what is imported can be published.
+pub fn decode_pasted(bytes: &[u8]) -> (String, Option<&'static str>) {
+    let (text, encoding) = if looks_like_utf16(bytes) {
+        let big_endian = bytes.starts_with(&[0xFE, 0xFF])
+            || (!bytes.starts_with(&[0xFF, 0xFE]) && bytes.first() == Some(&0));
+        let encoding = if big_endian {
+            encoding_rs::UTF_16BE
+        } else {
+            encoding_rs::UTF_16LE
+        };
+        let (text, _, _) = encoding.decode(bytes);
+        (text.into_owned(), Some("UTF-16"))
+    } else {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => (text.to_owned(), None),
+            Err(_) => {
+                let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+                (text.into_owned(), Some("GBK"))
+            }
+        }
+    };
+    let text = text.trim_start_matches('\u{feff}');
+    let mut cleaned = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{b}' | '\u{c}' => cleaned.push('\n'),
+            '\t' | '\n' | '\r' => cleaned.push(c),
+            c if first_control_character(c.encode_utf8(&mut [0; 4])).is_some() => {}
+            c => cleaned.push(c),
+        }
+    }
+    (lone_carriage_returns_as_line_feeds(cleaned), encoding)
+}
+
 /// The number written in ASCII digits right before byte `end` of `text`
 /// (`31条问题` with `end` at `条` → 31).
 pub fn number_before(text: &str, end: usize) -> Option<u32> {
@@ -246,6 +284,22 @@ mod tests {
         }
         let fine = "制表\t换行\r\n不间断\u{a0}全角，。“”\u{ff01}\u{1f600}";
         assert_eq!(first_control_character(fine), None);
+    }
+
+    #[test]
+    fn pasted_text_is_read_whatever_its_encoding_and_controls() {
+        let text = "标题\u{b}第一行\u{c}第二行\u{0}\r第三行";
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        for (bytes, encoding) in [
+            (text.as_bytes().to_vec(), None),
+            ([vec![0xFE, 0xFF], utf16.clone()].concat(), Some("UTF-16")),
+            (gbk.into_owned(), Some("GBK")),
+        ] {
+            let (read, found) = decode_pasted(&bytes);
+            assert_eq!(read, "标题\n第一行\n第二行\n第三行");
+            assert_eq!(found, encoding);
+        }
     }
 
     #[test]

@@ -807,6 +807,34 @@ fn template_error(error: &tera::Error, sources: &[TemplateSource]) -> Diagnostic
                 message: report.message().to_owned(),
             },
         ),
+        tera::ErrorKind::CircularInclude {
+            include_chain: chain,
+            ..
+        }
+        | tera::ErrorKind::CircularExtend {
+            inheritance_chain: chain,
+            ..
+        } => {
+            let how = match error.kind() {
+                tera::ErrorKind::CircularInclude { .. } => "包含（include）",
+                _ => "继承（extends）",
+            };
+            let kind = TemplateErrorKind::Cycle {
+                how,
+                chain: chain.join(" → "),
+            };
+            // The template that closes the circle names the one it began with.
+            let closing = chain
+                .len()
+                .checked_sub(2)
+                .and_then(|at| Some((chain.get(at)?, chain.last()?)));
+            let location = closing
+                .and_then(|(from, to)| mention(sources.iter().filter(|s| &s.name == from), to));
+            return match location {
+                Some(location) => Located::new(location, kind).into(),
+                None => Diagnostic::error(None, kind.to_string()).with_hint(kind.hint()),
+            };
+        }
         _ => (
             None,
             TemplateErrorKind::Structure {

@@ -28,6 +28,8 @@ pub enum TemplateErrorKind {
     Structure { message: String },
     #[error("模板出错：{message}")]
     Render { message: String },
+    #[error("模板互相{how}，形成了循环：{chain}")]
+    Cycle { how: &'static str, chain: String },
 }
 
 impl Hint for TemplateErrorKind {
@@ -42,6 +44,10 @@ impl Hint for TemplateErrorKind {
             TemplateErrorKind::Structure { .. } => {
                 Some("模板按名称查找：先找站点的 templates/，再找主题的 templates/".into())
             }
+            TemplateErrorKind::Cycle { .. } => Some(
+                "一个模板不能（直接或间接）包含或继承它自己：删去所示这一行的 include / extends"
+                    .into(),
+            ),
             _ => None,
         }
     }
