@@ -17,23 +17,72 @@ pub struct Location {
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
-    /// The text of the offending line, shown under the message.
-    pub line_text: Option<String>,
+    /// The text of the offending line, shown under the message; of a long
+    /// line only the part around the column, marked with `…`.
+    pub line_text: Option<Box<str>>,
+    /// Characters of the line left out before `line_text`.
+    pub text_start: usize,
+}
+
+/// How many characters of a line a location keeps: a file may be one line
+/// of a megabyte, and a diagnostic must not copy it.
+const EXCERPT: usize = 100;
+
+/// The part of `line` shown for a problem at character `column` (1-based),
+/// and how many characters were left out before it.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    if line.len() <= EXCERPT {
+        return (line.to_owned(), 0);
+    }
+    let start = column.saturating_sub(1).saturating_sub(EXCERPT / 2);
+    let mut chars = line.chars().skip(start);
+    let mut shown: String = if start > 0 {
+        "…".into()
+    } else {
+        String::new()
+    };
+    shown.extend(chars.by_ref().take(EXCERPT));
+    if chars.next().is_some() {
+        shown.push('…');
+    }
+    (shown, start)
 }
 
 impl Location {
     /// The location `line`:`column` in `source` (the full text of `file`).
     pub fn in_text(file: &Path, source: &str, line: usize, column: usize) -> Self {
-        let line_text = source
+        let shown = source
             .lines()
             .nth(line.saturating_sub(1))
-            .map(str::to_owned);
+            .map(|text| excerpt(text, column));
         Location {
             file: file.to_path_buf(),
             line,
             column,
-            line_text,
+            text_start: shown.as_ref().map_or(0, |(_, start)| *start),
+            line_text: shown.map(|(text, _)| text.into()),
         }
+    }
+
+    /// A location on `line` with the given text, shown in part if long.
+    pub fn with_line(file: &Path, line: usize, column: usize, text: Option<&str>) -> Self {
+        let shown = text.map(|text| excerpt(text, column));
+        Location {
+            file: file.to_path_buf(),
+            line,
+            column,
+            text_start: shown.as_ref().map_or(0, |(_, start)| *start),
+            line_text: shown.map(|(text, _)| text.into()),
+        }
+    }
+
+    /// How many characters of `line_text` come before the column.
+    pub fn caret_offset(&self) -> usize {
+        let marked = usize::from(self.text_start > 0);
+        self.column
+            .saturating_sub(1)
+            .saturating_sub(self.text_start)
+            + marked
     }
 
     /// A problem with a file as a whole, reported at its first line.
@@ -43,6 +92,7 @@ impl Location {
             line: 1,
             column: 1,
             line_text: None,
+            text_start: 0,
         }
     }
 
@@ -54,6 +104,69 @@ impl Location {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = source[line_start..offset].chars().count() + 1;
         Location::in_text(file, source, line, column)
+    }
+}
+
+/// Locations of many byte offsets in one text, each found in time that
+/// does not grow with the text: line starts are indexed once, and columns
+/// are counted on from the last offset asked for when it is on the same
+/// line and before (as offsets come in reading order).
+pub struct Locator<'a> {
+    file: &'a Path,
+    source: &'a str,
+    line_starts: Vec<usize>,
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(file: &'a Path, source: &'a str) -> Locator<'a> {
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        Locator {
+            file,
+            source,
+            line_starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    /// The location of byte `offset`.
+    pub fn at(&self, offset: usize) -> Location {
+        let offset = floor_char_boundary(self.source, offset.min(self.source.len()));
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        let (from, column) = match self.last.get() {
+            (last, column) if last >= line_start && last <= offset => (last, column),
+            _ => (line_start, 1),
+        };
+        let column = column + self.source[from..offset].chars().count();
+        self.last.set((offset, column));
+        let line_end = self
+            .line_starts
+            .get(line)
+            .map_or(self.source.len(), |next| next - 1);
+        let text = self.source[line_start..line_end].trim_end_matches('\r');
+        // A window of bytes around the offset, so that a long line costs no more.
+        let in_line = offset - line_start;
+        let window_start = floor_char_boundary(text, in_line.saturating_sub(EXCERPT * 2));
+        let window_end = floor_char_boundary(text, (in_line + EXCERPT * 2).min(text.len()));
+        let skipped = column - 1 - text[window_start..in_line].chars().count();
+        let (mut shown, start_in_window) =
+            excerpt(&text[window_start..window_end], column - skipped);
+        if skipped > 0 && start_in_window == 0 {
+            shown.insert(0, '…');
+        }
+        if window_end < text.len() && !shown.ends_with('…') {
+            shown.push('…');
+        }
+        Location {
+            file: self.file.to_path_buf(),
+            line,
+            column,
+            line_text: Some(shown.into()),
+            text_start: skipped + start_in_window,
+        }
     }
 }
 
@@ -185,7 +298,7 @@ impl fmt::Display for Diagnostic {
             let number = at.line.to_string();
             let gutter = " ".repeat(number.len());
             let shown = text.replace('\t', " ");
-            let before: String = shown.chars().take(at.column.saturating_sub(1)).collect();
+            let before: String = shown.chars().take(at.caret_offset()).collect();
             let pad = " ".repeat(before.width());
             writeln!(f, "  {number} | {shown}")?;
             writeln!(f, "  {gutter} | {pad}^")?;
@@ -256,7 +369,7 @@ pub fn grouped(diagnostics: &[Diagnostic]) -> String {
             && let Some(text) = &at.line_text
         {
             let shown = text.replace('\t', " ");
-            let before: String = shown.chars().take(at.column.saturating_sub(1)).collect();
+            let before: String = shown.chars().take(at.caret_offset()).collect();
             let number = at.line.to_string();
             out.push_str(&format!("    {number} | {shown}\n"));
             out.push_str(&format!(
@@ -333,6 +446,30 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_kept_in_part_around_the_column() {
+        let line = format!("{}错{}", "甲".repeat(5000), "乙".repeat(5000));
+        let source = format!("第一行\n{line}\n");
+        let offset = source.find('错').unwrap_or_default();
+        let by_line = Location::in_text(Path::new("a.md"), &source, 2, 5001);
+        let locator = Locator::new(Path::new("a.md"), &source);
+        let by_offset = locator.at(offset);
+        for at in [&by_line, &by_offset] {
+            assert_eq!((at.line, at.column), (2, 5001));
+            let text = at.line_text.as_deref().unwrap_or_default();
+            assert!(text.chars().count() <= EXCERPT + 2, "{text}");
+            assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
+            assert_eq!(text.chars().nth(at.caret_offset()), Some('错'), "{text}");
+        }
+        let short = locator.at(3);
+        assert_eq!((short.line, short.column, short.caret_offset()), (1, 2, 1));
+        // Offsets asked in reading order and out of it agree.
+        let later = locator.at(offset + 3);
+        assert_eq!(later.column, 5002);
+        assert_eq!(locator.at(source.len() - 1).line, 2);
+        assert_eq!(locator.at(0).column, 1);
+    }
 
     #[test]
     fn offset_is_turned_into_line_and_character_column() {

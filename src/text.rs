@@ -94,15 +94,10 @@ pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, ReadError> {
                 + 1;
             // Shown decoded as GBK, so the clerk recognises the line.
             let line_text = (!had_errors)
-                .then(|| decoded.lines().nth(line - 1).map(str::to_owned))
+                .then(|| decoded.lines().nth(line - 1))
                 .flatten();
             Err(Located::new(
-                Location {
-                    file: path.to_path_buf(),
-                    line,
-                    column,
-                    line_text,
-                },
+                Location::with_line(path, line, column, line_text),
                 ReadErrorKind::NotUtf8 { gbk: !had_errors },
             ))
         }

@@ -33,6 +33,8 @@ pub enum YamlErrorKind {
         suggestion: Option<Field>,
         known: Vec<&'static str>,
     },
+    #[error("还有 {0} 个未知字段没有列出")]
+    MoreUnknownFields(usize),
     #[error("缺少必填字段「{field}」（{label}）")]
     MissingField { field: String, label: &'static str },
     #[error("必填字段「{field}」（{label}）没有填写内容")]
@@ -621,6 +623,10 @@ fn syntax_error(message: &str) -> YamlErrorKind {
     }
 }
 
+/// How many errors of one file are told one by one before the rest are
+/// counted: a pasted table can make thousands of unknown fields.
+pub const MAX_UNKNOWN_FIELDS: usize = 50;
+
 /// A reader over one mapping that remembers which fields were read, so
 /// [`Fields::finish`] can report the unknown ones.
 pub struct Fields<'d> {
@@ -780,14 +786,20 @@ impl<'d> Fields<'d> {
         Some(value)
     }
 
-    /// Reports every key that is not one of the known fields.
+    /// Reports every key that is not one of the known fields (the first
+    /// [`MAX_UNKNOWN_FIELDS`] of them, and how many more).
     pub fn finish(self) {
+        let mut untold = 0;
         for key in self.map.keys() {
             let name = match key {
                 Value::String(name) => name.clone(),
                 other => describe(other),
             };
             if self.known.iter().any(|field| field.name == name) {
+                continue;
+            }
+            if self.errors.len() >= MAX_UNKNOWN_FIELDS {
+                untold += 1;
                 continue;
             }
             let suggestion = self
@@ -818,6 +830,12 @@ impl<'d> Fields<'d> {
                     suggestion,
                     known: self.known.iter().map(|field| field.name).collect(),
                 },
+            ));
+        }
+        if untold > 0 {
+            self.errors.push(Located::new(
+                self.start.clone(),
+                YamlErrorKind::MoreUnknownFields(untold),
             ));
         }
     }

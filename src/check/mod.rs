@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::config::{Config, Supervision};
 use crate::content::{Body, Content, FieldPositions, IssueSource, NoticeSource};
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Hint, Located, Location, Severity};
+use crate::diagnostic::{Diagnostic, Hint, Located, Location, Locator, Severity};
 use crate::markdown::safety::{self, Review, Unsafe};
 use crate::status::Status;
 
@@ -574,13 +574,19 @@ fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
     }
 }
 
+/// How many findings of one body are listed: a pasted page can hold
+/// thousands of the same mistake, and the clerk needs the first few.
+const MAX_FINDINGS_PER_BODY: usize = 100;
+
 /// Personal data, links and images in a Markdown body; `page` is the path
 /// of the page it is shown on.
 fn lint_body(file: &Path, body: &Body, page: &str, cleans_html: bool, lints: &mut Lints) {
     let markdown = body.markdown();
+    let locator = Locator::new(file, &body.text);
+    let at = |offset: usize| locator.at(body.start + offset);
+    let mut findings = Vec::new();
     for finding in personal::find(markdown) {
-        let at = body.location(file, finding.offset);
-        lints.diagnostics.push(personal_diagnostic(at, finding));
+        findings.push(personal_diagnostic(at(finding.offset), finding));
     }
     let mut image: Option<(usize, usize)> = None; // (offset, text length so far)
     let mut alt_text = String::new();
@@ -591,7 +597,7 @@ fn lint_body(file: &Path, body: &Body, page: &str, cleans_html: bool, lints: &mu
             Event::Start(Tag::Link { dest_url, .. }) => {
                 if let Some(target) = resolve(page, &dest_url) {
                     lints.links.push(LinkRef {
-                        at: body.location(file, range.start),
+                        at: at(range.start),
                         target,
                         written: dest_url.to_string(),
                         image: false,
@@ -603,7 +609,7 @@ fn lint_body(file: &Path, body: &Body, page: &str, cleans_html: bool, lints: &mu
                 alt_text.clear();
                 if let Some(target) = resolve(page, &dest_url) {
                     lints.links.push(LinkRef {
-                        at: body.location(file, range.start),
+                        at: at(range.start),
                         target,
                         written: dest_url.to_string(),
                         image: true,
@@ -615,10 +621,7 @@ fn lint_body(file: &Path, body: &Body, page: &str, cleans_html: bool, lints: &mu
                 if let Some((offset, _)) = image.take()
                     && alt_text.trim().is_empty()
                 {
-                    lints.diagnostics.push(diagnostic(
-                        body.location(file, offset),
-                        LintKind::ImageWithoutAlt,
-                    ));
+                    findings.push(diagnostic(at(offset), LintKind::ImageWithoutAlt));
                 }
             }
             _ => {}
@@ -632,10 +635,9 @@ fn lint_body(file: &Path, body: &Body, page: &str, cleans_html: bool, lints: &mu
             Unsafe::Dropped { written } => LintKind::DroppedHtml { written },
             Unsafe::TooDeep => LintKind::HtmlTooDeep,
         };
-        lints
-            .diagnostics
-            .push(diagnostic(body.location(file, finding.offset), kind));
+        findings.push(diagnostic(at(finding.offset), kind));
     }
+    lints.diagnostics.extend(limited_per_file(findings));
 }
 
 /// The output path a link on `page` points at; `None` for links that leave
@@ -682,7 +684,7 @@ fn resolve(page: &str, link: &str) -> Option<String> {
 
 /// The links whose targets are not among the output files `known`.
 pub fn lint_links(links: &[LinkRef], known: &HashSet<String>) -> Vec<Diagnostic> {
-    links
+    let broken = links
         .iter()
         .filter(|link| {
             !known.contains(&link.target) && !known.contains(&format!("{}/index.html", link.target))
@@ -702,7 +704,43 @@ pub fn lint_links(links: &[LinkRef], known: &HashSet<String>) -> Vec<Diagnostic>
                 },
             )
         })
-        .collect()
+        .collect();
+    limited_per_file(broken)
+}
+
+/// The first [`MAX_FINDINGS_PER_BODY`] findings of each file, errors first
+/// (what is left untold must not be what stops the build), and for each
+/// file with more, one line that says how many more.
+fn limited_per_file(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
+    for finding in findings {
+        let file = finding
+            .location
+            .as_ref()
+            .map(|at| at.file.clone())
+            .unwrap_or_default();
+        by_file.entry(file).or_default().push(finding);
+    }
+    let mut kept = Vec::new();
+    for (file, mut findings) in by_file {
+        if findings.len() > MAX_FINDINGS_PER_BODY {
+            findings.sort_by_key(|d| {
+                let at = d.location.as_ref().map(|l| (l.line, l.column));
+                (!d.is_error(), at)
+            });
+        }
+        let untold = findings.split_off(findings.len().min(MAX_FINDINGS_PER_BODY));
+        kept.extend(findings);
+        if let Some(first) = untold.first() {
+            let summary = Diagnostic::warning(
+                Some(Location::file_start(&file)),
+                format!("这个文件还有 {} 处同类问题没有列出", untold.len()),
+            )
+            .with_hint(Some("先改正上面列出的问题，再运行 gongkai check".into()));
+            kept.push(summary.with_severity(first.severity));
+        }
+    }
+    kept
 }
 
 #[cfg(test)]

@@ -222,9 +222,16 @@ fn raw_tags(html: &str) -> Vec<RawTag<'_>> {
         let start = i + found;
         i = start + 1;
         if html[start..].starts_with("<!--") {
-            i = html[start + 4..]
-                .find("-->")
-                .map_or(html.len(), |end| start + 4 + end + 3);
+            // `<!-->` and `<!--->` are comments that end where they begin.
+            let rest = &html[start + 4..];
+            i = if rest.starts_with('>') {
+                start + 5
+            } else if rest.starts_with("->") {
+                start + 6
+            } else {
+                rest.find("-->")
+                    .map_or(html.len(), |end| start + 4 + end + 3)
+            };
             continue;
         }
         let closing = bytes.get(i) == Some(&b'/');
@@ -458,7 +465,8 @@ impl<'s> Review<'s> {
                 let at = base + offset;
                 let shown = || written(&format!("{name}=\"{value}\""));
                 if name.starts_with("on")
-                    || (URL_ATTRIBUTES.contains(&name.as_str()) && !is_safe_url(value))
+                    || (URL_ATTRIBUTES.contains(&name.as_str())
+                        && !is_safe_url(&decode_references(value)))
                 {
                     self.note(at, Unsafe::Script { written: shown() });
                 } else if !attribute_kept(&tag.name, name)
@@ -469,6 +477,55 @@ impl<'s> Review<'s> {
             }
         }
     }
+}
+
+/// An attribute value with its character references read (`&#x09;` →
+/// tab, `&colon;` → `:`), as the browser reads it before the URL.
+fn decode_references(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let run = |from: usize, digit: fn(&char) -> bool| {
+            from + rest[from..]
+                .chars()
+                .take_while(digit)
+                .map(char::len_utf8)
+                .sum::<usize>()
+        };
+        let hex = rest[1..].starts_with("#x") || rest[1..].starts_with("#X");
+        let (end, decoded) = if hex {
+            let end = run(3, char::is_ascii_hexdigit);
+            let code = u32::from_str_radix(&rest[3..end], 16).ok();
+            (end, code.and_then(char::from_u32))
+        } else if rest[1..].starts_with('#') {
+            let end = run(2, char::is_ascii_digit);
+            let code = rest[2..end].parse().ok();
+            (end, code.and_then(char::from_u32))
+        } else {
+            let end = run(1, char::is_ascii_alphanumeric);
+            let named = match &rest[1..end] {
+                "Tab" => Some('\t'),
+                "NewLine" => Some('\n'),
+                "colon" => Some(':'),
+                _ => None,
+            };
+            (end, named)
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = rest[end..].strip_prefix(';').unwrap_or(&rest[end..]);
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn attribute_kept(tag: &str, attribute: &str) -> bool {
@@ -519,6 +576,19 @@ mod tests {
         ] {
             assert!(is_safe_url(safe), "{safe:?}");
         }
+    }
+
+    #[test]
+    fn references_are_read_before_the_scheme() {
+        assert_eq!(
+            decode_references("jav&#x09;ascript&colon;x"),
+            "jav\tascript:x"
+        );
+        assert_eq!(decode_references("&#106avascript:x"), "javascript:x");
+        assert_eq!(decode_references("a&b&amp;c"), "a&b&amp;c");
+        assert!(!is_safe_url(&decode_references(
+            "jav&#x09;ascript:alert(1)"
+        )));
     }
 
     #[test]
