@@ -589,6 +589,28 @@ fn a_circular_template_include_is_named_in_chinese() {
     assert!(!stderr.contains("Circular"), "{stderr}");
 }
 
+/// Waits until `url` is the tab's document and has loaded (quicker than
+/// waiting for the navigation events).
+fn wait_until_loaded(tab: &headless_chrome::Tab, url: &str) {
+    let expression = format!(
+        "document.readyState === 'complete' && location.href === {}",
+        serde_json::to_string(url).expect("url")
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        let loaded = tab
+            .evaluate(&expression, false)
+            .ok()
+            .and_then(|result| result.value)
+            .and_then(|value| value.as_bool());
+        if loaded == Some(true) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("{url} did not load within 20 s");
+}
+
 #[test]
 fn no_page_built_from_hostile_content_runs_script_in_chromium() {
     let Some(chromium) = common::browser::chromium() else {
@@ -676,8 +698,8 @@ fn no_page_built_from_hostile_content_runs_script_in_chromium() {
     for page in &pages {
         let url = format!("file://{}", page.display());
         tab.navigate_to(&url)
-            .and_then(|tab| tab.wait_until_navigated())
             .unwrap_or_else(|error| panic!("{url}: {error}"));
+        wait_until_loaded(&tab, &url);
         let found = tab
             .evaluate(probe, false)
             .ok()
