@@ -36,8 +36,123 @@ fn clerkish() -> impl Strategy<Value = String> {
     prop::collection::vec(pieces, 0..40).prop_map(|parts| parts.concat())
 }
 
+/// Text built from the pieces that could make HTML attributes and URLs:
+/// heading attributes, link and image syntax, schemes written every way,
+/// character references, raw tags and event handlers.
+fn hostile() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        Just("## ".to_owned()),
+        Just(" {".to_owned()),
+        Just("}".to_owned()),
+        Just("#id ".to_owned()),
+        Just(".cls ".to_owned()),
+        Just("onfocus=".to_owned()),
+        Just("ONclick".to_owned()),
+        Just("=".to_owned()),
+        Just("alert(1)".to_owned()),
+        Just("\"".to_owned()),
+        Just("'".to_owned()),
+        Just("javascript:".to_owned()),
+        Just("JaVaScRiPt:".to_owned()),
+        Just("java\tscript:".to_owned()),
+        Just("data:text/html,".to_owned()),
+        Just("vbscript:".to_owned()),
+        Just("&#106;".to_owned()),
+        Just("&#x6A;avascript".to_owned()),
+        Just("&colon;".to_owned()),
+        Just("&Tab;".to_owned()),
+        Just("[".to_owned()),
+        Just("](".to_owned()),
+        Just(")".to_owned()),
+        Just("![".to_owned()),
+        Just("[r]: ".to_owned()),
+        Just("[^1]: ".to_owned()),
+        Just("<".to_owned()),
+        Just(">".to_owned()),
+        Just("<img src=x ".to_owned()),
+        Just("onerror=".to_owned()),
+        Just("<script>".to_owned()),
+        Just("</script>".to_owned()),
+        Just("<svg ".to_owned()),
+        Just("<a href=".to_owned()),
+        Just("<!--".to_owned()),
+        Just("-->".to_owned()),
+        Just(" style=position:fixed".to_owned()),
+        Just("`".to_owned()),
+        Just("|".to_owned()),
+        Just("\n".to_owned()),
+        Just(" ".to_owned()),
+        "[a-z一是 \n]{0,6}".prop_map(String::from),
+    ];
+    prop::collection::vec(pieces, 0..60).prop_map(|parts| parts.concat())
+}
+
+/// What the HTML `html` holds, read as a browser reads it, that could run
+/// script: event-handler attributes, script URLs, script elements.
+fn scripting(html: &str) -> Vec<String> {
+    let document = scraper::Html::parse_fragment(html);
+    let mut found = Vec::new();
+    for element in document
+        .root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+    {
+        if ["script", "iframe", "object", "embed", "svg"].contains(&element.value().name()) {
+            found.push(format!("<{}>", element.value().name()));
+        }
+        for (name, value) in element.value().attrs() {
+            let url: String = value
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let script_url = ["javascript:", "vbscript:", "data:"]
+                .iter()
+                .any(|s| url.starts_with(s));
+            if name.to_ascii_lowercase().starts_with("on")
+                || (["href", "src"].contains(&name) && script_url)
+            {
+                found.push(format!("{name}={value}"));
+            }
+        }
+    }
+    found
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Markdown's own syntax writes no script whether raw HTML is cleaned or
+    /// not; with cleaning (the default) nothing at all does.
+    #[test]
+    fn generated_markdown_never_writes_script(text in hostile()) {
+        let cleaned = markdown::to_html(&text, Settings { sanitize: true, root: "../" });
+        let found = scripting(&cleaned);
+        prop_assert!(found.is_empty(), "{:?} → {} : {:?}", text, cleaned, found);
+        if !text.contains('<') {
+            let raw = markdown::to_html(&text, Settings { sanitize: false, root: "../" });
+            let found = scripting(&raw);
+            prop_assert!(found.is_empty(), "{:?} → {} : {:?}", text, raw, found);
+        }
+    }
+
+    /// Any text placed in `<script>` by the `json` filter or the search index
+    /// keeps the element closed and reads back the same.
+    #[test]
+    fn json_in_a_script_element_stays_inside_it(text in hostile(), other in any::<String>()) {
+        for value in [&text, &other] {
+            let json = gongkai::escape::script_json(value).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let page = format!("<script type=\"application/ld+json\">{json}</script><p>后</p>");
+            let document = scraper::Html::parse_fragment(&page);
+            let scripts: Vec<String> = document
+                .select(&scraper::Selector::parse("script").map_err(|e| TestCaseError::fail(e.to_string()))?)
+                .map(|s| s.text().collect())
+                .collect();
+            prop_assert_eq!(scripts.len(), 1);
+            let read: String = serde_json::from_str(&scripts[0]).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(&read, value);
+        }
+    }
 
     #[test]
     fn markdown_never_panics(text in clerkish()) {

@@ -218,7 +218,7 @@ fn raw_tags(html: &str) -> Vec<RawTag<'_>> {
     let bytes = html.as_bytes();
     let mut tags = Vec::new();
     let mut i = 0;
-    while let Some(found) = html[i..].find('<') {
+    while let Some(found) = html.get(i..).and_then(|rest| rest.find('<')) {
         let start = i + found;
         i = start + 1;
         if html[start..].starts_with("<!--") {
@@ -599,6 +599,19 @@ mod tests {
         let attributes: Vec<&str> = tags[0].attributes.iter().map(|a| a.0.as_str()).collect();
         assert_eq!(attributes, ["class", "onclick", "hidden"]);
         assert!(tags[1].self_closing);
+        // Cut off anywhere, in any script.
+        for cut in [
+            "<a href=x",
+            "<a href=\"x",
+            "<a ",
+            "<",
+            "<!--",
+            "<a b=",
+            "<中",
+            "<a 中=文",
+        ] {
+            assert!(raw_tags(cut).len() <= 1, "{cut}");
+        }
     }
 
     #[test]
