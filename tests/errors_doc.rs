@@ -4,7 +4,10 @@
 //!
 //! In the document, an example is a `### ` section with
 //! - one or more ```` ```file PATH ```` blocks (```` ```file-gbk PATH ```` writes
-//!   the text GBK-encoded, ```` ```delete PATH ```` removes a file),
+//!   the text GBK-encoded, ```` ```file-utf16 PATH ```` UTF-16 with a
+//!   byte-order mark, ```` ```file-escaped PATH ```` with `\u{…}` read as
+//!   the character, ```` ```link PATH ```` makes a symbolic link to the
+//!   path in the block, ```` ```delete PATH ```` removes a file),
 //! - one ```` ```output COMMAND EXIT ```` block, e.g. ```` ```output build 1 ````.
 
 mod common;
@@ -50,7 +53,10 @@ fn examples(document: &str) -> Vec<Example> {
         };
         let words: Vec<&str> = info.split_whitespace().collect();
         match words.as_slice() {
-            [kind @ ("file" | "file-gbk" | "delete"), path] => {
+            [
+                kind @ ("file" | "file-gbk" | "file-utf16" | "file-escaped" | "link" | "delete"),
+                path,
+            ] => {
                 let mut text = block.join("\n");
                 text.push('\n');
                 example
@@ -67,6 +73,30 @@ fn examples(document: &str) -> Vec<Example> {
     }
     examples
 }
+
+/// `\u{c}` → the character U+000C.
+fn unescaped(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("\\u{") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find('}').map_or(rest.len(), |end| at + end);
+        let code = u32::from_str_radix(&rest[at + 3..end], 16).ok();
+        out.extend(code.and_then(char::from_u32));
+        rest = rest.get(end + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(unix)]
+fn link(at: &Path, target: &str) {
+    std::fs::create_dir_all(at.parent().expect("parent")).expect("folder");
+    std::os::unix::fs::symlink(target, at).expect("link");
+}
+
+#[cfg(not(unix))]
+fn link(_: &Path, _: &str) {}
 
 #[test]
 fn every_example_in_errors_md_gives_the_message_shown() {
@@ -87,6 +117,15 @@ fn every_example_in_errors_md_gives_the_message_shown() {
             match kind.as_str() {
                 "file" => site.write(path, text),
                 "file-gbk" => site.write(path, encoding_rs::GBK.encode(text).0.as_ref()),
+                "file-utf16" => {
+                    let bytes: Vec<u8> = [0xFF, 0xFE]
+                        .into_iter()
+                        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+                        .collect();
+                    site.write(path, bytes);
+                }
+                "file-escaped" => site.write(path, unescaped(text)),
+                "link" => link(&site.path(path), text.trim()),
                 _ => site.remove(path),
             }
         }

@@ -835,6 +835,18 @@ fn template_error(error: &tera::Error, sources: &[TemplateSource]) -> Diagnostic
                 None => Diagnostic::error(None, kind.to_string()).with_hint(kind.hint()),
             };
         }
+        tera::ErrorKind::MissingParent { current, parent } => (
+            None,
+            TemplateErrorKind::Structure {
+                message: format!("模板“{current}”继承的“{parent}”不存在"),
+            },
+        ),
+        tera::ErrorKind::TemplateNotFound(name) => (
+            None,
+            TemplateErrorKind::Structure {
+                message: format!("找不到模板“{name}”"),
+            },
+        ),
         _ => (
             None,
             TemplateErrorKind::Structure {
