@@ -336,7 +336,7 @@ fn template_extending_a_missing_template() {
     fails(
         |site| site.write("templates/page.html", "{% extends \"basis.html\" %}\n"),
         "templates/page.html:1:12",
-        "'basis.html'",
+        "继承的“basis.html”不存在",
     );
 }
 

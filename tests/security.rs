@@ -538,7 +538,15 @@ fn deep_nesting_is_refused_or_rendered_without_running_away() {
         &["03-caiwu.md:12:501", "嵌套超过"],
     );
 
-    // Deep Markdown is fine; it must only finish.
+    let site = Site::new();
+    let quotes = format!("{}\n{} 引用\n", common::ISSUES[2].1, ">".repeat(100_000));
+    refused(
+        &site,
+        |site| site.write(ISSUE, &quotes),
+        &["03-caiwu.md:12:51", "嵌套超过"],
+    );
+
+    // Other deep Markdown is fine; it must only finish.
     for body in [
         ">".repeat(300_000),
         "[".repeat(300_000),

@@ -81,6 +81,11 @@ pub enum LintKind {
     DroppedHtml { written: String },
     #[error("正文中的 HTML 嵌套超过 {} 层，将按纯文本显示", safety::MAX_HTML_DEPTH)]
     HtmlTooDeep,
+    #[error(
+        "正文中的引用（>）或列表嵌套超过 {} 层，全文将按纯文本显示",
+        safety::MAX_MARKDOWN_DEPTH
+    )]
+    MarkdownTooDeep,
 }
 
 impl LintKind {
@@ -91,7 +96,8 @@ impl LintKind {
             | LintKind::UnsafeAddress { .. }
             | LintKind::HeadingAttributes { .. }
             | LintKind::ScriptInHtml { .. }
-            | LintKind::HtmlTooDeep => Severity::Error,
+            | LintKind::HtmlTooDeep
+            | LintKind::MarkdownTooDeep => Severity::Error,
             LintKind::Overdue { .. } => Severity::Note,
             _ => Severity::Warning,
         }
@@ -137,6 +143,9 @@ impl Hint for LintKind {
             LintKind::ScriptInHtml { .. } => "公开页面不能带脚本；链接请写成 [文字](https://…)".into(),
             LintKind::DroppedHtml { .. } => "只保留常用排版标签（p、table、strong 等）和 title、lang 等属性；style 只保留 text-align".into(),
             LintKind::HtmlTooDeep => "检查是否有大量未闭合的标签，或改用 Markdown 书写".into(),
+            LintKind::MarkdownTooDeep => {
+                "行首的“>”表示引用、缩进的“-”表示下一级列表：检查是否多写了".into()
+            }
         })
     }
 }
@@ -634,6 +643,7 @@ fn lint_body(file: &Path, body: &Body, page: &str, cleans_html: bool, lints: &mu
             Unsafe::Script { written } => LintKind::ScriptInHtml { written },
             Unsafe::Dropped { written } => LintKind::DroppedHtml { written },
             Unsafe::TooDeep => LintKind::HtmlTooDeep,
+            Unsafe::MarkdownTooDeep => LintKind::MarkdownTooDeep,
         };
         findings.push(diagnostic(at(finding.offset), kind));
     }

@@ -59,12 +59,27 @@ pub fn to_html(markdown: &str, settings: Settings) -> String {
 
 /// Renders `markdown`; the plain text is its words with blocks separated by spaces.
 pub fn render(markdown: &str, settings: Settings) -> Rendered {
+    let source = markdown;
     let marked = mark_cjk_strong(markdown);
     let markdown = marked.as_deref().unwrap_or(markdown);
     let root = settings.root;
     let mut events: Vec<Event> = Parser::new_ext(markdown, OPTIONS)
         .map(|event| made_safe(event, root))
         .collect();
+    if safety::markdown_too_deep(&events) {
+        // Nobody can read a thousand nested quotes: shown as the text it is.
+        let as_text = [
+            Event::Start(Tag::Paragraph),
+            Event::Text(CowStr::Borrowed(source)),
+            Event::End(TagEnd::Paragraph),
+        ];
+        let mut html = String::with_capacity(source.len() + 8);
+        html::push_html(&mut html, as_text.into_iter());
+        return Rendered {
+            html,
+            text: source.to_owned(),
+        };
+    }
     let has_raw_html = events
         .iter()
         .any(|event| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
@@ -511,6 +526,19 @@ mod tests {
         assert!(html.contains("&lt;div&gt;"));
         let shallow = render(&"<div>".repeat(10));
         assert!(shallow.contains("<div>"), "{shallow}");
+    }
+
+    #[test]
+    fn quotes_and_lists_nested_too_deep_are_shown_as_text() {
+        let deep = format!(
+            "**重点**\n\n{} 引用\n",
+            ">".repeat(safety::MAX_MARKDOWN_DEPTH + 1)
+        );
+        let html = render(&deep);
+        assert!(!html.contains("<blockquote>"), "{html}");
+        assert!(html.starts_with("<p>**重点**"), "{html}");
+        let shallow = render(&format!("{} 引用\n", ">".repeat(3)));
+        assert_eq!(shallow.matches("<blockquote>").count(), 3);
     }
 
     #[test]

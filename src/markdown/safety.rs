@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Event, Tag};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// The schemes a link or image may use; anything else (`javascript:`,
 /// `data:`, `vbscript:`, `file:` …) is dropped. A URL without a scheme is a
@@ -18,6 +18,11 @@ pub const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
 /// time that grows with the depth for every tag, so a body of 100,000 nested
 /// `<div>` would take seconds; real notices never go beyond ten.
 pub const MAX_HTML_DEPTH: usize = 100;
+
+/// How deep Markdown's quotes and lists may nest. A megabyte of `>` is a
+/// million nested quotes, 25 MB of HTML that nobody can read; real notices
+/// nest three deep.
+pub const MAX_MARKDOWN_DEPTH: usize = 50;
 
 /// Raw HTML tags the cleaner keeps (ammonia's defaults).
 const TAGS: &[&str] = &[
@@ -328,6 +333,35 @@ impl Depth {
     }
 }
 
+/// Whether `tag` opens a block that other blocks nest in.
+fn is_container(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_)
+    )
+}
+
+fn ends_container(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition
+    )
+}
+
+/// Whether quotes and lists among `events` nest deeper than
+/// [`MAX_MARKDOWN_DEPTH`].
+pub fn markdown_too_deep(events: &[Event]) -> bool {
+    let mut depth = 0usize;
+    events.iter().any(|event| {
+        match event {
+            Event::Start(tag) if is_container(tag) => depth += 1,
+            Event::End(tag) if ends_container(tag) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth > MAX_MARKDOWN_DEPTH
+    })
+}
+
 /// Whether the raw HTML among `events` nests deeper than [`MAX_HTML_DEPTH`].
 pub fn too_deep(events: &[Event]) -> bool {
     let mut depth = Depth::default();
@@ -350,6 +384,9 @@ pub enum Unsafe {
     Dropped { written: String },
     /// Raw HTML nested deeper than [`MAX_HTML_DEPTH`]; shown as text.
     TooDeep,
+    /// Quotes and lists nested deeper than [`MAX_MARKDOWN_DEPTH`]; the
+    /// body is shown as text.
+    MarkdownTooDeep,
 }
 
 /// What [`Review`] found, at a byte offset of the Markdown text.
@@ -369,6 +406,8 @@ pub struct Review<'s> {
     cleans_html: bool,
     depth: Depth,
     too_deep: bool,
+    containers: usize,
+    markdown_too_deep: bool,
     pub findings: Vec<Finding>,
 }
 
@@ -379,6 +418,8 @@ impl<'s> Review<'s> {
             cleans_html,
             depth: Depth::default(),
             too_deep: false,
+            containers: 0,
+            markdown_too_deep: false,
             findings: Vec::new(),
         }
     }
@@ -388,6 +429,19 @@ impl<'s> Review<'s> {
     }
 
     pub fn event(&mut self, event: &Event, range: Range<usize>) {
+        match event {
+            Event::Start(tag) if is_container(tag) => {
+                self.containers += 1;
+                if self.containers > MAX_MARKDOWN_DEPTH && !self.markdown_too_deep {
+                    self.markdown_too_deep = true;
+                    self.note(range.start, Unsafe::MarkdownTooDeep);
+                }
+            }
+            Event::End(tag) if ends_container(tag) => {
+                self.containers = self.containers.saturating_sub(1);
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
                 if !is_safe_url(dest_url) =>
