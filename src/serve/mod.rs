@@ -1,9 +1,10 @@
 //! `gongkai serve`: build into memory, serve over HTTP, watch the sources,
 //! rebuild what changed, and reload open tabs over a WebSocket.
 //!
-//! Three parts: [`session`] rebuilds (no I/O but reading the site),
-//! [`watch`] turns notify events into batches of changed paths, and
-//! [`http`] answers requests from the in-memory [`files`] table.
+//! Four parts: [`session`] rebuilds (no I/O but reading the site),
+//! [`watch`] turns notify events into batches of changed paths, [`http`]
+//! answers requests from the in-memory [`files`] table, and [`guard`]
+//! lets only this server's own host names and pages talk to it.
 
 mod files;
 mod guard;
