@@ -151,9 +151,11 @@ impl Config {
                 Located::new(Location::file_start(&path), ConfigErrorKind::Missing).into(),
             ]);
         }
-        let source = Sources::new(root, DEFAULT_MAX_FILE_MB)
-            .read_text(&path)
-            .map_err(|error| vec![error])?;
+        let sources = Sources::new(root, DEFAULT_MAX_FILE_MB);
+        sources
+            .check_file(&path)
+            .map_err(|error| vec![error.into()])?;
+        let source = sources.read_text(&path).map_err(|error| vec![error])?;
         Config::parse(&path, &source)
     }
 

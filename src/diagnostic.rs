@@ -114,36 +114,38 @@ impl Location {
 pub struct Locator<'a> {
     file: &'a Path,
     source: &'a str,
-    line_starts: Vec<usize>,
+    /// Made when the first location is asked for: most texts have none.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
     last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(file: &'a Path, source: &'a str) -> Locator<'a> {
-        let line_starts = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
         Locator {
             file,
             source,
-            line_starts,
+            line_starts: std::cell::OnceCell::new(),
             last: std::cell::Cell::new((0, 1)),
         }
     }
 
     /// The location of byte `offset`.
     pub fn at(&self, offset: usize) -> Location {
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.source.match_indices('\n').map(|(at, _)| at + 1))
+                .collect()
+        });
         let offset = floor_char_boundary(self.source, offset.min(self.source.len()));
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let line_start = self.line_starts[line - 1];
+        let line = line_starts.partition_point(|&start| start <= offset);
+        let line_start = line_starts[line - 1];
         let (from, column) = match self.last.get() {
             (last, column) if last >= line_start && last <= offset => (last, column),
             _ => (line_start, 1),
         };
         let column = column + self.source[from..offset].chars().count();
         self.last.set((offset, column));
-        let line_end = self
-            .line_starts
+        let line_end = line_starts
             .get(line)
             .map_or(self.source.len(), |next| next - 1);
         let text = self.source[line_start..line_end].trim_end_matches('\r');

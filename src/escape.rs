@@ -17,21 +17,31 @@ pub struct ScriptSafe {
 
 impl Write for ScriptSafe {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        for &byte in bytes {
-            match byte {
-                b'<' => self.out.extend_from_slice(br"\u003c"),
-                b'>' => self.out.extend_from_slice(br"\u003e"),
-                b'&' => self.out.extend_from_slice(br"\u0026"),
+        // Runs without a byte to replace are copied whole.
+        let mut run = 0;
+        for (at, &byte) in bytes.iter().enumerate() {
+            let replacement: &[u8] = match byte {
+                b'<' => br"\u003c",
+                b'>' => br"\u003e",
+                b'&' => br"\u0026",
                 // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8; the
                 // lead bytes may have come in an earlier write.
-                0xA8 | 0xA9 if self.out.ends_with(&[0xE2, 0x80]) => {
+                0xA8 | 0xA9 => {
+                    self.out.extend_from_slice(&bytes[run..at]);
+                    run = at;
+                    if !self.out.ends_with(&[0xE2, 0x80]) {
+                        continue;
+                    }
                     self.out.truncate(self.out.len() - 2);
-                    self.out
-                        .extend_from_slice(if byte == 0xA8 { br"\u2028" } else { br"\u2029" });
+                    if byte == 0xA8 { br"\u2028" } else { br"\u2029" }
                 }
-                _ => self.out.push(byte),
-            }
+                _ => continue,
+            };
+            self.out.extend_from_slice(&bytes[run..at]);
+            self.out.extend_from_slice(replacement);
+            run = at + 1;
         }
+        self.out.extend_from_slice(&bytes[run..]);
         Ok(bytes.len())
     }
 

@@ -9,7 +9,7 @@
 //! text file through [`Sources::read_text`].
 
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -177,10 +177,26 @@ impl Sources {
         Ok(meta.len())
     }
 
-    /// Reads a text file of the site (see [`crate::text`]).
+    /// Reads a text file the walk found, or site.yaml (see [`crate::text`]).
+    /// Only regular files within the limit are read.
     pub fn read_text(&self, path: &Path) -> Result<String, Diagnostic> {
-        self.check_file(path)?;
-        let bytes = fs::read(path).map_err(|e| io_error(path, &e))?;
+        let (mut file, size) = open_regular(path).map_err(|e| match e {
+            Opened::Special(kind) => error(path, FileErrorKind::NotRegular { kind }),
+            Opened::Failed(e) => io_error(path, &e),
+        })?;
+        if size > self.max_bytes {
+            return Err(error(
+                path,
+                FileErrorKind::TooLarge {
+                    size_mb: size.div_ceil(1024 * 1024),
+                    limit_mb: self.limit_mb(),
+                },
+            )
+            .into());
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        file.read_to_end(&mut bytes)
+            .map_err(|e| io_error(path, &e))?;
         decode_utf8(path, bytes).map_err(Diagnostic::from)
     }
 
@@ -281,6 +297,11 @@ impl Sources {
                     folders.pop();
                     continue;
                 }
+                found.push(self.check_file(path).map(|_| Walked {
+                    path: path.to_path_buf(),
+                    is_dir: false,
+                }));
+                continue;
             } else if entry.file_type().is_dir() {
                 found.push(Ok(Walked {
                     path: path.to_path_buf(),
@@ -288,10 +309,22 @@ impl Sources {
                 }));
                 continue;
             }
-            found.push(self.check_file(path).map(|_| Walked {
-                path: path.to_path_buf(),
-                is_dir: false,
-            }));
+            // The type comes with the folder listing: no file is opened or
+            // looked up again here. Sizes are checked where files are read.
+            let file_type = entry.file_type();
+            found.push(if file_type.is_file() {
+                Ok(Walked {
+                    path: path.to_path_buf(),
+                    is_dir: false,
+                })
+            } else {
+                Err(error(
+                    path,
+                    FileErrorKind::NotRegular {
+                        kind: kind_of(file_type),
+                    },
+                ))
+            });
         }
     }
 }
@@ -301,17 +334,44 @@ fn is_loop(error: &io::Error) -> bool {
     error.to_string().contains("symbolic links")
 }
 
-/// Opens a file to copy or serve it, after checking it is a regular file:
-/// opening a named pipe would wait for a writer for ever.
-pub fn open_regular(path: &Path) -> io::Result<fs::File> {
-    let meta = fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(io::Error::other(format!(
-            "不是普通文件（是{}）",
-            kind_of(meta.file_type())
-        )));
+/// Why [`open_regular`] gave no file.
+#[derive(Debug)]
+pub enum Opened {
+    /// A pipe, socket or device, named as a clerk would.
+    Special(&'static str),
+    Failed(io::Error),
+}
+
+impl From<Opened> for io::Error {
+    fn from(opened: Opened) -> io::Error {
+        match opened {
+            Opened::Special(kind) => io::Error::other(format!("不是普通文件（是{kind}）")),
+            Opened::Failed(error) => error,
+        }
     }
-    fs::File::open(path)
+}
+
+/// Opens a file to read, copy or serve it, and its size, if it is a
+/// regular file. It is opened without waiting (a named pipe would wait for
+/// a writer for ever) and checked on the open file, so nothing can be
+/// swapped in between.
+pub fn open_regular(path: &Path) -> Result<(fs::File, u64), Opened> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(Opened::Failed)?;
+    let meta = file.metadata().map_err(Opened::Failed)?;
+    if meta.is_file() {
+        Ok((file, meta.len()))
+    } else if meta.is_dir() {
+        Err(Opened::Special("文件夹"))
+    } else {
+        Err(Opened::Special(kind_of(meta.file_type())))
+    }
 }
 
 #[cfg(all(test, unix))]
@@ -400,21 +460,29 @@ mod tests {
         assert!(made.success());
         fs::write(site.path().join("big.pdf"), vec![0u8; 1024 * 1024 + 1])?;
         fs::write(site.path().join("ok.pdf"), vec![0u8; 1024 * 1024])?;
-        let (files, errors) = names(&Sources::new(site.path(), 1), site.path());
-        assert_eq!(files, ["", "ok.pdf"]);
+        let sources = Sources::new(site.path(), 1);
+        let (files, errors) = names(&sources, site.path());
+        assert_eq!(files, ["", "big.pdf", "ok.pdf"]);
         assert_eq!(
             errors,
-            [
-                FileErrorKind::TooLarge {
-                    size_mb: 2,
-                    limit_mb: 1
-                },
-                FileErrorKind::NotRegular {
-                    kind: "命名管道"
-                }
-            ]
+            [FileErrorKind::NotRegular {
+                kind: "命名管道"
+            }]
         );
-        assert!(open_regular(&fifo).is_err());
+        let too_large = FileErrorKind::TooLarge {
+            size_mb: 2,
+            limit_mb: 1,
+        };
+        let big = sources.check_file(&site.path().join("big.pdf"));
+        assert_eq!(big.map_err(|e| e.kind), Err(too_large.clone()));
+        let read = sources.read_text(&site.path().join("big.pdf")).err();
+        assert!(read.is_some_and(|d| d.message == too_large.to_string()));
+        assert!(matches!(
+            open_regular(&fifo),
+            Err(Opened::Special("命名管道"))
+        ));
+        let (_, size) = open_regular(&site.path().join("ok.pdf")).map_err(io::Error::from)?;
+        assert_eq!(size, 1024 * 1024);
         Ok(())
     }
 }

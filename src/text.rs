@@ -123,6 +123,17 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
 /// are scanned, as this runs over every file of the site.
 pub fn first_control_character(text: &str) -> Option<(usize, char)> {
     let bytes = text.as_bytes();
+    // One pass without branches over the whole text, which the compiler
+    // can vectorise; the exact scan runs only when it found a candidate.
+    let candidate = bytes.iter().fold(false, |found, &byte| {
+        found
+            | (byte < 0x20 && byte != b'\t' && byte != b'\n' && byte != b'\r')
+            | (byte == 0x7F)
+            | (byte == 0xC2)
+    });
+    if !candidate && !text.contains(['\u{fffe}', '\u{ffff}']) {
+        return None;
+    }
     let at = bytes.iter().enumerate().position(|(i, &byte)| match byte {
         b'\t' | b'\n' | b'\r' => false,
         0..0x20 | 0x7F => true,
@@ -153,6 +164,9 @@ fn control_name(c: char) -> &'static str {
 /// `\r` not followed by `\n` becomes `\n`: a file saved with old Mac line
 /// ends is one line to every reader otherwise.
 fn lone_carriage_returns_as_line_feeds(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
     let bytes = text.as_bytes();
     let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
     if !(0..bytes.len()).any(lone) {

@@ -521,6 +521,10 @@ pub const MAX_NESTING: usize = 32;
 /// reads them: inside brackets, or where a value starts (`[标题]` opens a
 /// list, `关于[某]` is text); comments are skipped.
 fn too_deep(yaml: &str) -> Option<(usize, usize)> {
+    let brackets = yaml.bytes().filter(|&b| b == b'[' || b == b'{').count();
+    if brackets <= MAX_NESTING {
+        return None;
+    }
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
     for (index, line) in yaml.lines().enumerate() {

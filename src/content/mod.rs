@@ -354,7 +354,10 @@ pub fn load_part(
         }
         match classify(&parts, path) {
             Ok(Some(Classified::Attachment { notice, relative })) => {
-                attachments.entry(notice).or_default().push(relative);
+                match sources.check_file(path) {
+                    Ok(_) => attachments.entry(notice).or_default().push(relative),
+                    Err(error) => diagnostics.push(error.into()),
+                }
             }
             Ok(Some(Classified::Markdown(entry))) => entries.push(entry),
             Ok(None) => {}

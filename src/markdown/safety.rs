@@ -187,6 +187,10 @@ pub(super) static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|
 /// after dropping what browsers drop: leading spaces and control characters,
 /// and tabs and line breaks anywhere.
 fn scheme(url: &str) -> Option<String> {
+    // Most addresses are paths: no colon, no scheme, nothing to build.
+    if !url.contains(':') && !url.contains('&') {
+        return None;
+    }
     let cleaned: String = url
         .trim_start_matches(|c: char| c <= ' ')
         .chars()

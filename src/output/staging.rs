@@ -133,7 +133,8 @@ impl Staging {
     /// size takes no more memory than a buffer.
     fn copy(&self, path: &str, from: &Path) -> Result<(), OutputError> {
         let failed = |error| io_error(from, error);
-        let mut reader = crate::sources::open_regular(from).map_err(failed)?;
+        let (mut reader, _) =
+            crate::sources::open_regular(from).map_err(|opened| failed(opened.into()))?;
         let mut hasher = Xxh3::new();
         let size = io::copy(&mut reader, &mut HashingSink(&mut hasher)).map_err(failed)?;
         let fingerprint = Fingerprint {

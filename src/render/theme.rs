@@ -129,8 +129,13 @@ impl ThemeFiles {
                     continue;
                 }
                 if kind == "static" {
-                    self.statics
-                        .insert(relative.to_path_buf(), StaticSource::Disk(walked.path));
+                    match sources.check_file(&walked.path) {
+                        Ok(_) => {
+                            self.statics
+                                .insert(relative.to_path_buf(), StaticSource::Disk(walked.path));
+                        }
+                        Err(error) => errors.push(error.into()),
+                    }
                     continue;
                 }
                 let name = template_name(relative);
