@@ -51,17 +51,8 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
 impl Location {
     /// The location `line`:`column` in `source` (the full text of `file`).
     pub fn in_text(file: &Path, source: &str, line: usize, column: usize) -> Self {
-        let shown = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .map(|text| excerpt(text, column));
-        Location {
-            file: file.to_path_buf(),
-            line,
-            column,
-            text_start: shown.as_ref().map_or(0, |(_, start)| *start),
-            line_text: shown.map(|(text, _)| text.into()),
-        }
+        let text = source.lines().nth(line.saturating_sub(1));
+        Location::with_line(file, line, column, text)
     }
 
     /// A location on `line` with the given text, shown in part if long.

@@ -60,17 +60,8 @@ pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, ReadError> {
                 text.drain(..'\u{feff}'.len_utf8());
             }
             if let Some((offset, c)) = first_control_character(&text) {
-                let prefix = &text[..offset];
-                let line = prefix.matches('\n').count() + 1;
-                let column = prefix
-                    .rsplit('\n')
-                    .next()
-                    .unwrap_or_default()
-                    .chars()
-                    .count()
-                    + 1;
                 return Err(Located::new(
-                    Location::in_text(path, &text, line, column),
+                    Location::at_offset(path, &text, offset),
                     ReadErrorKind::ControlCharacter {
                         code: u32::from(c),
                         name: control_name(c),

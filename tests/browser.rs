@@ -6,30 +6,11 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::Site;
+use common::browser::wait_until;
 use common::server::Server;
-use headless_chrome::Tab;
 
 const ISSUE: &str = "content/notices/2025-ceshi/issues/03-caiwu.md";
-
-/// Evaluates `expression` in the page until it is true, for up to 10 s.
-fn wait_until(tab: &Tab, expression: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        let value = tab
-            .evaluate(expression, false)
-            .ok()
-            .and_then(|result| result.value)
-            .and_then(|value| value.as_bool());
-        if value == Some(true) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("not true within 10 s: {expression}");
-}
 
 fn edit(site: &Site, from: &str, to: &str) {
     let text = std::fs::read_to_string(site.path(ISSUE)).expect("read");

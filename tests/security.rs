@@ -597,28 +597,6 @@ fn a_circular_template_include_is_named_in_chinese() {
     assert!(!stderr.contains("Circular"), "{stderr}");
 }
 
-/// Waits until `url` is the tab's document and has loaded (quicker than
-/// waiting for the navigation events).
-fn wait_until_loaded(tab: &headless_chrome::Tab, url: &str) {
-    let expression = format!(
-        "document.readyState === 'complete' && location.href === {}",
-        serde_json::to_string(url).expect("url")
-    );
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while std::time::Instant::now() < deadline {
-        let loaded = tab
-            .evaluate(&expression, false)
-            .ok()
-            .and_then(|result| result.value)
-            .and_then(|value| value.as_bool());
-        if loaded == Some(true) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("{url} did not load within 20 s");
-}
-
 #[test]
 fn no_page_built_from_hostile_content_runs_script_in_chromium() {
     let Some(chromium) = common::browser::chromium() else {
@@ -707,7 +685,12 @@ fn no_page_built_from_hostile_content_runs_script_in_chromium() {
         let url = format!("file://{}", page.display());
         tab.navigate_to(&url)
             .unwrap_or_else(|error| panic!("{url}: {error}"));
-        wait_until_loaded(&tab, &url);
+        // Quicker than waiting for the navigation events.
+        let loaded = format!(
+            "document.readyState === 'complete' && location.href === {}",
+            serde_json::to_string(&url).expect("url")
+        );
+        common::browser::wait_until(&tab, &loaded);
         let found = tab
             .evaluate(probe, false)
             .ok()

@@ -4,7 +4,7 @@ use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use headless_chrome::{Browser, LaunchOptions};
+use headless_chrome::{Browser, LaunchOptions, Tab};
 
 /// Debian's chromium; outside CI a missing browser skips the test with a note.
 pub fn chromium() -> Option<PathBuf> {
@@ -45,4 +45,21 @@ pub fn launch(chromium: &std::path::Path) -> (Browser, tempfile::TempDir) {
     })
     .expect("launch chromium");
     (browser, profile)
+}
+
+/// Evaluates `expression` in the page until it is true, for up to 10 s.
+pub fn wait_until(tab: &Tab, expression: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        let value = tab
+            .evaluate(expression, false)
+            .ok()
+            .and_then(|result| result.value)
+            .and_then(|value| value.as_bool());
+        if value == Some(true) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("not true within 10 s: {expression}");
 }
