@@ -378,3 +378,28 @@ fn a_connection_that_never_finishes_its_headers_is_closed() {
         assert!(read.is_ok(), "still open after {limit:?}: {read:?}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_attachment_made_a_link_out_of_the_site_is_no_longer_served() {
+    let outside = tempfile::tempdir().expect("outside");
+    std::fs::write(outside.path().join("secret.txt"), "TOP-SECRET").expect("secret");
+    let site = Site::new();
+    site.write("content/notices/2025-ceshi/fangan.pdf", "PDF");
+    let server = Server::start(&site);
+    let (status, body) = server.get("/notices/2025-ceshi/fangan.pdf");
+    assert_eq!(status, 200);
+    assert!(body.ends_with("PDF"));
+    let mut socket = server.socket();
+    site.remove("content/notices/2025-ceshi/fangan.pdf");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path("content/notices/2025-ceshi/fangan.pdf"),
+    )
+    .expect("link");
+    // The rebuild refuses the link, so the last good table still lists the file.
+    socket.wait_for("站点目录之外");
+    let (status, body) = server.get("/notices/2025-ceshi/fangan.pdf");
+    assert_eq!(status, 404, "{body}");
+    assert!(!body.contains("TOP-SECRET"));
+}

@@ -1,5 +1,6 @@
 //! The HTTP side of `serve`: files from memory, the live-reload socket.
 
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -28,15 +29,21 @@ pub struct Shared {
     /// The message a newly opened tab gets: the current errors, or "ok".
     pub status: Arc<RwLock<String>>,
     pub messages: broadcast::Sender<String>,
+    /// The site folder with links resolved: a file served from disk must
+    /// still be inside it when it is asked for.
+    pub site_root: Arc<PathBuf>,
 }
 
 impl Shared {
-    pub fn new() -> Shared {
+    pub fn new(site_root: &Path) -> Shared {
         let (messages, _) = broadcast::channel(16);
         Shared {
             files: Arc::new(RwLock::new(Files::default())),
             status: Arc::new(RwLock::new(r#"{"type":"ok"}"#.to_owned())),
             messages,
+            site_root: Arc::new(
+                std::fs::canonicalize(site_root).unwrap_or_else(|_| site_root.to_path_buf()),
+            ),
         }
     }
 
@@ -157,7 +164,7 @@ async fn serve_file(State(shared): State<Shared>, uri: Uri) -> Response {
     };
     match found {
         Found::Bytes(path, bytes) => respond(StatusCode::OK, &content_type(&path), bytes),
-        Found::Disk(path, from) => match open_streamed(&from).await {
+        Found::Disk(path, from) => match open_streamed(&from, &shared.site_root).await {
             Some((length, body)) => {
                 let mut response = respond(StatusCode::OK, &content_type(&path), Vec::new());
                 *response.body_mut() = body;
@@ -198,17 +205,20 @@ async fn serve_file(State(shared): State<Shared>, uri: Uri) -> Response {
     }
 }
 
-/// A regular file as a body read as it is sent, so that any number of
-/// downloads of a large attachment take no more memory than their buffers.
-async fn open_streamed(path: &std::path::Path) -> Option<(u64, axum::body::Body)> {
-    // Opening a named pipe would wait for a writer for ever.
-    let meta = tokio::fs::metadata(path).await.ok()?;
-    if !meta.is_file() {
+/// A regular file of the site as a body read as it is sent, so that any
+/// number of downloads of a large attachment take no more memory than their
+/// buffers. The last good build may list a file that has since been made a
+/// link out of the site (the rebuild that noticed it failed): it is looked
+/// at again here.
+async fn open_streamed(path: &Path, site_root: &Path) -> Option<(u64, axum::body::Body)> {
+    let real = tokio::fs::canonicalize(path).await.ok()?;
+    if !real.starts_with(site_root) {
         return None;
     }
-    let file = tokio::fs::File::open(path).await.ok()?;
+    let (file, size) = crate::sources::open_regular(&real).ok()?;
+    let file = tokio::fs::File::from_std(file);
     let stream = tokio_util::io::ReaderStream::new(file);
-    Some((meta.len(), axum::body::Body::from_stream(stream)))
+    Some((size, axum::body::Body::from_stream(stream)))
 }
 
 async fn livereload(ws: WebSocketUpgrade, State(shared): State<Shared>) -> Response {

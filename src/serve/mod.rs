@@ -167,7 +167,7 @@ pub fn run(mut options: ServeOptions) -> Result<(), ServeError> {
     };
     let url = format!("http://{}/", SocketAddr::new(host, address.port()));
 
-    let shared = http::Shared::new();
+    let shared = http::Shared::new(&options.root);
     let mut session = Session::new(Options {
         root: options.root.clone(),
         drafts: options.drafts,
