@@ -397,6 +397,15 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// The nearest of `candidates` to `word`, if it is near enough to be a likely typo.
+/// Whether an error says a link led round in a circle (ELOOP, which has
+/// no `ErrorKind` of its own on stable Rust).
+pub fn is_link_loop(error: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    return error.raw_os_error() == Some(libc::ELOOP);
+    #[cfg(not(unix))]
+    return false;
+}
+
 /// An I/O error in a clerk's words: the system's own text is English.
 pub fn io_message(error: &std::io::Error) -> String {
     use std::io::ErrorKind;
@@ -411,8 +420,7 @@ pub fn io_message(error: &std::io::Error) -> String {
         ErrorKind::ReadOnlyFilesystem => "磁盘是只读的",
         ErrorKind::InvalidData => "文件内容无法读取",
         ErrorKind::Interrupted | ErrorKind::TimedOut => "操作被中断",
-        _ if error.raw_os_error() == Some(40) => "链接循环（链接最终又指回自己）",
-        _ if error.raw_os_error() == Some(36) => "文件名太长",
+        _ if is_link_loop(error) => "链接循环（链接最终又指回自己）",
         _ => return format!("系统报告：{error}"),
     };
     words.to_owned()

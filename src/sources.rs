@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, Hint, Located, Location};
+use crate::diagnostic::{Diagnostic, Hint, Located, Location, is_link_loop};
 use crate::text::decode_utf8;
 
 /// The largest file read when site.yaml does not say (`max_file_mb`).
@@ -137,8 +137,7 @@ impl Sources {
             Err(failure) if failure.kind() == io::ErrorKind::NotFound => {
                 Err(error(path, FileErrorKind::Broken { target: written }))
             }
-            // ELOOP has no ErrorKind of its own on stable Rust.
-            Err(failure) if failure.raw_os_error() == Some(40) || is_loop(&failure) => {
+            Err(failure) if is_link_loop(&failure) => {
                 Err(error(path, FileErrorKind::Loop { target: written }))
             }
             Err(failure) => Err(io_error(path, &failure)),
@@ -327,11 +326,6 @@ impl Sources {
             });
         }
     }
-}
-
-/// Whether an error says a link led round in a circle (ELOOP).
-fn is_loop(error: &io::Error) -> bool {
-    error.to_string().contains("symbolic links")
 }
 
 /// Why [`open_regular`] gave no file.
