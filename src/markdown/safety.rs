@@ -477,17 +477,21 @@ impl<'s> Review<'s> {
                 self.note(offset, Unsafe::HeadingAttribute { written });
             }
             Event::Html(html) | Event::InlineHtml(html) if self.cleans_html => {
-                self.raw_html(html, range.start);
+                self.raw_html(html, range);
             }
             _ => {}
         }
     }
 
-    fn raw_html(&mut self, html: &str, start: usize) {
-        // The event text is the source text, but for indentation inside
-        // block HTML: find it to report true offsets.
-        let base = self.source[start..]
-            .find(html.trim_end())
+    fn raw_html(&mut self, html: &str, range: Range<usize>) {
+        // The event text is the source text, but for indentation and quote
+        // marks inside block HTML: found within the event's own span, to
+        // report true offsets.
+        let start = range.start;
+        let base = self
+            .source
+            .get(range)
+            .and_then(|span| span.find(html.trim_end()))
             .map_or(start, |at| start + at);
         if let Some(offset) = self.depth.add(html)
             && !self.too_deep
