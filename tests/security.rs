@@ -681,14 +681,30 @@ fn no_page_built_from_hostile_content_runs_script_in_chromium() {
         if (!document.querySelector('h1') && !location.href.endsWith('404.html')) bad.push('blank page');
         return bad.join('; ');
     })()"#;
-    for page in &pages {
-        let url = format!("file://{}", page.display());
-        tab.navigate_to(&url)
+    let mut urls: Vec<String> = pages
+        .iter()
+        .map(|page| format!("file://{}", page.display()))
+        .collect();
+    // The search page writes results from the index into the page: with
+    // queries that find the hostile titles.
+    let search = public.join("search/index.html");
+    for query in [
+        "script",
+        "alert",
+        "%3Cimg",
+        "title",
+        "onerror",
+        "javascript",
+    ] {
+        urls.push(format!("file://{}?q={query}", search.display()));
+    }
+    for url in &urls {
+        tab.navigate_to(url)
             .unwrap_or_else(|error| panic!("{url}: {error}"));
         // Quicker than waiting for the navigation events.
         let loaded = format!(
             "document.readyState === 'complete' && location.href === {}",
-            serde_json::to_string(&url).expect("url")
+            serde_json::to_string(url).expect("url")
         );
         common::browser::wait_until(&tab, &loaded);
         let found = tab
@@ -706,5 +722,12 @@ fn no_page_built_from_hostile_content_runs_script_in_chromium() {
     }
     let reported = reported.lock().map(|r| r.clone()).unwrap_or_default();
     assert!(reported.is_empty(), "console: {reported:?}");
-    assert!(pages.len() > 100, "{}", pages.len());
+    assert!(urls.len() > 100, "{}", urls.len());
+    // The queries found what they were meant to find.
+    tab.navigate_to(&format!("file://{}?q=script", search.display()))
+        .expect("search");
+    common::browser::wait_until(
+        &tab,
+        "document.querySelectorAll('#search-results li').length > 3",
+    );
 }
