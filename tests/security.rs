@@ -501,6 +501,50 @@ mod links_and_special_files {
 }
 
 #[test]
+fn attachments_that_would_run_script_on_the_site_are_refused() {
+    for (name, bytes) in [
+        ("fangan.html", "<script>alert(1)</script>"),
+        ("old/page.HTM", "<p>旧页面</p>"),
+        (
+            "tu.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
+        ),
+        ("tu2.svg", "<svg><script>alert(1)</script></svg>"),
+        (
+            "tu3.svg",
+            "<svg><a href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+        ),
+        (
+            "tu4.svg",
+            "<svg><foreignObject><body onload=alert(1)></foreignObject></svg>",
+        ),
+        ("tu5.svg", "<svg\n\tONLOAD =alert(1)></svg>"),
+        ("x.js", "alert(1)"),
+        ("data.xml", "<?xml-stylesheet href=\"x.xsl\"?><a/>"),
+    ] {
+        let site = Site::new();
+        let path = format!("content/notices/2025-ceshi/{name}");
+        refused(
+            &site,
+            |site| site.write(&path, bytes),
+            &[&format!("{path}:1:1"), "运行脚本"],
+        );
+    }
+    let site = Site::new();
+    let chart = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\" fill=\"#c00\"/><text>online 完成</text></svg>";
+    site.write("content/notices/2025-ceshi/chart.svg", chart);
+    site.write("content/notices/2025-ceshi/fangan.pdf", "%PDF-1.4");
+    site.build().assert_ok();
+    for name in ["chart.svg", "fangan.pdf"] {
+        assert!(
+            site.path(&format!("public/notices/2025-ceshi/{name}"))
+                .is_file(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn deep_nesting_is_refused_or_rendered_without_running_away() {
     let site = Site::new();
     let deep_yaml = common::ISSUES[2]

@@ -50,6 +50,8 @@ pub enum ContentErrorKind {
     DuplicateNumber { number: u32, other: PathBuf },
     #[error("此文件不会发布：{reason}")]
     NotPublished { reason: &'static str },
+    #[error("附件“{name}”是网页或含脚本的文件，访问者打开它时会在本网站上运行脚本")]
+    ActiveAttachment { name: String },
 }
 
 impl Hint for ContentErrorKind {
@@ -75,6 +77,9 @@ impl Hint for ContentErrorKind {
                 Some("文件名开头的数字决定问题顺序，请改成不重复的编号".into())
             }
             ContentErrorKind::NotPublished { .. } => None,
+            ContentErrorKind::ActiveAttachment { .. } => Some(
+                "附件请用 PDF、Word、Excel 或图片；网页内容请写进通报正文。SVG 图片中不能有脚本".into(),
+            ),
         }
     }
 }
@@ -355,6 +360,15 @@ pub fn load_part(
         match classify(&parts, path) {
             Ok(Some(Classified::Attachment { notice, relative })) => {
                 match sources.check_file(path) {
+                    Ok(_) if runs_script(path) => diagnostics.push(
+                        Located::new(
+                            Location::file_start(path),
+                            ContentErrorKind::ActiveAttachment {
+                                name: relative.display().to_string(),
+                            },
+                        )
+                        .into(),
+                    ),
                     Ok(_) => attachments.entry(notice).or_default().push(relative),
                     Err(error) => diagnostics.push(error.into()),
                 }
@@ -413,6 +427,54 @@ pub fn load_part(
         .notices
         .retain(|notice| include_drafts || !notice.front.draft);
     (content, diagnostics)
+}
+
+/// Whether an attachment would run script on the site's own origin when a
+/// visitor opens it: a web page, a script, or an SVG image with script in it.
+/// (An attachment is published as it is, beside the notice page.)
+fn runs_script(path: &Path) -> bool {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    const ACTIVE: &[&str] = &[
+        "html", "htm", "xhtml", "xht", "shtml", "mht", "mhtml", "js", "mjs", "xml", "xsl", "xslt",
+        "swf", "hta",
+    ];
+    if ACTIVE.contains(&extension.as_str()) {
+        return true;
+    }
+    if extension != "svg" && extension != "svgz" {
+        return false;
+    }
+    // Read as bytes: an SVG is small; a compressed one cannot be looked into.
+    let Ok(bytes) = fs::read(path) else {
+        return true;
+    };
+    let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+    let handler = text
+        .match_indices(" on")
+        .chain(text.match_indices("\ton"))
+        .chain(text.match_indices("\non"))
+        .any(|(at, _)| {
+            let rest = &text[at + 3..];
+            let name_end = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            name_end > 0 && rest[name_end..].trim_start().starts_with('=')
+        });
+    extension == "svgz"
+        || handler
+        || [
+            "<script",
+            "javascript:",
+            "<foreignobject",
+            "xlink:href=\"data:",
+            "href=\"data:",
+        ]
+        .iter()
+        .any(|marker| text.contains(marker))
 }
 
 /// Editor backups, swap files and hidden files are never content.
