@@ -55,6 +55,8 @@ pub enum OutputErrorKind {
     NotAFolder,
     #[error("输出目录不能是站点目录本身，也不能在 content/、themes/ 等源文件夹里")]
     InsideContent,
+    #[error("输出目录的标记文件 {MARKER} 中有 gongkai 不会写的路径：“{entry}”，为免误删，拒绝覆盖")]
+    ForgedMarker { entry: String },
     #[error("写入输出时出错：{0}")]
     Io(String),
 }
@@ -62,6 +64,9 @@ pub enum OutputErrorKind {
 impl Hint for OutputErrorKind {
     fn hint(&self) -> Option<String> {
         match self {
+            OutputErrorKind::ForgedMarker { .. } => Some(format!(
+                "这个标记不是 gongkai 写的：请检查 {MARKER} 的来历；确认输出目录中的文件可以替换后，删除 {MARKER} 并改用新的空目录"
+            )),
             OutputErrorKind::NotOurs
             | OutputErrorKind::NotAFolder
             | OutputErrorKind::InsideContent => {
@@ -92,12 +97,34 @@ fn io_error(at: &Path, error: io::Error) -> OutputError {
     )
 }
 
+/// Where `path` really is, also when it does not exist yet: made absolute,
+/// every link on the way resolved, `..` taken after that (as the system
+/// takes it), so that `-o content/new` compares equal to what it names.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut real = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                real.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => {
+                real.push(other);
+                if let Ok(canonical) = fs::canonicalize(&real) {
+                    real = canonical;
+                }
+            }
+        }
+    }
+    real
+}
+
 /// Refuses output folders that gongkai must not replace.
 pub fn check_target(output: &Path, site_root: &Path) -> Result<(), OutputError> {
     let refuse = |kind| Err(Located::new(Location::file_start(output), kind));
-    let absolute = |path: &Path| fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let output_abs = absolute(output);
-    let root_abs = absolute(site_root);
+    let output_abs = resolved(output);
+    let root_abs = resolved(site_root);
     let protected = ["content", "themes", "templates", "static"];
     if output_abs == root_abs
         || root_abs.starts_with(&output_abs)
@@ -117,10 +144,16 @@ pub fn check_target(output: &Path, site_root: &Path) -> Result<(), OutputError> 
         .map_err(|error| io_error(output, error))?
         .next()
         .is_none();
-    if is_empty || output.join(MARKER).is_file() {
-        Ok(())
-    } else {
-        refuse(OutputErrorKind::NotOurs)
+    if is_empty {
+        return Ok(());
+    }
+    let marker = output.join(MARKER);
+    if !fs::symlink_metadata(&marker).is_ok_and(|meta| meta.is_file()) {
+        return refuse(OutputErrorKind::NotOurs);
+    }
+    match staging::forged_entry(&marker) {
+        Some(entry) => refuse(OutputErrorKind::ForgedMarker { entry }),
+        None => Ok(()),
     }
 }
 
@@ -233,16 +266,91 @@ mod tests {
         Ok(())
     }
 
+    #[cfg(unix)]
     #[test]
     fn refuses_the_site_root_and_its_sources() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
-        for target in [dir.path().to_path_buf(), dir.path().join("content/x")] {
-            let error = check_target(&target, dir.path());
+        let site = dir.path().join("site");
+        fs::create_dir_all(site.join("content/notices/a"))?;
+        fs::create_dir_all(site.join("themes/default/static"))?;
+        std::os::unix::fs::symlink(site.join("content"), dir.path().join("linked"))?;
+        let here = std::env::current_dir()?;
+        let relative = pathdiff(&site.join("content/newdir"), &here);
+        for target in [
+            site.clone(),
+            dir.path().to_path_buf(),
+            site.join("content/x"),
+            site.join("content/notices/a/out"),
+            site.join("themes/default/static/out"),
+            site.join("public/../content/y"),
+            dir.path().join("linked/z"),
+            relative,
+        ] {
+            let error = check_target(&target, &site);
             assert_eq!(
                 error.map_err(|e| e.kind),
-                Err(OutputErrorKind::InsideContent)
+                Err(OutputErrorKind::InsideContent),
+                "{}",
+                target.display()
             );
         }
+        assert!(check_target(&site.join("public"), &site).is_ok());
+        Ok(())
+    }
+
+    /// `to` as a path relative to `from` (both absolute), with `..` as needed.
+    fn pathdiff(to: &Path, from: &Path) -> PathBuf {
+        let common = to
+            .components()
+            .zip(from.components())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut relative: PathBuf = from.components().skip(common).map(|_| "..").collect();
+        relative.extend(to.components().skip(common));
+        relative
+    }
+
+    #[test]
+    fn a_marker_naming_paths_gongkai_never_writes_is_refused_and_nothing_removed()
+    -> Result<(), Box<dyn std::error::Error>> {
+        for forged in ["../victim", "/tmp/victim", "a/../../victim", "a//b", "./x"] {
+            let (dir, site, out) = site_and_output()?;
+            fs::write(dir.path().join("victim"), "keep")?;
+            write_atomically(&out, &site, &[file("a.html", "一")])?;
+            let marker = fs::read_to_string(out.join(MARKER))?;
+            fs::write(out.join(MARKER), format!("{marker}0 4 {forged}\n"))?;
+            let error = write_atomically(&out, &site, &[file("b.html", "二")]);
+            assert!(
+                matches!(
+                    error.map_err(|e| e.kind),
+                    Err(OutputErrorKind::ForgedMarker { .. })
+                ),
+                "{forged}"
+            );
+            assert!(dir.path().join("victim").exists(), "{forged}");
+            assert!(out.join("a.html").exists(), "{forged}");
+        }
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_listed_file_behind_a_link_in_the_output_is_not_removed()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let (dir, site, out) = site_and_output()?;
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(&outside)?;
+        fs::write(outside.join("page.html"), "keep")?;
+        write_atomically(
+            &out,
+            &site,
+            &[file("a.html", "一"), file("d/page.html", "二")],
+        )?;
+        // Someone swaps the folder for a link out of the output.
+        fs::remove_dir_all(out.join("d"))?;
+        std::os::unix::fs::symlink(&outside, out.join("d"))?;
+        write_atomically(&out, &site, &[file("a.html", "三")])?;
+        assert_eq!(fs::read_to_string(outside.join("page.html"))?, "keep");
         Ok(())
     }
 

@@ -283,7 +283,7 @@ impl Staging {
             .collect();
         for path in stale {
             let target = self.output.join(path);
-            if fs::symlink_metadata(&target).is_ok() {
+            if fs::symlink_metadata(&target).is_ok() && !through_link(&target, &self.output) {
                 remove_entry(&target)?;
                 remove_empty_parents(&target, &self.output);
             }
@@ -386,8 +386,46 @@ fn read_manifest(marker: &Path) -> Option<HashMap<String, Fingerprint>> {
             let mut parts = line.splitn(3, ' ');
             let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
             let size = parts.next()?.parse().ok()?;
-            Some((parts.next()?.to_owned(), Fingerprint { size, hash }))
+            let path = parts.next()?;
+            is_listed_path(path).then(|| (path.to_owned(), Fingerprint { size, hash }))
         })
         .collect();
     (!files.is_empty()).then_some(files)
+}
+
+/// Whether `path` is one gongkai could have written: relative,
+/// `/`-separated, without empty, `.` or `..` parts.
+pub(super) fn is_listed_path(path: &str) -> bool {
+    !path.contains(['\\', '\0'])
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// The first line of the marker at `marker` that names a path gongkai
+/// could not have written (`../x`, `/etc`, `a//b`), if any: such a marker
+/// was written by someone else, and nothing it lists may be removed.
+pub(super) fn forged_entry(marker: &Path) -> Option<String> {
+    let text = fs::read_to_string(marker).ok()?;
+    text.lines()
+        .skip(1)
+        .filter(|line| !line.trim().is_empty())
+        .find(|line| {
+            let mut parts = line.splitn(3, ' ');
+            let well_formed = parts
+                .next()
+                .is_some_and(|h| u64::from_str_radix(h, 16).is_ok())
+                && parts.next().is_some_and(|s| s.parse::<u64>().is_ok());
+            !well_formed || !parts.next().is_some_and(is_listed_path)
+        })
+        .map(|line| line.splitn(3, ' ').nth(2).unwrap_or(line).to_owned())
+}
+
+/// Whether a folder on the way from `root` to `path` is a link: a listed
+/// path reached through one could lie outside the output.
+fn through_link(path: &Path, root: &Path) -> bool {
+    path.ancestors()
+        .skip(1)
+        .take_while(|folder| *folder != root)
+        .any(|folder| fs::symlink_metadata(folder).is_ok_and(|m| m.file_type().is_symlink()))
 }
