@@ -254,6 +254,53 @@ mod tests {
         Ok(())
     }
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn staging_folders_of_killed_builds_are_removed_and_those_of_running_ones_kept()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let (dir, site, out) = site_and_output()?;
+        // A process id that is not running: one past the largest possible.
+        let dead = fs::read_to_string("/proc/sys/kernel/pid_max")?
+            .trim()
+            .parse::<u64>()?
+            + 1;
+        let alive = std::process::id();
+        let init = 1; // always running
+        let leftovers = [
+            format!(".public.gongkai-new-{dead}"),
+            format!(".public.gongkai-old-{dead}"),
+        ];
+        let running = [
+            format!(".public.gongkai-new-{init}"),
+            ".public.gongkai-new-x".to_owned(),
+        ];
+        for name in leftovers.iter().chain(&running) {
+            fs::create_dir_all(dir.path().join(name).join("notices"))?;
+        }
+        fs::write(
+            dir.path().join(format!(".other.gongkai-new-{dead}")),
+            "not ours",
+        )?;
+        write_atomically(&out, &site, &[file("a.html", "一")])?;
+        for name in &leftovers {
+            assert!(!dir.path().join(name).exists(), "{name}");
+        }
+        for name in &running {
+            assert!(dir.path().join(name).exists(), "{name}");
+        }
+        assert!(
+            dir.path()
+                .join(format!(".other.gongkai-new-{dead}"))
+                .exists()
+        );
+        assert!(
+            !dir.path()
+                .join(format!(".public.gongkai-new-{alive}"))
+                .exists()
+        );
+        Ok(())
+    }
+
     #[test]
     fn refuses_a_folder_it_did_not_create() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;

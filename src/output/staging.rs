@@ -42,6 +42,39 @@ impl Fingerprint {
     }
 }
 
+/// Removes the staging folders that builds killed before they finished left
+/// beside the output (`.public.gongkai-new-<pid>`, `.public.gongkai-old-<pid>`),
+/// when their process is gone. A folder of a build still running is left
+/// alone; where running processes cannot be seen, nothing is removed.
+fn remove_leftovers_of_dead_builds(parent: &Path, name: &str) {
+    let processes = Path::new("/proc");
+    if !processes.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let pid = [".gongkai-new-", ".gongkai-old-"].iter().find_map(|kind| {
+            file_name
+                .strip_prefix(&format!(".{name}{kind}"))
+                .filter(|pid| !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()))
+        });
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if let Some(pid) = pid
+            && is_dir
+            && pid != std::process::id().to_string()
+            && !processes.join(pid).exists()
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// Feeds what is written to a hash and keeps nothing.
 struct HashingSink<'h>(&'h mut Xxh3);
 
@@ -87,6 +120,7 @@ impl Staging {
         let name = output
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        remove_leftovers_of_dead_builds(parent, &name);
         let folder = parent.join(format!(".{name}.gongkai-new-{}", std::process::id()));
         let retired = parent.join(format!(".{name}.gongkai-old-{}", std::process::id()));
         for leftover in [&folder, &retired] {
