@@ -83,7 +83,7 @@ pub fn render(markdown: &str, settings: Settings) -> Rendered {
     let has_raw_html = events
         .iter()
         .any(|event| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
-    if has_raw_html && settings.sanitize && safety::too_deep(&events) {
+    if has_raw_html && settings.sanitize && safety::html_too_deep(&events) {
         // Too deep to clean in linear time: shown as the text it is.
         for event in &mut events {
             if let Event::Html(html) | Event::InlineHtml(html) = event {

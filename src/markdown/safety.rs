@@ -1,6 +1,7 @@
 //! What Markdown may put into a page, in one place: the URL schemes a link
 //! or image may use, the raw HTML tags and attributes the cleaner keeps, how
-//! deep raw HTML may nest. The renderer enforces it (`super::render`); the
+//! deep raw HTML and Markdown's quotes and lists may nest. The renderer
+//! enforces it (`super::render`); the
 //! `check` lints report what it would drop (`Review`), from the same lists.
 
 use std::collections::{HashMap, HashSet};
@@ -314,7 +315,7 @@ fn raw_tags(html: &str) -> Vec<RawTag<'_>> {
 
 /// The open-element depth of raw HTML after one more fragment.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Depth {
+struct Depth {
     open: usize,
 }
 
@@ -367,7 +368,7 @@ pub fn markdown_too_deep(events: &[Event]) -> bool {
 }
 
 /// Whether the raw HTML among `events` nests deeper than [`MAX_HTML_DEPTH`].
-pub fn too_deep(events: &[Event]) -> bool {
+pub fn html_too_deep(events: &[Event]) -> bool {
     let mut depth = Depth::default();
     events.iter().any(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => depth.add(html).is_some(),
