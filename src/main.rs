@@ -365,58 +365,33 @@ fn import(
     slug: Option<String>,
     dry_run: bool,
 ) -> ExitCode {
-    use std::io::Read;
-    let (bytes, name) = if file == "-" {
-        let mut bytes = Vec::new();
-        let limit = gongkai::sources::DEFAULT_MAX_FILE_MB * 1024 * 1024;
-        if let Err(error) = std::io::stdin().take(limit + 1).read_to_end(&mut bytes) {
-            warn_line!("错误：无法读取标准输入：{error}");
-            return ExitCode::from(USAGE_ERROR);
-        }
-        if bytes.len() as u64 > limit {
-            warn_line!(
-                "错误：输入超过 {} MB，不像是一篇通报",
-                gongkai::sources::DEFAULT_MAX_FILE_MB
-            );
-            return ExitCode::from(USAGE_ERROR);
-        }
-        (bytes, "导入的通报".to_owned())
+    let read = if file == "-" {
+        read_for_import(std::io::stdin(), "标准输入").map(|bytes| (bytes, "导入的通报".to_owned()))
     } else {
-        // A named pipe would never end, a device never stop.
-        let readable = std::fs::metadata(file).map_err(|e| gongkai::diagnostic::io_message(&e));
-        match readable {
-            Ok(meta) if !meta.is_file() => {
-                warn_line!("错误：{file} 不是普通文件，无法导入");
-                return ExitCode::from(USAGE_ERROR);
-            }
-            Ok(meta) if meta.len() > gongkai::sources::DEFAULT_MAX_FILE_MB * 1024 * 1024 => {
-                warn_line!(
-                    "错误：{file} 超过 {} MB，不像是一篇通报",
-                    gongkai::sources::DEFAULT_MAX_FILE_MB
-                );
-                return ExitCode::from(USAGE_ERROR);
-            }
-            Ok(_) => {}
-            Err(error) => {
-                warn_line!("错误：无法读取 {file}：{error}");
-                return ExitCode::from(USAGE_ERROR);
-            }
-        }
-        match std::fs::read(file) {
-            Ok(bytes) => {
+        // Opened without waiting and checked: a named pipe would never end,
+        // a device never stop.
+        match gongkai::sources::open_regular(std::path::Path::new(file)) {
+            Ok((opened, _)) => read_for_import(opened, file).map(|bytes| {
                 let stem = std::path::Path::new(file).file_stem().map_or_else(
                     || "导入的通报".to_owned(),
                     |s| s.to_string_lossy().into_owned(),
                 );
                 (bytes, stem)
+            }),
+            Err(gongkai::sources::Opened::Special(_)) => {
+                Err(format!("{file} 不是普通文件，无法导入"))
             }
-            Err(error) => {
-                warn_line!(
-                    "错误：无法读取 {file}：{}",
-                    gongkai::diagnostic::io_message(&error)
-                );
-                return ExitCode::from(USAGE_ERROR);
-            }
+            Err(gongkai::sources::Opened::Failed(error)) => Err(format!(
+                "无法读取 {file}：{}",
+                gongkai::diagnostic::io_message(&error)
+            )),
+        }
+    };
+    let (bytes, name) = match read {
+        Ok(read) => read,
+        Err(message) => {
+            warn_line!("错误：{message}");
+            return ExitCode::from(USAGE_ERROR);
         }
     };
     // Text saved from Word or a Windows notepad is often GBK or UTF-16.
@@ -456,6 +431,29 @@ fn import(
             ExitCode::from(USAGE_ERROR)
         }
     }
+}
+
+/// Everything `reader` gives, up to the size a site may hold in one file.
+fn read_for_import(reader: impl std::io::Read, what: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let limit = gongkai::sources::DEFAULT_MAX_FILE_MB * 1024 * 1024;
+    let mut bytes = Vec::new();
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| {
+            format!(
+                "无法读取 {what}：{}",
+                gongkai::diagnostic::io_message(&error)
+            )
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "{what} 超过 {} MB，不像是一篇通报",
+            gongkai::sources::DEFAULT_MAX_FILE_MB
+        ));
+    }
+    Ok(bytes)
 }
 
 #[global_allocator]

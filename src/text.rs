@@ -8,8 +8,6 @@ pub type ReadError = Located<ReadErrorKind>;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadErrorKind {
-    #[error("无法读取文件：{0}")]
-    Io(String),
     /// Not UTF-8; `gbk` when the bytes read cleanly as GBK/GB18030.
     #[error("{}", if *gbk { "文件不是 UTF-8 编码，看起来是 GBK（GB2312/GB18030）编码" } else { "文件不是 UTF-8 编码的文本" })]
     NotUtf8 { gbk: bool },
@@ -28,25 +26,15 @@ impl Hint for ReadErrorKind {
             ReadErrorKind::ControlCharacter { .. } => Some(
                 "常见于从 Word、PDF 或网页复制的文字：把光标移到所示位置，删掉这个字符（或删掉这一处再重打）".into(),
             ),
-            ReadErrorKind::Io(_) => None,
         }
     }
 }
 
-/// Reads `path` as UTF-8 text, without a byte-order mark, with `\r\n` kept
-/// as it is (line numbers do not change) and a lone `\r` (old Mac line
-/// ends) read as a line break. Text with a character XML forbids, or any
-/// other control character but tab and line breaks, is refused where it is.
-pub fn read_utf8(path: &Path) -> Result<String, ReadError> {
-    let bytes = std::fs::read(path).map_err(|error| {
-        Located::new(
-            Location::file_start(path),
-            ReadErrorKind::Io(error.to_string()),
-        )
-    })?;
-    decode_utf8(path, bytes)
-}
-
+/// The bytes of `path` as UTF-8 text, without a byte-order mark, with
+/// `\r\n` kept as it is (line numbers do not change) and a lone `\r` (old
+/// Mac line ends) read as a line break. Text with a character XML forbids,
+/// or any other control character but tab and line breaks, is refused
+/// where it is. (Files are read through `crate::sources`.)
 pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, ReadError> {
     if looks_like_utf16(&bytes) {
         return Err(Located::new(
