@@ -83,6 +83,13 @@ fn io_error(at: &Path, error: &io::Error) -> FileError {
     self::error(at, FileErrorKind::Io(crate::diagnostic::io_message(error)))
 }
 
+/// The target of the link at `path`, as it is written in the link.
+fn written_target(path: &Path) -> String {
+    fs::read_link(path)
+        .map(|target| target.display().to_string())
+        .unwrap_or_default()
+}
+
 /// What a file that is not a regular file or folder is, in a clerk's words.
 fn kind_of(file_type: fs::FileType) -> &'static str {
     #[cfg(unix)]
@@ -123,9 +130,7 @@ impl Sources {
 
     /// Where the link at `path` leads, if it stays inside the site.
     fn follow(&self, path: &Path) -> Result<PathBuf, FileError> {
-        let written = fs::read_link(path)
-            .map(|target| target.display().to_string())
-            .unwrap_or_default();
+        let written = written_target(path);
         match fs::canonicalize(path) {
             Ok(target) if target.starts_with(&self.real_root) => Ok(target),
             Ok(target) => Err(error(
@@ -152,17 +157,14 @@ impl Sources {
             self.follow(path)?;
         }
         let meta = fs::metadata(path).map_err(|e| io_error(path, &e))?;
-        if !meta.is_file() {
-            return Err(error(
-                path,
-                FileErrorKind::NotRegular {
-                    kind: if meta.is_dir() {
-                        "文件夹"
-                    } else {
-                        kind_of(meta.file_type())
-                    },
-                },
-            ));
+        self.regular_within_limit(path, &meta)
+    }
+
+    /// The size of the file at `path`, described by `meta`, if it is a
+    /// regular file within the limit.
+    fn regular_within_limit(&self, path: &Path, meta: &fs::Metadata) -> Result<u64, FileError> {
+        if let Some(kind) = special(meta) {
+            return Err(error(path, FileErrorKind::NotRegular { kind }));
         }
         if meta.len() > self.max_bytes {
             return Err(error(
@@ -179,20 +181,11 @@ impl Sources {
     /// Reads a text file the walk found, or site.yaml (see [`crate::text`]).
     /// Only regular files within the limit are read.
     pub fn read_text(&self, path: &Path) -> Result<String, Diagnostic> {
-        let (mut file, size) = open_regular(path).map_err(|e| match e {
+        let (mut file, meta) = open_regular_with(path).map_err(|e| match e {
             Opened::Special(kind) => error(path, FileErrorKind::NotRegular { kind }),
             Opened::Failed(e) => io_error(path, &e),
         })?;
-        if size > self.max_bytes {
-            return Err(error(
-                path,
-                FileErrorKind::TooLarge {
-                    size_mb: size.div_ceil(1024 * 1024),
-                    limit_mb: self.limit_mb(),
-                },
-            )
-            .into());
-        }
+        let size = self.regular_within_limit(path, &meta)?;
         let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
         file.read_to_end(&mut bytes)
             .map_err(|e| io_error(path, &e))?;
@@ -268,7 +261,14 @@ impl Sources {
                         continue;
                     }
                 };
-                if target.is_dir() {
+                let meta = match fs::metadata(&target) {
+                    Ok(meta) => meta,
+                    Err(failure) => {
+                        found.push(Err(io_error(path, &failure)));
+                        continue;
+                    }
+                };
+                if meta.is_dir() {
                     let home = path
                         .parent()
                         .and_then(|parent| fs::canonicalize(parent).ok());
@@ -280,9 +280,7 @@ impl Sources {
                         found.push(Err(error(
                             path,
                             FileErrorKind::Loop {
-                                target: fs::read_link(path)
-                                    .map(|t| t.display().to_string())
-                                    .unwrap_or_default(),
+                                target: written_target(path),
                             },
                         )));
                         continue;
@@ -296,7 +294,7 @@ impl Sources {
                     folders.pop();
                     continue;
                 }
-                found.push(self.check_file(path).map(|_| Walked {
+                found.push(self.regular_within_limit(path, &meta).map(|_| Walked {
                     path: path.to_path_buf(),
                     is_dir: false,
                 }));
@@ -350,6 +348,10 @@ impl From<Opened> for io::Error {
 /// a writer for ever) and checked on the open file, so nothing can be
 /// swapped in between.
 pub fn open_regular(path: &Path) -> Result<(fs::File, u64), Opened> {
+    open_regular_with(path).map(|(file, meta)| (file, meta.len()))
+}
+
+fn open_regular_with(path: &Path) -> Result<(fs::File, fs::Metadata), Opened> {
     let mut options = fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -359,12 +361,20 @@ pub fn open_regular(path: &Path) -> Result<(fs::File, u64), Opened> {
     }
     let file = options.open(path).map_err(Opened::Failed)?;
     let meta = file.metadata().map_err(Opened::Failed)?;
+    match special(&meta) {
+        None => Ok((file, meta)),
+        Some(kind) => Err(Opened::Special(kind)),
+    }
+}
+
+/// What a file is, in a clerk's words, when it is not a regular file.
+fn special(meta: &fs::Metadata) -> Option<&'static str> {
     if meta.is_file() {
-        Ok((file, meta.len()))
+        None
     } else if meta.is_dir() {
-        Err(Opened::Special("文件夹"))
+        Some("文件夹")
     } else {
-        Err(Opened::Special(kind_of(meta.file_type())))
+        Some(kind_of(meta.file_type()))
     }
 }
 
