@@ -80,21 +80,20 @@ pub fn render(markdown: &str, settings: Settings) -> Rendered {
             text: source.to_owned(),
         };
     }
-    let has_raw_html = events
-        .iter()
-        .any(|event| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
-    if has_raw_html && settings.sanitize && safety::html_too_deep(&events) {
-        // Too deep to clean in linear time: shown as the text it is.
+    let mut needs_cleaning = settings.sanitize
+        && events
+            .iter()
+            .any(|event| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
+    if needs_cleaning && safety::html_too_deep(&events) {
+        // Too deep to clean in linear time: shown as the text it is, which
+        // leaves nothing to clean.
         for event in &mut events {
             if let Event::Html(html) | Event::InlineHtml(html) = event {
                 *event = Event::Text(std::mem::replace(html, CowStr::Borrowed("")));
             }
         }
+        needs_cleaning = false;
     }
-    let needs_cleaning = settings.sanitize
-        && events
-            .iter()
-            .any(|event| matches!(event, Event::Html(_) | Event::InlineHtml(_)));
     let mut events = pair_cjk_strong(events);
     add_heading_ids(&mut events);
     let text = plain_text(&events);

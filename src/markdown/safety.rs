@@ -320,11 +320,11 @@ struct Depth {
 }
 
 impl Depth {
-    /// Counts the fragment's tags; returns the offset of the first tag that
+    /// Counts a fragment's tags; returns the offset of the first tag that
     /// went past [`MAX_HTML_DEPTH`], if any.
-    fn add(&mut self, html: &str) -> Option<usize> {
+    fn add(&mut self, tags: &[RawTag]) -> Option<usize> {
         let mut too_deep = None;
-        for tag in raw_tags(html) {
+        for tag in tags {
             if tag.closing {
                 self.open = self.open.saturating_sub(1);
             } else if !tag.self_closing && !VOID_TAGS.contains(&tag.name.as_str()) {
@@ -338,40 +338,45 @@ impl Depth {
     }
 }
 
-/// Whether `tag` opens a block that other blocks nest in.
-fn is_container(tag: &Tag) -> bool {
-    matches!(
-        tag,
-        Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_)
-    )
+/// How deep Markdown's quotes, lists and footnotes are open.
+#[derive(Debug, Default, Clone, Copy)]
+struct Containers {
+    open: usize,
 }
 
-fn ends_container(tag: &TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition
-    )
+impl Containers {
+    /// Follows one event; true when it opened one container too many.
+    fn step(&mut self, event: &Event) -> bool {
+        match event {
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_),
+            ) => {
+                self.open += 1;
+                self.open > MAX_MARKDOWN_DEPTH
+            }
+            Event::End(
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
+            ) => {
+                self.open = self.open.saturating_sub(1);
+                false
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Whether quotes and lists among `events` nest deeper than
 /// [`MAX_MARKDOWN_DEPTH`].
 pub fn markdown_too_deep(events: &[Event]) -> bool {
-    let mut depth = 0usize;
-    events.iter().any(|event| {
-        match event {
-            Event::Start(tag) if is_container(tag) => depth += 1,
-            Event::End(tag) if ends_container(tag) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        depth > MAX_MARKDOWN_DEPTH
-    })
+    let mut containers = Containers::default();
+    events.iter().any(|event| containers.step(event))
 }
 
 /// Whether the raw HTML among `events` nests deeper than [`MAX_HTML_DEPTH`].
 pub fn html_too_deep(events: &[Event]) -> bool {
     let mut depth = Depth::default();
     events.iter().any(|event| match event {
-        Event::Html(html) | Event::InlineHtml(html) => depth.add(html).is_some(),
+        Event::Html(html) | Event::InlineHtml(html) => depth.add(&raw_tags(html)).is_some(),
         _ => false,
     })
 }
@@ -411,7 +416,7 @@ pub struct Review<'s> {
     cleans_html: bool,
     depth: Depth,
     too_deep: bool,
-    containers: usize,
+    containers: Containers,
     markdown_too_deep: bool,
     pub findings: Vec<Finding>,
 }
@@ -423,7 +428,7 @@ impl<'s> Review<'s> {
             cleans_html,
             depth: Depth::default(),
             too_deep: false,
-            containers: 0,
+            containers: Containers::default(),
             markdown_too_deep: false,
             findings: Vec::new(),
         }
@@ -434,18 +439,9 @@ impl<'s> Review<'s> {
     }
 
     pub fn event(&mut self, event: &Event, range: Range<usize>) {
-        match event {
-            Event::Start(tag) if is_container(tag) => {
-                self.containers += 1;
-                if self.containers > MAX_MARKDOWN_DEPTH && !self.markdown_too_deep {
-                    self.markdown_too_deep = true;
-                    self.note(range.start, Unsafe::MarkdownTooDeep);
-                }
-            }
-            Event::End(tag) if ends_container(tag) => {
-                self.containers = self.containers.saturating_sub(1);
-            }
-            _ => {}
+        if self.containers.step(event) && !self.markdown_too_deep {
+            self.markdown_too_deep = true;
+            self.note(range.start, Unsafe::MarkdownTooDeep);
         }
         match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
@@ -494,13 +490,14 @@ impl<'s> Review<'s> {
             .get(range)
             .and_then(|span| span.find(html.trim_end()))
             .map_or(start, |at| start + at);
-        if let Some(offset) = self.depth.add(html)
+        let tags = raw_tags(html);
+        if let Some(offset) = self.depth.add(&tags)
             && !self.too_deep
         {
             self.too_deep = true;
             self.note(base + offset, Unsafe::TooDeep);
         }
-        for tag in raw_tags(html) {
+        for tag in tags {
             let at = base + tag.offset;
             let written = |text: &str| text.chars().take(40).collect::<String>();
             if tag.closing {
@@ -681,11 +678,14 @@ mod tests {
     fn depth_counts_open_elements_but_not_void_ones() {
         let mut depth = Depth::default();
         assert_eq!(
-            depth.add(&"<div><br><img src=x>".repeat(MAX_HTML_DEPTH)),
+            depth.add(&raw_tags(&"<div><br><img src=x>".repeat(MAX_HTML_DEPTH))),
             None
         );
-        assert!(depth.add("<p>").is_some());
+        assert!(depth.add(&raw_tags("<p>")).is_some());
         let mut depth = Depth::default();
-        assert_eq!(depth.add(&"<div></div>".repeat(10 * MAX_HTML_DEPTH)), None);
+        assert_eq!(
+            depth.add(&raw_tags(&"<div></div>".repeat(10 * MAX_HTML_DEPTH))),
+            None
+        );
     }
 }
