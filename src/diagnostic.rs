@@ -89,12 +89,7 @@ impl Location {
 
     /// The location of byte `offset` in `source`.
     pub fn at_offset(file: &Path, source: &str, offset: usize) -> Self {
-        let offset = floor_char_boundary(source, offset.min(source.len()));
-        let before = &source[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = source[line_start..offset].chars().count() + 1;
-        Location::in_text(file, source, line, column)
+        Locator::new(file, source).at(offset)
     }
 }
 

@@ -583,9 +583,9 @@ fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
     }
 }
 
-/// How many findings of one body are listed: a pasted page can hold
+/// How many findings of one file are listed: a pasted page can hold
 /// thousands of the same mistake, and the clerk needs the first few.
-const MAX_FINDINGS_PER_BODY: usize = 100;
+const MAX_FINDINGS_PER_FILE: usize = 100;
 
 /// Personal data, links and images in a Markdown body; `page` is the path
 /// of the page it is shown on.
@@ -718,7 +718,7 @@ pub fn lint_links(links: &[LinkRef], known: &HashSet<String>) -> Vec<Diagnostic>
     limited_per_file(broken)
 }
 
-/// The first [`MAX_FINDINGS_PER_BODY`] findings of each file, errors first
+/// The first [`MAX_FINDINGS_PER_FILE`] findings of each file, errors first
 /// (what is left untold must not be what stops the build), and for each
 /// file with more, one line that says how many more.
 fn limited_per_file(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -733,13 +733,13 @@ fn limited_per_file(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
     }
     let mut kept = Vec::new();
     for (file, mut findings) in by_file {
-        if findings.len() > MAX_FINDINGS_PER_BODY {
+        if findings.len() > MAX_FINDINGS_PER_FILE {
             findings.sort_by_key(|d| {
                 let at = d.location.as_ref().map(|l| (l.line, l.column));
                 (!d.is_error(), at)
             });
         }
-        let untold = findings.split_off(findings.len().min(MAX_FINDINGS_PER_BODY));
+        let untold = findings.split_off(findings.len().min(MAX_FINDINGS_PER_FILE));
         kept.extend(findings);
         if let Some(first) = untold.first() {
             let summary = Diagnostic::warning(

@@ -416,15 +416,20 @@ fn read_manifest(marker: &Path) -> Option<HashMap<String, Fingerprint>> {
     let files: HashMap<String, Fingerprint> = text
         .lines()
         .skip(1)
-        .filter_map(|line| {
-            let mut parts = line.splitn(3, ' ');
-            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
-            let size = parts.next()?.parse().ok()?;
-            let path = parts.next()?;
-            is_listed_path(path).then(|| (path.to_owned(), Fingerprint { size, hash }))
-        })
+        .filter_map(listed)
+        .map(|(path, fingerprint)| (path.to_owned(), fingerprint))
         .collect();
     (!files.is_empty()).then_some(files)
+}
+
+/// One line of a marker (`hash size path`), when it names a path gongkai
+/// could have written.
+fn listed(line: &str) -> Option<(&str, Fingerprint)> {
+    let mut parts = line.splitn(3, ' ');
+    let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+    let size = parts.next()?.parse().ok()?;
+    let path = parts.next()?;
+    is_listed_path(path).then_some((path, Fingerprint { size, hash }))
 }
 
 /// Whether `path` is one gongkai could have written: relative,
@@ -444,14 +449,7 @@ pub(super) fn forged_entry(marker: &Path) -> Option<String> {
     text.lines()
         .skip(1)
         .filter(|line| !line.trim().is_empty())
-        .find(|line| {
-            let mut parts = line.splitn(3, ' ');
-            let well_formed = parts
-                .next()
-                .is_some_and(|h| u64::from_str_radix(h, 16).is_ok())
-                && parts.next().is_some_and(|s| s.parse::<u64>().is_ok());
-            !well_formed || !parts.next().is_some_and(is_listed_path)
-        })
+        .find(|line| listed(line).is_none())
         .map(|line| line.splitn(3, ' ').nth(2).unwrap_or(line).to_owned())
 }
 
