@@ -546,49 +546,31 @@ fn attachments_that_would_run_script_on_the_site_are_refused() {
 
 #[test]
 fn deep_nesting_is_refused_or_rendered_without_running_away() {
-    let site = Site::new();
-    let deep_yaml = common::ISSUES[2]
-        .1
-        .replace("title:", &format!("x: {}\ntitle:", "[".repeat(1_000_000)));
-    refused(
-        &site,
-        |site| site.write(ISSUE, &deep_yaml),
-        &["03-caiwu.md:2:", "嵌套"],
-    );
-    let site = Site::new();
-    let braces = common::ISSUES[2]
-        .1
-        .replace("title:", &format!("x: {}\ntitle:", "{a: ".repeat(250_000)));
-    refused(
-        &site,
-        |site| site.write(ISSUE, &braces),
-        &["03-caiwu.md:2:", "嵌套"],
-    );
-    let site = Site::new();
-    let aliases = common::ISSUES[2].1.replace(
-        "title:",
-        "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\ntitle:",
-    );
-    refused(
-        &site,
-        |site| site.write(ISSUE, &aliases),
-        &["03-caiwu.md:", "别名"],
-    );
-    let site = Site::new();
-    let divs = format!("{}\n{}\n", common::ISSUES[2].1, "<div>".repeat(200_000));
-    refused(
-        &site,
-        |site| site.write(ISSUE, &divs),
-        &["03-caiwu.md:12:501", "嵌套超过"],
-    );
-
-    let site = Site::new();
-    let quotes = format!("{}\n{} 引用\n", common::ISSUES[2].1, ">".repeat(100_000));
-    refused(
-        &site,
-        |site| site.write(ISSUE, &quotes),
-        &["03-caiwu.md:12:51", "嵌套超过"],
-    );
+    let issue = common::ISSUES[2].1;
+    let front = |extra: &str| issue.replace("title:", &format!("{extra}\ntitle:"));
+    let aliases = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f]";
+    let cases: [(String, [&str; 2]); 5] = [
+        (
+            front(&format!("x: {}", "[".repeat(1_000_000))),
+            ["03-caiwu.md:2:", "嵌套"],
+        ),
+        (
+            front(&format!("x: {}", "{a: ".repeat(250_000))),
+            ["03-caiwu.md:2:", "嵌套"],
+        ),
+        (front(aliases), ["03-caiwu.md:", "别名"]),
+        (
+            format!("{issue}\n{}\n", "<div>".repeat(200_000)),
+            ["03-caiwu.md:12:501", "嵌套超过"],
+        ),
+        (
+            format!("{issue}\n{} 引用\n", ">".repeat(100_000)),
+            ["03-caiwu.md:12:51", "嵌套超过"],
+        ),
+    ];
+    for (text, expected) in &cases {
+        refused(&Site::new(), |site| site.write(ISSUE, text), expected);
+    }
 
     // Other deep Markdown is fine; it must only finish.
     for body in [
