@@ -8,6 +8,7 @@
 //! `static/` and `themes/` goes through [`Sources::walk`], every read of a
 //! text file through [`Sources::read_text`].
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,12 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Hint, Located, Location, is_link_loop};
 use crate::text::decode_utf8;
+
+/// How often one folder may be walked through links. Links inside linked
+/// folders multiply: twenty folders each linking the next twice would be
+/// walked a million times. Sharing one folder between a few notices stays
+/// well below this.
+pub const MAX_LINKED_VISITS: usize = 64;
 
 /// The largest file read when site.yaml does not say (`max_file_mb`).
 pub const DEFAULT_MAX_FILE_MB: u64 = 200;
@@ -30,6 +37,8 @@ pub enum FileErrorKind {
     Broken { target: String },
     #[error("链接“{target}”绕回了自己所在的文件夹（链接循环）")]
     Loop { target: String },
+    #[error("文件夹“{target}”经链接发布了超过 {MAX_LINKED_VISITS} 次")]
+    LinkedTooOften { target: String },
     #[error("这不是普通文件（是{kind}），不会读取")]
     NotRegular { kind: &'static str },
     #[error("文件大小 {size_mb} MB，超过了上限 {limit_mb} MB")]
@@ -46,6 +55,10 @@ impl Hint for FileErrorKind {
             }
             FileErrorKind::Broken { .. } => "删除这个链接，或把它指向站点目录中存在的文件".into(),
             FileErrorKind::Loop { .. } => "删除这个链接：它让文件夹无穷无尽地套下去".into(),
+            FileErrorKind::LinkedTooOften { .. } => {
+                "链接套着链接会让同一批文件发布成千上万次：请把共用的文件放在一处，用站内链接引用"
+                    .into()
+            }
             FileErrorKind::NotRegular { .. } => {
                 "只有普通文件会发布：请删除它，或换成普通文件".into()
             }
@@ -81,6 +94,15 @@ fn error(at: &Path, kind: FileErrorKind) -> FileError {
 
 fn io_error(at: &Path, error: &io::Error) -> FileError {
     self::error(at, FileErrorKind::Io(crate::diagnostic::io_message(error)))
+}
+
+/// What a walk remembers of the links it followed.
+struct Trail {
+    /// The real paths of the folders being walked through links, to tell a
+    /// link that leads back into one of them (which would never end).
+    folders: Vec<PathBuf>,
+    /// How often each folder was walked through a link.
+    visits: HashMap<PathBuf, usize>,
 }
 
 /// The target of the link at `path`, as it is written in the link.
@@ -209,18 +231,20 @@ impl Sources {
             let target = real_start.display().to_string();
             return vec![Err(error(start, FileErrorKind::Outside { target }))];
         }
-        self.walk_into(start, skip, &mut vec![real_start], &mut found, true);
+        let mut trail = Trail {
+            folders: vec![real_start],
+            visits: HashMap::new(),
+        };
+        self.walk_into(start, skip, &mut trail, &mut found, true);
         found
     }
 
-    /// Walks `start`; `folders` are the real paths of the folders being
-    /// walked through links, to tell a link that leads back into one of
-    /// them (which would never end).
+    /// Walks `start`, remembering on `trail` the links it follows.
     fn walk_into(
         &self,
         start: &Path,
         skip: &dyn Fn(&str) -> bool,
-        folders: &mut Vec<PathBuf>,
+        trail: &mut Trail,
         found: &mut Vec<Result<Walked, FileError>>,
         include_start: bool,
     ) {
@@ -274,7 +298,7 @@ impl Sources {
                         .and_then(|parent| fs::canonicalize(parent).ok());
                     let leads_back = home
                         .iter()
-                        .chain(folders.iter())
+                        .chain(trail.folders.iter())
                         .any(|folder| folder.starts_with(&target));
                     if leads_back {
                         found.push(Err(error(
@@ -285,13 +309,23 @@ impl Sources {
                         )));
                         continue;
                     }
+                    let visits = trail.visits.entry(target.clone()).or_default();
+                    *visits += 1;
+                    if *visits > MAX_LINKED_VISITS {
+                        // Told once: the build stops on it all the same.
+                        if *visits == MAX_LINKED_VISITS + 1 {
+                            let target = target.display().to_string();
+                            found.push(Err(error(path, FileErrorKind::LinkedTooOften { target })));
+                        }
+                        continue;
+                    }
                     found.push(Ok(Walked {
                         path: path.to_path_buf(),
                         is_dir: true,
                     }));
-                    folders.push(target);
-                    self.walk_into(path, skip, folders, found, false);
-                    folders.pop();
+                    trail.folders.push(target);
+                    self.walk_into(path, skip, trail, found, false);
+                    trail.folders.pop();
                     continue;
                 }
                 found.push(self.regular_within_limit(path, &meta).map(|_| Walked {
@@ -452,6 +486,50 @@ mod tests {
         assert!(
             matches!(errors[..], [FileErrorKind::Loop { .. }, ..]),
             "{errors:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn links_that_multiply_are_walked_a_bounded_number_of_times() -> io::Result<()> {
+        let site = tempfile::tempdir()?;
+        let shared = site.path().join("shared");
+        // Each folder links the next twice: 2^22 paths to the last one.
+        for level in 0..22 {
+            let folder = shared.join(format!("d{level}"));
+            fs::create_dir_all(&folder)?;
+            let next = format!("../d{}", level + 1);
+            symlink(&next, folder.join("a"))?;
+            symlink(&next, folder.join("b"))?;
+        }
+        fs::create_dir_all(shared.join("d22"))?;
+        fs::write(shared.join("d22/f.pdf"), "x")?;
+        let content = site.path().join("content");
+        fs::create_dir_all(&content)?;
+        symlink(shared.join("d0"), content.join("files"))?;
+        let (files, errors) = names(&Sources::new(site.path(), 1), &content);
+        let copies = files.iter().filter(|f| f.ends_with("f.pdf")).count();
+        assert!(copies <= MAX_LINKED_VISITS, "{copies}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| matches!(e, FileErrorKind::LinkedTooOften { .. })),
+            "{errors:?}"
+        );
+        // A folder shared by a few notices is fine.
+        let site = tempfile::tempdir()?;
+        fs::create_dir_all(site.path().join("shared"))?;
+        fs::write(site.path().join("shared/fangan.pdf"), "x")?;
+        for notice in ["a", "b", "c"] {
+            let folder = site.path().join("content").join(notice);
+            fs::create_dir_all(&folder)?;
+            symlink(site.path().join("shared"), folder.join("files"))?;
+        }
+        let (files, errors) = names(&Sources::new(site.path(), 1), &site.path().join("content"));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            files.iter().filter(|f| f.ends_with("fangan.pdf")).count(),
+            3
         );
         Ok(())
     }

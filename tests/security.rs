@@ -457,6 +457,30 @@ mod links_and_special_files {
     }
 
     #[test]
+    fn links_that_multiply_do_not_hang_the_build() {
+        let site = Site::new();
+        refused(
+            &site,
+            |site| {
+                for level in 0..24 {
+                    let folder = site.path(&format!("shared/d{level}"));
+                    std::fs::create_dir_all(&folder).expect("folder");
+                    for name in ["a", "b"] {
+                        symlink(format!("../d{}", level + 1), folder.join(name)).expect("link");
+                    }
+                }
+                site.write("shared/d24/fangan.pdf", "PDF");
+                symlink(
+                    site.path("shared/d0"),
+                    site.path(&format!("{FOLDER}/files")),
+                )
+                .expect("link");
+            },
+            &["经链接发布了超过 64 次"],
+        );
+    }
+
+    #[test]
     fn links_that_stay_inside_the_site_are_followed() {
         let site = Site::new();
         site.write("shared/fangan.pdf", "PDF");
