@@ -275,27 +275,47 @@ impl fmt::Display for Diagnostic {
     ///   提示：最接近的字段是「title」（标题）
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        let mut out = String::new();
         let label = self.severity.label();
         match &self.location {
-            Some(at) => writeln!(f, "{label}：{at}：{}", self.message)?,
-            None => writeln!(f, "{label}：{}", self.message)?,
+            Some(at) => writeln!(out, "{label}：{at}：{}", self.message)?,
+            None => writeln!(out, "{label}：{}", self.message)?,
         }
         if let Some(at) = &self.location
             && let Some(text) = &at.line_text
         {
             let number = at.line.to_string();
             let gutter = " ".repeat(number.len());
-            let shown = text.replace('\t', " ");
+            let shown = printable(text);
             let before: String = shown.chars().take(at.caret_offset()).collect();
             let pad = " ".repeat(before.width());
-            writeln!(f, "  {number} | {shown}")?;
-            writeln!(f, "  {gutter} | {pad}^")?;
+            writeln!(out, "  {number} | {shown}")?;
+            writeln!(out, "  {gutter} | {pad}^")?;
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "  提示：{hint}")?;
+            writeln!(out, "  提示：{hint}")?;
         }
-        Ok(())
+        f.write_str(&printable(&out))
     }
+}
+
+/// `text` safe to print to a terminal: a file name, a link target or a line
+/// of a hostile file may hold escape sequences that would retitle the
+/// window or rewrite the screen. Control characters but line breaks are
+/// shown as their Control Pictures (`␛`), one column wide each; a tab is a
+/// space.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' => c,
+            '\t' => ' ',
+            '\0'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 impl Severity {
@@ -356,7 +376,7 @@ pub fn grouped(diagnostics: &[Diagnostic]) -> String {
         if let Some(at) = &diagnostic.location
             && let Some(text) = &at.line_text
         {
-            let shown = text.replace('\t', " ");
+            let shown = printable(text);
             let before: String = shown.chars().take(at.caret_offset()).collect();
             let number = at.line.to_string();
             out.push_str(&format!("    {number} | {shown}\n"));
@@ -370,7 +390,7 @@ pub fn grouped(diagnostics: &[Diagnostic]) -> String {
             out.push_str(&format!("    提示：{hint}\n"));
         }
     }
-    out
+    printable(&out)
 }
 
 /// Diagnostics as a JSON array, for machines.
@@ -442,6 +462,32 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_sequences_in_names_and_lines_are_shown_not_sent() {
+        let file = Path::new("content/\u{1b}]0;pwned\u{7}.md");
+        let source = "title: \u{1b}[2J清屏\n";
+        let diagnostic = Diagnostic::error(
+            Some(Location::in_text(file, source, 1, 8)),
+            "链接指向的“\u{1b}[31m”不存在",
+        );
+        for shown in [
+            diagnostic.to_string(),
+            grouped(std::slice::from_ref(&diagnostic)),
+        ] {
+            assert!(
+                !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+                "{shown:?}"
+            );
+            assert!(
+                shown.contains("␛]0;pwned␇.md") && shown.contains("␛[2J清屏"),
+                "{shown}"
+            );
+        }
+        // The caret stays under the column: `title: ` is seven columns.
+        let text = diagnostic.to_string();
+        assert_eq!(text.lines().nth(2), Some("    |        ^"));
+    }
 
     #[test]
     fn a_long_line_is_kept_in_part_around_the_column() {
