@@ -63,6 +63,10 @@ pub struct Report {
     /// Size of the search index in bytes.
     pub search_index: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Files in the output folder gongkai did not write: kept by every build.
+    pub kept: Vec<PathBuf>,
+    /// Files put into the output while the build ran, carried into the new output.
+    pub rescued: Vec<PathBuf>,
 }
 
 /// The site loaded and checked, its templates compiled: ready to render.
@@ -265,6 +269,8 @@ impl Prepared {
                 .find(|(path, _)| path == output::SEARCH_INDEX_PATH)
                 .map_or(0, |(_, text)| text.len()),
             warnings: self.warnings.clone(),
+            kept: Vec::new(),
+            rescued: Vec::new(),
         }
     }
 }
@@ -276,7 +282,12 @@ pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
         .renderer
         .render_each(&prepared.site, &prepared.jobs, |_, _| Ok(()))
         .map_err(|errors| relative(errors, &options.root))?;
-    Ok(prepared.report())
+    let mut report = prepared.report();
+    let output = options.output_dir();
+    if output.join(output::MARKER).is_file() {
+        report.kept = output::foreign_files(&output).unwrap_or_default();
+    }
+    Ok(report)
 }
 
 /// Builds the site into the output folder, replacing it only on success.
@@ -299,7 +310,7 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
     let files = prepared.files();
     staging.write_files(&files).map_err(failed)?;
     drop(files);
-    let report = prepared.report();
+    let mut report = prepared.report();
     // Written and reported: the search index (165 MB at 10,000 notices)
     // need not stay in memory while the pages render.
     prepared.generated = Vec::new();
@@ -312,6 +323,8 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
             Ok(())
         })
         .map_err(|errors| relative(errors, root))?;
-    staging.commit().map_err(failed)?;
+    let committed = staging.commit().map_err(failed)?;
+    report.kept = committed.kept;
+    report.rescued = committed.rescued;
     Ok(report)
 }

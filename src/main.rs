@@ -59,6 +59,9 @@ enum Command {
         /// 输出目录
         #[arg(short, long, value_name = "目录")]
         output: Option<PathBuf>,
+        /// 列出输出目录中保留的、不是 gongkai 生成的文件
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// 本地预览：生成到内存并提供网页，修改文件后自动刷新浏览器
     #[command(help_template = HELP, next_help_heading = "选项")]
@@ -183,6 +186,7 @@ fn main() -> ExitCode {
             drafts,
             base_url,
             output,
+            verbose,
         } => {
             let options = Options {
                 output: output.clone(),
@@ -202,6 +206,7 @@ fn main() -> ExitCode {
                     let shown = out.strip_prefix(".").unwrap_or(&out);
                     say!("已生成 {} 个页面 → {}", report.pages, shown.display());
                     print_summary(&report);
+                    print_kept(&report, verbose);
                     say!("用时 {:.2} 秒", started.elapsed().as_secs_f64());
                     ExitCode::SUCCESS
                 }
@@ -263,6 +268,7 @@ fn main() -> ExitCode {
                     if let Some(report) = &report {
                         say!("检查完成：{errors} 个错误，{warnings} 个警告");
                         print_summary(report);
+                        print_kept(report, true);
                     } else {
                         warn_line!("检查未通过：{errors} 个错误，{warnings} 个警告");
                     }
@@ -339,6 +345,37 @@ fn print_summary(report: &Report) {
         t.overdue
     );
     say!("  搜索索引 {:.1} KB", report.search_index as f64 / 1024.0);
+}
+
+/// The files in the output gongkai did not write: counted, or listed.
+fn print_kept(report: &Report, list: bool) {
+    let shown = |path: &std::path::Path| diagnostic::printable(&path.to_string_lossy());
+    if !report.rescued.is_empty() {
+        warn_line!(
+            "生成期间有 {} 个文件放进了输出目录，已移入新的输出目录：",
+            report.rescued.len()
+        );
+        for path in &report.rescued {
+            warn_line!("    {}", shown(path));
+        }
+    }
+    if report.kept.is_empty() {
+        return;
+    }
+    if !list {
+        say!(
+            "  输出目录中有 {} 个文件不是 gongkai 生成的，已原样保留（加 -v 列出）",
+            report.kept.len()
+        );
+        return;
+    }
+    say!(
+        "  输出目录中不是 gongkai 生成的文件，原样保留（{} 个）：",
+        report.kept.len()
+    );
+    for path in &report.kept {
+        say!("    {}", shown(path));
+    }
 }
 
 fn fail(problems: &[Diagnostic], headline: &str) -> ExitCode {

@@ -726,13 +726,23 @@ fn a_page_changed_by_hand_in_the_output_is_written_again() {
 }
 
 #[test]
-fn a_folder_put_where_the_output_had_a_page_is_replaced_by_the_page() {
+fn a_folder_put_where_the_output_had_a_page_stops_the_build_and_is_kept() {
     let site = Site::new();
     site.build().assert_ok();
     let page = site.path("public/search/index.html");
     fs::remove_file(&page).expect("remove page");
     fs::create_dir_all(page.join("stray")).expect("folder in its place");
-    site.build().assert_ok();
-    assert!(page.is_file());
-    assert!(!site.path("public/search/index.html.gongkai-old").exists());
+    fs::write(page.join("stray/note.txt"), "他人的文件").expect("their file");
+    let run = site.build();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("search/index.html/stray/note.txt")
+            && run.stderr.contains("不是 gongkai 生成的"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(page.join("stray/note.txt")).expect("kept"),
+        "他人的文件"
+    );
 }

@@ -1,9 +1,10 @@
 //! Writing the output folder atomically.
 //!
-//! The site is written into a fresh folder beside the output, then swapped in
-//! with two renames; a failed build leaves the previous output exactly as it
-//! was. A marker file tells an output folder gongkai made from any other
-//! folder, and gongkai never empties a folder without it.
+//! The site is written into the output's twin beside it, then the two are
+//! exchanged in one step (`staging`); a failed or killed build leaves the
+//! output exactly as it was. A marker file tells an output folder gongkai
+//! made from any other folder and lists the files gongkai wrote; every
+//! other file in the output is kept.
 
 use std::fs;
 use std::io;
@@ -15,11 +16,12 @@ mod feeds;
 mod search;
 mod sitemap;
 mod staging;
+mod tree;
 
 pub use feeds::feeds;
 pub use search::{INDEX_PATH as SEARCH_INDEX_PATH, index as search_index};
 pub use sitemap::{robots, sitemap};
-pub use staging::Staging;
+pub use staging::{Committed, Staging, foreign_files, twin_of};
 
 /// An output path as a `/`-separated key, as in URLs (`notices/a/方案.pdf`).
 pub fn path_key(path: &Path) -> String {
@@ -57,8 +59,27 @@ pub enum OutputErrorKind {
     InsideContent,
     #[error("输出目录的标记文件 {MARKER} 中有 gongkai 不会写的路径：“{entry}”，为免误删，拒绝覆盖")]
     ForgedMarker { entry: String },
+    #[error(
+        "输出目录的标记文件 {MARKER} 没有列出 gongkai 写过的文件，分不清哪些文件可以替换，为免误删，拒绝覆盖"
+    )]
+    UnlistedMarker,
+    #[error("输出目录中的“{path}”不是 gongkai 生成的，而网站要在这个位置写入文件{}；为免覆盖别人的文件，拒绝生成", others_note(*others))]
+    ForeignInTheWay { path: String, others: usize },
+    #[error("另一个 gongkai 正在生成到这个输出目录")]
+    Busy,
+    #[error("输出目录是一个挂载点，无法整体替换")]
+    MountPoint,
+    #[error("输出目录旁的上一版目录不是文件夹")]
+    TwinNotAFolder,
     #[error("写入输出时出错：{0}")]
     Io(String),
+}
+
+fn others_note(others: usize) -> String {
+    match others {
+        0 => String::new(),
+        n => format!("（另有 {n} 处同样的冲突）"),
+    }
 }
 
 impl Hint for OutputErrorKind {
@@ -67,6 +88,19 @@ impl Hint for OutputErrorKind {
             OutputErrorKind::ForgedMarker { .. } => Some(format!(
                 "这个标记不是 gongkai 写的：请检查 {MARKER} 的来历；确认输出目录中的文件可以替换后，删除 {MARKER} 并改用新的空目录"
             )),
+            OutputErrorKind::UnlistedMarker => Some(
+                "这可能是旧版 gongkai 留下的，或上次生成被中断：确认其中没有别人放的文件后删除这个目录再生成，或先把别人的文件移到别处".into(),
+            ),
+            OutputErrorKind::ForeignInTheWay { .. } => Some(
+                "请把这个文件移走或改名，或修改网站中对应的名称；gongkai 只替换自己写过的文件".into(),
+            ),
+            OutputErrorKind::Busy => Some("请等它完成后再生成".into()),
+            OutputErrorKind::MountPoint => Some(
+                "gongkai 要在输出目录旁边准备新版本再整体换入：请把输出目录设为挂载点里的一个子目录，并让网站服务器指向它".into(),
+            ),
+            OutputErrorKind::TwinNotAFolder => Some(
+                "gongkai 在这里保存上一版网站，以便下次只写改动的文件：请移走这个文件".into(),
+            ),
             OutputErrorKind::NotOurs
             | OutputErrorKind::NotAFolder
             | OutputErrorKind::InsideContent => {
@@ -100,7 +134,7 @@ fn io_error(at: &Path, error: io::Error) -> OutputError {
 /// Where `path` really is, also when it does not exist yet: made absolute,
 /// every link on the way resolved, `..` taken after that (as the system
 /// takes it), so that `-o content/new` compares equal to what it names.
-fn resolved(path: &Path) -> PathBuf {
+pub(crate) fn resolved(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut real = PathBuf::new();
     for component in absolute.components() {
@@ -151,10 +185,17 @@ pub fn check_target(output: &Path, site_root: &Path) -> Result<(), OutputError> 
     if !fs::symlink_metadata(&marker).is_ok_and(|meta| meta.is_file()) {
         return refuse(OutputErrorKind::NotOurs);
     }
-    match staging::forged_entry(&marker) {
-        Some(entry) => refuse(OutputErrorKind::ForgedMarker { entry }),
-        None => Ok(()),
+    if let Some(entry) = staging::forged_entry(&marker) {
+        return refuse(OutputErrorKind::ForgedMarker { entry });
     }
+    let holds_more_than_the_marker = fs::read_dir(output)
+        .map_err(|error| io_error(output, error))?
+        .flatten()
+        .any(|entry| entry.file_name() != MARKER);
+    if holds_more_than_the_marker && !staging::lists_files(&marker) {
+        return refuse(OutputErrorKind::UnlistedMarker);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -169,7 +210,7 @@ mod tests {
     ) -> Result<(), OutputError> {
         let staging = Staging::begin(output, site_root, files.iter().map(|f| f.path.as_str()))?;
         staging.write_files(files)?;
-        staging.commit()
+        staging.commit().map(drop)
     }
 
     /// A scratch folder holding a site folder and, beside it, the path of
@@ -189,8 +230,17 @@ mod tests {
         }
     }
 
+    fn names_in(dir: &Path) -> std::io::Result<Vec<String>> {
+        let mut names: Vec<String> = fs::read_dir(dir)?
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
     #[test]
-    fn replaces_its_own_output_and_leaves_no_staging_behind()
+    fn replaces_its_own_output_and_keeps_only_the_twin_beside_it()
     -> Result<(), Box<dyn std::error::Error>> {
         let (dir, site, out) = site_and_output()?;
         write_atomically(
@@ -198,59 +248,165 @@ mod tests {
             &site,
             &[file("a/index.html", "一"), file("b.html", "二")],
         )?;
+        assert_eq!(names_in(dir.path())?, ["public", "site"]);
         write_atomically(&out, &site, &[file("a/index.html", "三")])?;
         assert_eq!(fs::read_to_string(out.join("a/index.html"))?, "三");
         assert!(!out.join("b.html").exists());
-        let names: Vec<String> = fs::read_dir(dir.path())?
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names.len(), 2, "{names:?}");
+        assert_eq!(
+            names_in(dir.path())?,
+            [".public.gongkai-previous", "public", "site"]
+        );
+        // The twin holds the previous site exactly.
+        let twin = twin_of(&out);
+        assert_eq!(fs::read_to_string(twin.join("a/index.html"))?, "一");
+        assert_eq!(fs::read_to_string(twin.join("b.html"))?, "二");
+        write_atomically(&out, &site, &[file("c.html", "四")])?;
+        assert_eq!(names_in(&out)?, [MARKER, "c.html"]);
+        assert_eq!(names_in(&twin)?, [MARKER, "a"]);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unchanged_file_keeps_its_inode_and_a_changed_one_never_writes_through_a_shared_inode()
+    -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::MetadataExt;
+        let (_dir, site, out) = site_and_output()?;
+        let inode = |path: &Path| fs::metadata(path).map(|m| m.ino());
+        write_atomically(
+            &out,
+            &site,
+            &[file("same.html", "一"), file("page.html", "二")],
+        )?;
+        let same = inode(&out.join("same.html"))?;
+        for round in ["三", "四", "五"] {
+            write_atomically(
+                &out,
+                &site,
+                &[file("same.html", "一"), file("page.html", round)],
+            )?;
+            assert_eq!(inode(&out.join("same.html"))?, same);
+            assert_eq!(fs::read_to_string(out.join("page.html"))?, round);
+        }
+        // The twin's copy of the page is the previous one, not the current one.
+        assert_eq!(fs::read_to_string(twin_of(&out).join("page.html"))?, "四");
         Ok(())
     }
 
     #[test]
-    fn a_rebuild_that_fails_while_moving_files_in_leaves_output_and_marker_as_they_were()
+    fn files_gongkai_did_not_write_are_kept_and_never_overwritten()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let (_dir, site, out) = site_and_output()?;
+        write_atomically(&out, &site, &[file("index.html", "一")])?;
+        fs::write(out.join("web.config"), "<configuration/>")?;
+        fs::create_dir_all(out.join("uploads/2025"))?;
+        fs::write(out.join("uploads/2025/a.pdf"), "pdf")?;
+        fs::create_dir_all(out.join("empty"))?;
+        for round in ["二", "三"] {
+            write_atomically(
+                &out,
+                &site,
+                &[file("index.html", round), file("x/y.html", round)],
+            )?;
+            assert_eq!(
+                fs::read_to_string(out.join("web.config"))?,
+                "<configuration/>"
+            );
+            assert_eq!(fs::read_to_string(out.join("uploads/2025/a.pdf"))?, "pdf");
+            assert!(out.join("empty").is_dir());
+        }
+        assert_eq!(
+            foreign_files(&out)?,
+            [
+                PathBuf::from("empty"),
+                PathBuf::from("uploads/2025/a.pdf"),
+                PathBuf::from("web.config")
+            ]
+        );
+        // A file the web team removed stays removed.
+        fs::remove_file(out.join("web.config"))?;
+        write_atomically(&out, &site, &[file("index.html", "四")])?;
+        write_atomically(&out, &site, &[file("index.html", "五")])?;
+        assert!(!out.join("web.config").exists());
+        // The site may not write where their file is.
+        let error = write_atomically(&out, &site, &[file("uploads/2025/a.pdf", "站点")]);
+        assert!(matches!(
+            error.map_err(|e| e.kind),
+            Err(OutputErrorKind::ForeignInTheWay { .. })
+        ));
+        let error = write_atomically(&out, &site, &[file("empty/index.html", "站点")]);
+        assert!(error.is_ok(), "an empty folder of theirs may receive pages");
+        assert_eq!(fs::read_to_string(out.join("uploads/2025/a.pdf"))?, "pdf");
+        Ok(())
+    }
+
+    #[test]
+    fn a_rebuild_that_fails_leaves_output_and_marker_as_they_were()
     -> Result<(), Box<dyn std::error::Error>> {
         let (_dir, site, out) = site_and_output()?;
         write_atomically(&out, &site, &[file("a.html", "一"), file("b", "二")])?;
+        write_atomically(&out, &site, &[file("a.html", "一"), file("b", "三")])?;
         let marker = fs::read_to_string(out.join(MARKER))?;
-        // `b/index.html` cannot be moved in under the file `b`, and `a.html`
-        // is moved (in sorted order) before it fails.
-        let failed = write_atomically(
-            &out,
-            &site,
-            &[file("a.html", "三"), file("b/index.html", "四")],
-        );
-        assert!(failed.is_err());
+        let failing = [
+            file("a.html", "四"),
+            OutputFile {
+                path: "c.pdf".to_owned(),
+                source: Source::Copy(out.join("no-such-file.pdf")),
+            },
+        ];
+        assert!(write_atomically(&out, &site, &failing).is_err());
         assert_eq!(fs::read_to_string(out.join("a.html"))?, "一");
-        assert_eq!(fs::read_to_string(out.join("b"))?, "二");
+        assert_eq!(fs::read_to_string(out.join("b"))?, "三");
         assert_eq!(fs::read_to_string(out.join(MARKER))?, marker);
+        // The half-updated twin is brought up to date by the next build.
+        write_atomically(&out, &site, &[file("a.html", "五"), file("b", "三")])?;
+        assert_eq!(names_in(&out)?, [MARKER, "a.html", "b"]);
+        assert_eq!(fs::read_to_string(out.join("a.html"))?, "五");
         Ok(())
     }
 
     #[test]
-    fn an_output_left_by_a_rebuild_killed_while_moving_files_is_rebuilt_whole()
+    fn a_twin_in_any_state_is_brought_up_to_date() -> Result<(), Box<dyn std::error::Error>> {
+        let (_dir, site, out) = site_and_output()?;
+        write_atomically(&out, &site, &[file("a.html", "一"), file("d/b.html", "二")])?;
+        write_atomically(&out, &site, &[file("a.html", "三"), file("d/b.html", "二")])?;
+        let twin = twin_of(&out);
+        // What a build killed at some point leaves: no marker, stray files,
+        // a folder where a file goes, a file where a folder goes.
+        fs::remove_file(twin.join(MARKER))?;
+        fs::write(twin.join("stray.html"), "x")?;
+        fs::remove_file(twin.join("a.html"))?;
+        fs::create_dir_all(twin.join("a.html/inner"))?;
+        fs::remove_dir_all(twin.join("d"))?;
+        fs::write(twin.join("d"), "x")?;
+        write_atomically(&out, &site, &[file("a.html", "四"), file("d/b.html", "五")])?;
+        assert_eq!(names_in(&out)?, [MARKER, "a.html", "d"]);
+        assert_eq!(fs::read_to_string(out.join("a.html"))?, "四");
+        assert_eq!(fs::read_to_string(out.join("d/b.html"))?, "五");
+        Ok(())
+    }
+
+    #[test]
+    fn an_output_whose_marker_lists_no_files_is_refused_and_nothing_removed()
     -> Result<(), Box<dyn std::error::Error>> {
         let (_dir, site, out) = site_and_output()?;
-        write_atomically(&out, &site, &[file("a.html", "一"), file("b.html", "二")])?;
-        // What a rebuild killed between two moves leaves: one file moved in,
-        // the file it replaced set aside, and the marker without its list.
+        write_atomically(&out, &site, &[file("a.html", "一")])?;
+        // What gongkai before the twin left when killed while moving files:
+        // the marker without its list, a file set aside.
         let marker = fs::read_to_string(out.join(MARKER))?;
         let note = marker.lines().next().unwrap_or_default();
         fs::write(out.join(MARKER), format!("{note}\n"))?;
         fs::rename(out.join("a.html"), out.join("a.html.gongkai-old"))?;
-        fs::write(out.join("a.html"), "三")?;
-
-        write_atomically(&out, &site, &[file("a.html", "三"), file("b.html", "二")])?;
-        let mut names: Vec<String> = fs::read_dir(&out)?
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(names, [MARKER, "a.html", "b.html"]);
-        assert_eq!(fs::read_to_string(out.join("a.html"))?, "三");
-        assert!(fs::read_to_string(out.join(MARKER))?.lines().count() == 3);
+        fs::write(out.join("web.config"), "theirs")?;
+        let error = write_atomically(&out, &site, &[file("a.html", "三")]);
+        assert_eq!(
+            error.map_err(|e| e.kind),
+            Err(OutputErrorKind::UnlistedMarker)
+        );
+        assert_eq!(
+            names_in(&out)?,
+            [MARKER, "a.html.gongkai-old", "web.config"]
+        );
         Ok(())
     }
 
@@ -264,7 +420,6 @@ mod tests {
             .trim()
             .parse::<u64>()?
             + 1;
-        let alive = std::process::id();
         let init = 1; // always running
         let leftovers = [
             format!(".public.gongkai-new-{dead}"),
@@ -291,11 +446,6 @@ mod tests {
         assert!(
             dir.path()
                 .join(format!(".other.gongkai-new-{dead}"))
-                .exists()
-        );
-        assert!(
-            !dir.path()
-                .join(format!(".public.gongkai-new-{alive}"))
                 .exists()
         );
         Ok(())
@@ -398,30 +548,6 @@ mod tests {
         std::os::unix::fs::symlink(&outside, out.join("d"))?;
         write_atomically(&out, &site, &[file("a.html", "三")])?;
         assert_eq!(fs::read_to_string(outside.join("page.html"))?, "keep");
-        Ok(())
-    }
-
-    #[test]
-    fn a_failed_write_keeps_the_previous_output() -> Result<(), Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
-        let site = dir.path().join("site");
-        let out = dir.path().join("public");
-        write_atomically(&out, &site, &[file("index.html", "旧")])?;
-        let missing = dir.path().join("no-such-file.pdf");
-        let failing = [
-            file("index.html", "新"),
-            OutputFile {
-                path: "a.pdf".to_owned(),
-                source: Source::Copy(missing),
-            },
-        ];
-        assert!(write_atomically(&out, &site, &failing).is_err());
-        assert_eq!(fs::read_to_string(out.join("index.html"))?, "旧");
-        assert_eq!(
-            fs::read_dir(dir.path())?.count(),
-            1,
-            "staging was cleaned up"
-        );
         Ok(())
     }
 }

@@ -1,30 +1,42 @@
-//! The next output, written beside the current one and moved in only when
-//! every file of it was written.
+//! The next output, built in a second tree beside the current one and
+//! exchanged with it in one step.
 //!
-//! The marker file of an output lists its files with their size and hash.
-//! With that list, a file whose bytes did not change is left alone (it keeps
-//! its modification time, so upload tools skip it), only changed files are
-//! moved in, and files the site no longer has are removed. Without it (the
-//! first build, or an output of an older gongkai), the whole folder is
-//! written beside the output and swapped in with two renames.
+//! An output `public/` has a twin beside it, `.public.gongkai-previous`,
+//! which holds the site as the build before last left it. A build brings
+//! the twin up to the new site: a file whose bytes did not change since the
+//! current output is hard-linked from it (same inode, same modification
+//! time, so upload tools skip it), a changed file is written over the twin's
+//! own copy, files the site no longer has are removed from the twin, and
+//! every file in the output that gongkai did not write (the web team's
+//! `web.config`, `uploads/` …) is linked over as it is. Then the two trees
+//! are exchanged (`renameat2(RENAME_EXCHANGE)` on Linux): the output path
+//! holds the complete old site or the complete new one at every instant, and
+//! the old one becomes the twin for the next build.
 //!
-//! Either way nothing in the output changes before every page was rendered
-//! and written: a build that fails leaves the output exactly as it was.
+//! Nothing under the output path is written, moved or removed before the
+//! exchange, so a build that fails or is killed leaves it exactly as it
+//! was; the twin it left half updated is brought up to date by the next
+//! build like any other. A rebuild writes only what changed and removes
+//! nothing from the output.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use super::{MARKER, OutputError, OutputFile, Source, check_target, io_error};
+use super::tree::{Entry, Key, Kind, Tree, folders_of, names_in, path_of, survey};
+use super::{MARKER, OutputError, OutputErrorKind, OutputFile, Source, check_target, io_error};
+use crate::diagnostic::{Located, Location};
 
 const MARKER_NOTE: &str = "由 gongkai 生成；gongkai 只会替换带有此标记的目录。";
-/// What a replaced file is called until the new output is complete.
-const REPLACED_SUFFIX: &str = ".gongkai-old";
+/// What gongkai before the twin called a file it set aside while moving
+/// files in; such files are its own and are not carried over.
+const SET_ASIDE_SUFFIX: &str = ".gongkai-old";
 
 /// A file's size and content hash, as the marker lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,10 +54,90 @@ impl Fingerprint {
     }
 }
 
-/// Removes the staging folders that builds killed before they finished left
-/// beside the output (`.public.gongkai-new-<pid>`, `.public.gongkai-old-<pid>`),
-/// when their process is gone. A folder of a build still running is left
-/// alone; where running processes cannot be seen, nothing is removed.
+/// The path of the twin of the output `output`.
+pub fn twin_of(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    output.with_file_name(format!(".{name}.gongkai-previous"))
+}
+
+/// The files, links and empty folders of the output `output` that gongkai
+/// did not write, sorted: what every build keeps as it is.
+pub fn foreign_files(output: &Path) -> io::Result<Vec<PathBuf>> {
+    let listed = read_manifest(&output.join(MARKER));
+    let tree = survey(output)?;
+    let mut foreign = foreign_in(&tree, &listed);
+    foreign.sort_unstable();
+    Ok(foreign
+        .iter()
+        .map(|key| path_of(key).to_path_buf())
+        .collect())
+}
+
+/// The entries of `tree` that are not gongkai's: neither a regular file
+/// its marker lists (nor a file an older gongkai set aside beside one),
+/// nor the marker, nor a folder holding anything.
+fn foreign_in(tree: &Tree, listed: &HashMap<String, Fingerprint>) -> Vec<Key> {
+    let holding: HashSet<&[u8]> = tree
+        .keys()
+        .filter_map(|key| folders_of(key).next())
+        .collect();
+    tree.iter()
+        .filter(|(key, entry)| match entry.kind {
+            Kind::Folder => !holding.contains(&key[..]),
+            Kind::Link => true,
+            Kind::File => !is_ours(key, listed),
+        })
+        .map(|(key, _)| key.clone())
+        .collect()
+}
+
+fn is_ours(key: &[u8], listed: &HashMap<String, Fingerprint>) -> bool {
+    let Ok(key) = std::str::from_utf8(key) else {
+        return false;
+    };
+    key == MARKER
+        || listed.contains_key(key)
+        || key
+            .strip_suffix(SET_ASIDE_SUFFIX)
+            .is_some_and(|original| listed.contains_key(original))
+}
+
+/// An exclusive hold on building into one output, released when dropped
+/// (also when the process is killed).
+struct Lock {
+    #[cfg(unix)]
+    _folder: fs::File,
+}
+
+impl Lock {
+    fn take(parent: &Path, output: &Path) -> Result<Lock, OutputError> {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{FlockOperation, flock};
+            let folder = fs::File::open(parent).map_err(|error| io_error(parent, error))?;
+            match flock(&folder, FlockOperation::NonBlockingLockExclusive) {
+                Ok(()) => Ok(Lock { _folder: folder }),
+                Err(rustix::io::Errno::WOULDBLOCK) => Err(Located::new(
+                    Location::file_start(output),
+                    OutputErrorKind::Busy,
+                )),
+                // A file system without locks: builds are not serialised.
+                Err(_) => Ok(Lock { _folder: folder }),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (parent, output);
+            Ok(Lock {})
+        }
+    }
+}
+
+/// Removes the staging folders that gongkai before the twin left beside the
+/// output when killed (`.public.gongkai-new-<pid>`, `.public.gongkai-old-<pid>`),
+/// when their process is gone.
 fn remove_leftovers_of_dead_builds(parent: &Path, name: &str) {
     let processes = Path::new("/proc");
     if !processes.join("self").exists() {
@@ -67,7 +159,6 @@ fn remove_leftovers_of_dead_builds(parent: &Path, name: &str) {
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if let Some(pid) = pid
             && is_dir
-            && pid != std::process::id().to_string()
             && !processes.join(pid).exists()
         {
             let _ = fs::remove_dir_all(entry.path());
@@ -89,128 +180,314 @@ impl io::Write for HashingSink<'_> {
     }
 }
 
-/// A new output being written.
+/// What a finished build left besides the site.
+#[derive(Debug, Default, Clone)]
+pub struct Committed {
+    /// The files in the output gongkai did not write, kept as they were.
+    pub kept: Vec<PathBuf>,
+    /// Files put into the output while the build ran, moved into the new
+    /// output after the exchange.
+    pub rescued: Vec<PathBuf>,
+}
+
+/// A new output being written into the twin.
 pub struct Staging {
     output: PathBuf,
-    folder: PathBuf,
-    retired: PathBuf,
-    /// The files of the current output, when it lists them: the build then
-    /// updates the output in place instead of replacing it.
-    current: Option<HashMap<String, Fingerprint>>,
+    twin: PathBuf,
+    _lock: Lock,
+    /// The files of the current output, as its marker lists them.
+    current: HashMap<String, Fingerprint>,
+    /// What the current output holds, and when it was read.
+    live: Tree,
+    surveyed_at: SystemTime,
+    /// What the twin holds once cleared of what the new site does not have.
+    twin_files: Tree,
+    /// The files of the twin, as its marker listed them before this build.
+    twin_listed: HashMap<String, Fingerprint>,
+    foreign: Vec<Key>,
     written: Mutex<Vec<(String, Fingerprint)>>,
-    /// Files written into `folder` that are to replace or join the output's.
-    changed: Mutex<Vec<String>>,
-    committed: bool,
 }
 
 impl Staging {
-    /// Checks `output` and makes the staging folder. For a whole new output
-    /// the folders of all `paths` are made at once.
+    /// Checks `output`, reads what it and its twin hold, and clears the
+    /// twin down to what the new site (`paths`) and the files gongkai did
+    /// not write need, its folders made.
     pub fn begin<'p>(
         output: &Path,
         site_root: &Path,
         paths: impl IntoIterator<Item = &'p str>,
     ) -> Result<Staging, OutputError> {
         check_target(output, site_root)?;
+        // A link to the output folder is followed: the site goes where it
+        // points, and the link stays a link.
+        let output = &super::resolved(output);
         let parent = output
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|error| io_error(parent, error))?;
+        let lock = Lock::take(parent, output)?;
         let name = output
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         remove_leftovers_of_dead_builds(parent, &name);
-        let folder = parent.join(format!(".{name}.gongkai-new-{}", std::process::id()));
-        let retired = parent.join(format!(".{name}.gongkai-old-{}", std::process::id()));
-        for leftover in [&folder, &retired] {
-            if leftover.exists() {
-                fs::remove_dir_all(leftover).map_err(|error| io_error(leftover, error))?;
+        let twin = twin_of(output);
+        refuse_mount_point(output, parent)?;
+        match fs::symlink_metadata(&twin) {
+            Ok(meta) if !meta.is_dir() => {
+                return Err(Located::new(
+                    Location::file_start(&twin),
+                    OutputErrorKind::TwinNotAFolder,
+                ));
+            }
+            _ => {}
+        }
+        let current = read_manifest(&output.join(MARKER));
+        let twin_listed = read_manifest(&twin.join(MARKER));
+        // From here on the twin matches no marker until the build is done.
+        match fs::remove_file(twin.join(MARKER)) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                return Err(io_error(&twin, error));
+            }
+            _ => {}
+        }
+        let surveyed_at = SystemTime::now();
+        let (live, twin_files) = rayon::join(|| survey(output), || survey(&twin));
+        let live = live.map_err(|error| io_error(output, error))?;
+        let twin_files = twin_files.map_err(|error| io_error(&twin, error))?;
+        let foreign = foreign_in(&live, &current);
+        let site: HashSet<&[u8]> = paths.into_iter().map(str::as_bytes).collect();
+        let site_folders: HashSet<&[u8]> = site.iter().flat_map(|key| folders_of(key)).collect();
+        let mut staging = Staging {
+            output: output.to_path_buf(),
+            twin,
+            _lock: lock,
+            current,
+            live,
+            surveyed_at,
+            twin_files,
+            twin_listed,
+            foreign,
+            written: Mutex::default(),
+        };
+        staging.refuse_foreign_in_the_way(&site, &site_folders)?;
+        staging.clear_twin(&site, site_folders)?;
+        staging.carry_foreign_over()?;
+        Ok(staging)
+    }
+
+    /// Refuses a site that would write where a file gongkai did not write is.
+    fn refuse_foreign_in_the_way(
+        &self,
+        site: &HashSet<&[u8]>,
+        site_folders: &HashSet<&[u8]>,
+    ) -> Result<(), OutputError> {
+        let mut in_the_way: Vec<&Key> = self
+            .foreign
+            .iter()
+            .filter(|key| {
+                site.contains(&key[..])
+                    || folders_of(key).any(|folder| site.contains(folder))
+                    || (site_folders.contains(&key[..])
+                        && self.live.get(*key).is_some_and(|e| e.kind != Kind::Folder))
+            })
+            .collect();
+        in_the_way.sort_unstable();
+        match in_the_way.first() {
+            None => Ok(()),
+            Some(first) => Err(Located::new(
+                Location::file_start(&self.output.join(path_of(first))),
+                OutputErrorKind::ForeignInTheWay {
+                    path: String::from_utf8_lossy(first).into_owned(),
+                    others: in_the_way.len() - 1,
+                },
+            )),
+        }
+    }
+
+    /// Removes from the twin what the new output will not have (or will
+    /// have differently), then makes the folders it will have.
+    fn clear_twin(
+        &mut self,
+        site: &HashSet<&[u8]>,
+        site_folders: HashSet<&[u8]>,
+    ) -> Result<(), OutputError> {
+        let foreign: HashSet<&[u8]> = self.foreign.iter().map(|key| &key[..]).collect();
+        let mut wanted_folders: HashSet<&[u8]> = site_folders;
+        for key in &self.foreign {
+            wanted_folders.extend(folders_of(key));
+            if self.live.get(key).is_some_and(|e| e.kind == Kind::Folder) {
+                wanted_folders.insert(key);
             }
         }
-        fs::create_dir_all(&folder).map_err(|error| io_error(&folder, error))?;
-        let staging = Staging {
-            output: output.to_path_buf(),
-            current: read_manifest(&output.join(MARKER)),
-            folder,
-            retired,
-            written: Mutex::default(),
-            changed: Mutex::default(),
-            committed: false,
-        };
-        if staging.current.is_none() {
-            let mut folders: Vec<&str> = paths
-                .into_iter()
-                .filter_map(|path| path.rsplit_once('/').map(|(folder, _)| folder))
-                .collect();
-            folders.sort_unstable();
-            folders.dedup();
-            // create_dir_all tolerates another thread making the same parent.
-            folders.par_iter().try_for_each(|folder| {
-                let folder = staging.folder.join(folder);
-                fs::create_dir_all(&folder).map_err(|error| io_error(&folder, error))
+        let unwanted: Vec<(Key, Kind)> = self
+            .twin_files
+            .iter()
+            .filter(|(key, entry)| match entry.kind {
+                Kind::Folder => !wanted_folders.contains(&key[..]),
+                Kind::File if site.contains(&key[..]) => false,
+                Kind::File | Kind::Link => {
+                    !(foreign.contains(&key[..]) && self.same_as_live(key, entry))
+                }
+            })
+            .map(|(key, entry)| (key.clone(), entry.kind))
+            .collect();
+        let unwanted_folders: HashSet<&[u8]> = unwanted
+            .iter()
+            .filter(|(_, kind)| *kind == Kind::Folder)
+            .map(|(key, _)| &key[..])
+            .collect();
+        let inside_unwanted =
+            |key: &[u8]| folders_of(key).any(|folder| unwanted_folders.contains(folder));
+        unwanted
+            .par_iter()
+            .filter(|(key, _)| !inside_unwanted(key))
+            .try_for_each(|(key, kind)| {
+                let at = self.twin.join(path_of(key));
+                match kind {
+                    Kind::Folder => fs::remove_dir_all(&at),
+                    Kind::File | Kind::Link => fs::remove_file(&at),
+                }
+                .map_err(|error| io_error(&at, error))
             })?;
+        let gone: HashSet<&[u8]> = unwanted.iter().map(|(key, _)| &key[..]).collect();
+        if !unwanted.is_empty() {
+            self.twin_files
+                .retain(|key, _| !gone.contains(&key[..]) && !inside_unwanted(key));
         }
-        Ok(staging)
+        fs::create_dir_all(&self.twin).map_err(|error| io_error(&self.twin, error))?;
+        let mut missing: Vec<&[u8]> = wanted_folders
+            .into_iter()
+            .filter(|folder| !self.twin_files.contains_key(*folder))
+            .collect();
+        missing.sort_unstable();
+        // create_dir_all tolerates another thread making the same parent.
+        missing.par_iter().try_for_each(|folder| {
+            let at = self.twin.join(path_of(folder));
+            fs::create_dir_all(&at).map_err(|error| io_error(&at, error))
+        })
+    }
+
+    /// Whether the twin's entry at `path` is the very file (or an equal
+    /// link) the output has there.
+    fn same_as_live(&self, key: &[u8], entry: &Entry) -> bool {
+        let Some(live) = self.live.get(key) else {
+            return false;
+        };
+        let path = path_of(key);
+        match (entry.kind, live.kind) {
+            (Kind::File, Kind::File) => {
+                entry.inode == live.inode
+                    || same_copy(&self.output.join(path), &self.twin.join(path))
+            }
+            (Kind::Link, Kind::Link) => {
+                let target = |root: &Path| fs::read_link(root.join(path)).ok();
+                target(&self.output).is_some() && target(&self.output) == target(&self.twin)
+            }
+            _ => false,
+        }
+    }
+
+    /// Puts a file gongkai did not write into the twin, as it is.
+    fn carry_over_one(&self, key: &[u8]) -> io::Result<()> {
+        let from = self.output.join(path_of(key));
+        let to = self.twin.join(path_of(key));
+        match self.live.get(key).map(|entry| entry.kind) {
+            Some(Kind::File) => fs::hard_link(&from, &to).or_else(|_| {
+                // A file of another user may not be linked (protected_hardlinks):
+                // a copy with its modification time is the next best thing.
+                fs::copy(&from, &to)?;
+                let modified = fs::metadata(&from)?.modified()?;
+                fs::File::options()
+                    .write(true)
+                    .open(&to)?
+                    .set_modified(modified)
+            }),
+            Some(Kind::Link) => symlink(&fs::read_link(&from)?, &to),
+            Some(Kind::Folder) | None => Ok(()),
+        }
+    }
+
+    fn carry_foreign_over(&self) -> Result<(), OutputError> {
+        self.foreign
+            .par_iter()
+            .filter(|key| !self.twin_files.contains_key(*key))
+            .try_for_each(|key| {
+                self.carry_over_one(key)
+                    .map_err(|error| io_error(&self.output.join(path_of(key)), error))
+            })
     }
 
     /// Writes the file at `path` (`/`-separated); may be called from many
     /// threads at once.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        self.place(path, Fingerprint::of(bytes), |target| {
-            fs::write(target, bytes)
-        })
-        .map_err(|error| io_error(Path::new(path), error))
+        self.place(path, Fingerprint::of(bytes), |file| file.write_all(bytes))
+            .map_err(|error| io_error(Path::new(path), error))
     }
 
     /// Copies the file `from` to `path`, streaming: an attachment of any
     /// size takes no more memory than a buffer.
     fn copy(&self, path: &str, from: &Path) -> Result<(), OutputError> {
         let failed = |error| io_error(from, error);
-        let (mut reader, _) =
-            crate::sources::open_regular(from).map_err(|opened| failed(opened.into()))?;
+        let open = || crate::sources::open_regular(from).map(|(reader, _)| reader);
+        let mut reader = open().map_err(|opened| failed(opened.into()))?;
         let mut hasher = Xxh3::new();
         let size = io::copy(&mut reader, &mut HashingSink(&mut hasher)).map_err(failed)?;
         let fingerprint = Fingerprint {
             size,
             hash: hasher.digest(),
         };
-        self.place(path, fingerprint, |target| match fs::copy(from, target)? {
-            copied if copied == size => Ok(()),
-            _ => Err(io::Error::other("文件在生成期间被改动，请重新生成")),
+        self.place(path, fingerprint, |file| {
+            let mut reader = open().map_err(io::Error::from)?;
+            match io::copy(&mut reader, file)? {
+                copied if copied == size => Ok(()),
+                _ => Err(io::Error::other("文件在生成期间被改动，请重新生成")),
+            }
         })
         .map_err(failed)
     }
 
-    /// Records the file at `path` and, unless the output has it already,
-    /// has `write` put it into the staging folder.
+    /// Records the file at `path` and puts it into the twin: linked from
+    /// the output when the output has these very bytes there, left as it is
+    /// when the twin has them, else written by `write`.
     fn place(
         &self,
         path: &str,
         fingerprint: Fingerprint,
-        write: impl FnOnce(&Path) -> io::Result<()>,
+        write: impl FnOnce(&mut fs::File) -> io::Result<()>,
     ) -> io::Result<()> {
-        fn poisoned<E>(_: E) -> io::Error {
-            io::Error::other("写入输出的线程意外中止")
-        }
         self.written
             .lock()
-            .map_err(poisoned)?
+            .map_err(|_| io::Error::other("写入输出的线程意外中止"))?
             .push((path.to_owned(), fingerprint));
-        if self.unchanged(path, fingerprint) {
+        let key = path.as_bytes();
+        let target = self.twin.join(path);
+        let in_twin = self.twin_files.get(key).filter(|e| e.kind == Kind::File);
+        let live = self.live.get(key).filter(|e| e.kind == Kind::File);
+        let shared = matches!((in_twin, live), (Some(t), Some(l)) if t.inode == l.inode);
+        let mut own_copy = in_twin.is_some() && !shared;
+        if self.current.get(path) == Some(&fingerprint)
+            && live.is_some()
+            && has_size(&self.output.join(path), fingerprint.size)
+        {
+            if shared {
+                return Ok(());
+            }
+            if in_twin.is_some() {
+                fs::remove_file(&target)?;
+                own_copy = false;
+            }
+            if fs::hard_link(self.output.join(path), &target).is_ok() {
+                return Ok(());
+            }
+        } else if own_copy
+            && self.twin_listed.get(path) == Some(&fingerprint)
+            && has_size(&target, fingerprint.size)
+        {
             return Ok(());
         }
-        let target = self.folder.join(path);
-        if self.current.is_some()
-            && let Some(parent) = target.parent()
-        {
-            fs::create_dir_all(parent)?;
-        }
-        write(&target)?;
-        if self.current.is_some() {
-            self.changed.lock().map_err(poisoned)?.push(path.to_owned());
-        }
-        Ok(())
+        let mut file = open_own(&target, own_copy)?;
+        write(&mut file)
     }
 
     /// Writes `files` in parallel.
@@ -222,146 +499,172 @@ impl Staging {
         })
     }
 
-    /// Whether the current output has these very bytes at `path`; a file
-    /// changed or removed by hand since is written again.
-    fn unchanged(&self, path: &str, fingerprint: Fingerprint) -> bool {
-        self.current
-            .as_ref()
-            .and_then(|current| current.get(path))
-            .is_some_and(|listed| {
-                *listed == fingerprint
-                    && fs::symlink_metadata(self.output.join(path))
-                        .is_ok_and(|meta| meta.is_file() && meta.len() == fingerprint.size)
-            })
-    }
-
-    /// Makes what was written the output.
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    /// Makes the twin the output, in one step, and the output the twin.
+    pub fn commit(self) -> Result<Committed, OutputError> {
         let written = std::mem::take(&mut *lock(&self.written)?);
         let manifest = manifest(written.iter().map(|(path, print)| (path.as_str(), *print)));
-        if self.current.is_none() {
-            self.swap_in(&manifest)?;
-        } else {
-            self.update_in_place(&written, &manifest)?;
-        }
-        self.committed = true;
-        Ok(())
-    }
-
-    /// Replaces the whole output folder by the staging folder.
-    fn swap_in(&self, manifest: &str) -> Result<(), OutputError> {
-        let marker = self.folder.join(MARKER);
+        let marker = self.twin.join(MARKER);
         fs::write(&marker, manifest).map_err(|error| io_error(&marker, error))?;
-        let retired = &self.retired;
-        let had_output = self.output.exists();
-        if had_output {
-            fs::rename(&self.output, retired).map_err(|error| io_error(&self.output, error))?;
-        }
-        if let Err(error) = fs::rename(&self.folder, &self.output) {
-            if had_output {
-                let _ = fs::rename(retired, &self.output);
-            }
-            return Err(io_error(&self.output, error));
-        }
-        if had_output {
-            // The old output had our marker (checked in `begin`), so it is ours to delete.
-            fs::remove_dir_all(retired).map_err(|error| io_error(retired, error))?;
-        }
-        Ok(())
+        exchange(&self.twin, &self.output).map_err(|error| io_error(&self.output, error))?;
+        let rescued = self.rescue_late_arrivals();
+        let mut kept = self.foreign;
+        kept.sort_unstable();
+        let kept = kept.iter().map(|key| path_of(key).to_path_buf()).collect();
+        Ok(Committed { kept, rescued })
     }
 
-    /// Moves the changed files into the output, then removes the files the
-    /// site no longer has. A failed move puts back every file moved before.
-    fn update_in_place(
-        &self,
-        written: &[(String, Fingerprint)],
-        manifest: &str,
-    ) -> Result<(), OutputError> {
-        let mut changed = std::mem::take(&mut *lock(&self.changed)?);
-        changed.sort_unstable();
-        // While files move, the marker lists none: if the build is killed
-        // now, the next one rebuilds the output whole, set-aside files and all.
-        if !changed.is_empty() {
-            self.replace_marker(&format!("{MARKER_NOTE}\n"))?;
-        }
-        let mut moved: Vec<(PathBuf, bool)> = Vec::with_capacity(changed.len());
-        for path in &changed {
-            match self.move_in(path) {
-                Ok(step) => moved.push(step),
-                Err(error) => {
-                    for (target, replaced) in moved.into_iter().rev() {
-                        let _ = if replaced {
-                            fs::rename(replaced_name(&target), &target)
-                        } else {
-                            fs::remove_file(&target)
-                        };
-                    }
-                    let listed = self.current.iter().flatten().map(|(p, f)| (p.as_str(), *f));
-                    let _ = self.replace_marker(&self::manifest(listed));
-                    return Err(error);
+    /// Moves into the new output what someone put into the old one while
+    /// this build ran (after it was read): the exchange took it along with
+    /// the old output. Only folders changed since then are read.
+    fn rescue_late_arrivals(&self) -> Vec<PathBuf> {
+        let old = &self.twin;
+        // File times come from a coarser clock than `SystemTime::now`.
+        let since = self.surveyed_at - std::time::Duration::from_secs(2);
+        let changed_since = |folder: &[u8]| {
+            fs::symlink_metadata(old.join(path_of(folder)))
+                .and_then(|meta| meta.modified())
+                .map_or(true, |modified| modified >= since)
+        };
+        let mut folders: Vec<&[u8]> = self
+            .live
+            .iter()
+            .filter(|(_, entry)| entry.kind == Kind::Folder)
+            .map(|(key, _)| &key[..])
+            .collect();
+        folders.push(b"");
+        let changed: Vec<&[u8]> = folders
+            .into_par_iter()
+            .filter(|f| changed_since(f))
+            .collect();
+        let mut rescued = Vec::new();
+        for folder in changed {
+            let Ok(arrivals) = names_in(&old.join(path_of(folder))) else {
+                continue;
+            };
+            for name in arrivals {
+                let mut key = folder.to_vec();
+                if !key.is_empty() {
+                    key.push(b'/');
+                }
+                key.extend_from_slice(&name);
+                let path = path_of(&key);
+                let at = self.output.join(path);
+                if self.live.contains_key(&key[..]) || fs::symlink_metadata(&at).is_ok() {
+                    continue;
+                }
+                let moved = at
+                    .parent()
+                    .map_or(Ok(()), fs::create_dir_all)
+                    .and_then(|()| fs::rename(old.join(path), &at));
+                if moved.is_ok() {
+                    rescued.push(path.to_path_buf());
                 }
             }
         }
-        self.replace_marker(manifest)?;
-        // From here on the new output is complete; what follows tidies up.
-        moved
-            .par_iter()
-            .filter(|(_, replaced)| *replaced)
-            .try_for_each(|(target, _)| remove_entry(&replaced_name(target)))?;
-        let kept: HashSet<&str> = written.iter().map(|(path, _)| path.as_str()).collect();
-        let stale: Vec<&String> = self
-            .current
-            .iter()
-            .flat_map(HashMap::keys)
-            .filter(|path| !kept.contains(path.as_str()))
-            .collect();
-        for path in stale {
-            let target = self.output.join(path);
-            if fs::symlink_metadata(&target).is_ok() && !through_link(&target, &self.output) {
-                remove_entry(&target)?;
-                remove_empty_parents(&target, &self.output);
-            }
-        }
-        fs::remove_dir_all(&self.folder).map_err(|error| io_error(&self.folder, error))
-    }
-
-    /// Writes the output's marker in one step (a new file renamed over it).
-    fn replace_marker(&self, text: &str) -> Result<(), OutputError> {
-        let marker = self.output.join(MARKER);
-        let new_marker = self.folder.join(MARKER);
-        fs::write(&new_marker, text)
-            .and_then(|()| fs::rename(&new_marker, &marker))
-            .map_err(|error| io_error(&marker, error))
-    }
-
-    /// Moves one staged file into the output, setting aside the file it
-    /// replaces; tells where it went and whether it replaced one.
-    fn move_in(&self, path: &str) -> Result<(PathBuf, bool), OutputError> {
-        let target = self.output.join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|error| io_error(parent, error))?;
-        }
-        let replaced = fs::symlink_metadata(&target).is_ok();
-        if replaced {
-            fs::rename(&target, replaced_name(&target))
-                .map_err(|error| io_error(&target, error))?;
-        }
-        if let Err(error) = fs::rename(self.folder.join(path), &target) {
-            if replaced {
-                let _ = fs::rename(replaced_name(&target), &target);
-            }
-            return Err(io_error(&target, error));
-        }
-        Ok((target, replaced))
+        rescued.sort_unstable();
+        rescued
     }
 }
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.folder);
+/// Opens the twin's file at `target` for writing anew. The twin's own copy
+/// (`reuse`) is overwritten in place when no other name shares it; a file
+/// shared with the output is replaced, never written through.
+fn open_own(target: &Path, reuse: bool) -> io::Result<fs::File> {
+    if reuse {
+        let file = fs::File::options().write(true).open(target)?;
+        if links(&file)? == 1 {
+            file.set_len(0)?;
+            return Ok(file);
         }
     }
+    match fs::remove_file(target) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+        _ => {}
+    }
+    fs::File::create(target)
+}
+
+#[cfg(unix)]
+fn links(file: &fs::File) -> io::Result<u64> {
+    Ok(std::os::unix::fs::MetadataExt::nlink(&file.metadata()?))
+}
+
+#[cfg(not(unix))]
+fn links(_: &fs::File) -> io::Result<u64> {
+    Ok(2)
+}
+
+fn has_size(path: &Path, size: u64) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|meta| meta.is_file() && meta.len() == size)
+}
+
+/// Whether two files are copies as [`Staging::carry_over_one`] makes them.
+fn same_copy(a: &Path, b: &Path) -> bool {
+    match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => {
+            a.len() == b.len()
+                && a.modified().ok().is_some()
+                && a.modified().ok() == b.modified().ok()
+        }
+        _ => false,
+    }
+}
+
+/// Refuses an output that is a mount point: it can be neither exchanged
+/// nor linked from beside it.
+fn refuse_mount_point(output: &Path, parent: &Path) -> Result<(), OutputError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(out), Ok(beside)) = (fs::symlink_metadata(output), fs::metadata(parent))
+            && out.is_dir()
+            && out.dev() != beside.dev()
+        {
+            return Err(Located::new(
+                Location::file_start(output),
+                OutputErrorKind::MountPoint,
+            ));
+        }
+    }
+    let _ = (output, parent);
+    Ok(())
+}
+
+/// Exchanges the twin and the output in one step where the system can
+/// (Linux `renameat2(RENAME_EXCHANGE)`); elsewhere with three renames,
+/// between the first two of which the output path is briefly missing.
+fn exchange(twin: &Path, output: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(output).is_err() {
+        return fs::rename(twin, output);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, twin, CWD, output, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let mut aside = twin.as_os_str().to_owned();
+    aside.push(".swap");
+    let aside = PathBuf::from(aside);
+    fs::rename(output, &aside)?;
+    if let Err(error) = fs::rename(twin, output) {
+        let _ = fs::rename(&aside, output);
+        return Err(error);
+    }
+    fs::rename(&aside, twin)
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, at: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(target, at)
+}
+
+#[cfg(not(unix))]
+fn symlink(_: &Path, _: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, OutputError> {
@@ -373,34 +676,6 @@ fn lock<T>(mutex: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, OutputError
     })
 }
 
-/// Removes a file, or a folder someone put where the output had a file:
-/// the output is gongkai's (it has the marker), so either is ours to remove.
-fn remove_entry(path: &Path) -> Result<(), OutputError> {
-    let removed = if fs::symlink_metadata(path).is_ok_and(|meta| meta.is_dir()) {
-        fs::remove_dir_all(path)
-    } else {
-        fs::remove_file(path)
-    };
-    removed.map_err(|error| io_error(path, error))
-}
-
-fn replaced_name(target: &Path) -> PathBuf {
-    let mut name = target.as_os_str().to_owned();
-    name.push(REPLACED_SUFFIX);
-    PathBuf::from(name)
-}
-
-/// Removes the folders above `file` that became empty, up to `root`.
-fn remove_empty_parents(file: &Path, root: &Path) {
-    let mut folder = file.parent();
-    while let Some(current) = folder {
-        if current == root || fs::remove_dir(current).is_err() {
-            break;
-        }
-        folder = current.parent();
-    }
-}
-
 /// The marker's text: a note for people, then one line per file.
 fn manifest<'p>(files: impl Iterator<Item = (&'p str, Fingerprint)>) -> String {
     let mut lines: Vec<String> = files
@@ -410,16 +685,21 @@ fn manifest<'p>(files: impl Iterator<Item = (&'p str, Fingerprint)>) -> String {
     format!("{MARKER_NOTE}\n{}\n", lines.join("\n"))
 }
 
-/// The files a marker lists; `None` when it lists none (an older marker).
-fn read_manifest(marker: &Path) -> Option<HashMap<String, Fingerprint>> {
-    let text = fs::read_to_string(marker).ok()?;
-    let files: HashMap<String, Fingerprint> = text
-        .lines()
+/// The files a marker lists (none when there is no marker).
+fn read_manifest(marker: &Path) -> HashMap<String, Fingerprint> {
+    let Ok(text) = fs::read_to_string(marker) else {
+        return HashMap::new();
+    };
+    text.lines()
         .skip(1)
         .filter_map(listed)
         .map(|(path, fingerprint)| (path.to_owned(), fingerprint))
-        .collect();
-    (!files.is_empty()).then_some(files)
+        .collect()
+}
+
+/// Whether the marker at `marker` lists at least one file.
+pub(super) fn lists_files(marker: &Path) -> bool {
+    !read_manifest(marker).is_empty()
 }
 
 /// One line of a marker (`hash size path`), when it names a path gongkai
@@ -451,13 +731,4 @@ pub(super) fn forged_entry(marker: &Path) -> Option<String> {
         .filter(|line| !line.trim().is_empty())
         .find(|line| listed(line).is_none())
         .map(|line| line.splitn(3, ' ').nth(2).unwrap_or(line).to_owned())
-}
-
-/// Whether a folder on the way from `root` to `path` is a link: a listed
-/// path reached through one could lie outside the output.
-fn through_link(path: &Path, root: &Path) -> bool {
-    path.ancestors()
-        .skip(1)
-        .take_while(|folder| *folder != root)
-        .any(|folder| fs::symlink_metadata(folder).is_ok_and(|m| m.file_type().is_symlink()))
 }
