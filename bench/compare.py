@@ -219,12 +219,20 @@ def write(path, text):
         f.write(text)
 
 
-def measure(command, output):
+def twin_of(output):
+    """The folder gongkai keeps beside its output (the previous build)."""
+    parent, name = os.path.split(output)
+    return os.path.join(parent, f".{name}.gongkai-previous")
+
+
+def measure(command, output, fresh=True):
     """Wall seconds, CPU seconds and peak RSS (MB) of one run into an empty
-    `output`, and whether it finished (the kernel may kill a build that runs
-    out of memory)."""
-    if os.path.exists(output):
-        shutil.rmtree(output)
+    `output` (or, not `fresh`, over what it holds), and whether it finished
+    (the kernel may kill a build that runs out of memory)."""
+    if fresh:
+        for folder in (output, twin_of(output)):
+            if os.path.exists(folder):
+                shutil.rmtree(folder)
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -285,6 +293,63 @@ def compare(notices, place):
     return medians, files, floor
 
 
+def variant(synth, name, change):
+    """A copy of the site `synth` with `change` applied to it."""
+    copy = f"{synth}-{name}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(synth, copy)
+    change(copy)
+    return copy
+
+
+def retitle(site):
+    """Every page shows the site title: all of them change."""
+    path = os.path.join(site, "site.yaml")
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    lines = ["title: 改过标题的合成站点 巡察整改公开" if line.startswith("title:") else line for line in lines]
+    write(path, "\n".join(lines))
+
+
+def edit_one_notice(site):
+    """One issue of one notice gets another sentence: its pages, and the
+    listings and files that show it, change."""
+    notices = os.path.join(site, "content/notices")
+    issues = os.path.join(notices, sorted(os.listdir(notices))[len(os.listdir(notices)) // 2], "issues")
+    path = os.path.join(issues, sorted(os.listdir(issues))[0])
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    write(path, text + "\n另已约谈相关责任人。\n")
+
+
+def rebuilds(notices, place):
+    """Medians of a fresh build, a rebuild with every page changed and a
+    rebuild with one notice changed, interleaved. Each rebuild goes over the
+    output of the other version, so every one of them changes what it says."""
+    synth = os.path.join(place, f"synth-{notices}")
+    subprocess.run([SYNTH, "--notices", str(notices), "--issues", str(ISSUES), "--seed", "1", "--out", synth],
+                   check=True, stdout=subprocess.DEVNULL)
+    every_page = variant(synth, "retitled", retitle)
+    one_notice = variant(synth, "one-notice", edit_one_notice)
+    fresh_out = os.path.join(place, f"fresh-{notices}")
+    out = os.path.join(place, f"rebuilt-{notices}")
+    build = lambda site, output, fresh: measure([GONGKAI, "build", "--root", site, "-o", output], output, fresh)
+    # Warm-up: the output and its twin exist, as they do for a site built before.
+    build(synth, out, True)
+    for site in (every_page, synth, one_notice, synth):
+        build(site, out, False)
+    runs = {"fresh": [], "every page": [], "one notice": []}
+    for _ in range(RUNS):
+        runs["fresh"].append(build(synth, fresh_out, True))
+        for folder in (fresh_out, twin_of(fresh_out)):
+            shutil.rmtree(folder, ignore_errors=True)
+        runs["every page"] += [build(every_page, out, False), build(synth, out, False)]
+        runs["one notice"] += [build(one_notice, out, False), build(synth, out, False)]
+    for folder in (synth, every_page, one_notice, out, twin_of(out)):
+        shutil.rmtree(folder, ignore_errors=True)
+    return {name: [statistics.median(r[i] for r in rs) for i in range(3)] for name, rs in runs.items()}
+
+
 def main():
     sizes = [int(size) for size in sys.argv[1:]] or [100, 1000, 10000]
     # This machine's disk is slow to create files (ext4 mounted with
@@ -317,6 +382,17 @@ def main():
             print(f"Growth {small:,} → {large:,} notices: gongkai wall ×{ml['gongkai'][0] / ms['gongkai'][0]:.1f}, "
                   f"CPU ×{ml['gongkai'][1] / ms['gongkai'][1]:.1f}; Hugo wall ×{ml['hugo'][0] / ms['hugo'][0]:.1f}; "
                   f"floor ×{fl / fs:.1f}", flush=True)
+        print()
+        print(f"### Rebuilds on {label}\n")
+        print("Over an output (and its twin) left by the other version of the site; "
+              f"medians of {RUNS} fresh builds and {2 * RUNS} rebuilds of each kind, interleaved.\n")
+        print("| notices × issues | fresh build | every page changed | ratio | one notice changed | ratio | peak RSS (fresh / rebuild) |")
+        print("|---|---|---|---|---|---|---|")
+        for notices in place_sizes:
+            m = rebuilds(notices, place)
+            fresh, every, one = m["fresh"], m["every page"], m["one notice"]
+            print(f"| {notices:,} × {ISSUES} | {fresh[0]:.2f} s | {every[0]:.2f} s | {every[0] / fresh[0]:.2f} "
+                  f"| {one[0]:.2f} s | {one[0] / fresh[0]:.2f} | {fresh[2]:.0f} / {max(every[2], one[2]):.0f} MB |", flush=True)
         print()
 
 

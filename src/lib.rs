@@ -299,14 +299,17 @@ pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
 /// written as they are rendered, so memory does not grow with the output.
 pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, Vec<Diagnostic>> {
     let root = &options.root;
-    let mut prepared = prepare(options)?;
+    // What the output holds is read while the site loads.
+    let (staging, prepared) = rayon::join(
+        || output::Staging::open(&options.output_dir(), root),
+        || prepare(options),
+    );
+    let mut prepared = prepared?;
     let failed = |error: output::OutputError| relative(vec![Diagnostic::from(error)], root);
-    let staging = output::Staging::begin(
-        &options.output_dir(),
-        root,
-        prepared.output_paths.iter().map(String::as_str),
-    )
-    .map_err(failed)?;
+    let mut staging = staging.map_err(failed)?;
+    staging
+        .make_room(prepared.output_paths.iter().map(String::as_str))
+        .map_err(failed)?;
     let files = prepared.files();
     staging.write_files(&files).map_err(failed)?;
     drop(files);

@@ -209,14 +209,20 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Checks `output`, reads what it and its twin hold, and clears the
-    /// twin down to what the new site (`paths`) and the files gongkai did
-    /// not write need, its folders made.
+    /// [`Staging::open`], then [`Staging::make_room`] for `paths`.
     pub fn begin<'p>(
         output: &Path,
         site_root: &Path,
         paths: impl IntoIterator<Item = &'p str>,
     ) -> Result<Staging, OutputError> {
+        let mut staging = Staging::open(output, site_root)?;
+        staging.make_room(paths)?;
+        Ok(staging)
+    }
+
+    /// Checks `output`, takes the hold on it, and reads what it and its
+    /// twin hold. Changes nothing, so it can run while the site is loaded.
+    pub fn open(output: &Path, site_root: &Path) -> Result<Staging, OutputError> {
         check_target(output, site_root)?;
         // A link to the output folder is followed: the site goes where it
         // points, and the link stays a link.
@@ -242,23 +248,15 @@ impl Staging {
             }
             _ => {}
         }
-        let current = read_manifest(&output.join(MARKER));
-        let twin_listed = read_manifest(&twin.join(MARKER));
-        // From here on the twin matches no marker until the build is done.
-        match fs::remove_file(twin.join(MARKER)) {
-            Err(error) if error.kind() != io::ErrorKind::NotFound => {
-                return Err(io_error(&twin, error));
-            }
-            _ => {}
-        }
         let surveyed_at = SystemTime::now();
-        let (live, twin_files) = rayon::join(|| survey(output), || survey(&twin));
+        let ((current, live), (twin_listed, twin_files)) = rayon::join(
+            || (read_manifest(&output.join(MARKER)), survey(output)),
+            || (read_manifest(&twin.join(MARKER)), survey(&twin)),
+        );
         let live = live.map_err(|error| io_error(output, error))?;
         let twin_files = twin_files.map_err(|error| io_error(&twin, error))?;
         let foreign = foreign_in(&live, &current);
-        let site: HashSet<&[u8]> = paths.into_iter().map(str::as_bytes).collect();
-        let site_folders: HashSet<&[u8]> = site.iter().flat_map(|key| folders_of(key)).collect();
-        let mut staging = Staging {
+        Ok(Staging {
             output: output.to_path_buf(),
             twin,
             _lock: lock,
@@ -269,11 +267,28 @@ impl Staging {
             twin_listed,
             foreign,
             written: Mutex::default(),
-        };
-        staging.refuse_foreign_in_the_way(&site, &site_folders)?;
-        staging.clear_twin(&site, site_folders)?;
-        staging.carry_foreign_over()?;
-        Ok(staging)
+        })
+    }
+
+    /// Clears the twin down to what the new site (`paths`) and the files
+    /// gongkai did not write need, and makes its folders; refuses a site
+    /// that would write where one of those files is.
+    pub fn make_room<'p>(
+        &mut self,
+        paths: impl IntoIterator<Item = &'p str>,
+    ) -> Result<(), OutputError> {
+        let site: HashSet<&[u8]> = paths.into_iter().map(str::as_bytes).collect();
+        let site_folders: HashSet<&[u8]> = site.iter().flat_map(|key| folders_of(key)).collect();
+        self.refuse_foreign_in_the_way(&site, &site_folders)?;
+        // From here on the twin matches no marker until the build is done.
+        match fs::remove_file(self.twin.join(MARKER)) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                return Err(io_error(&self.twin, error));
+            }
+            _ => {}
+        }
+        self.clear_twin(&site, site_folders)?;
+        self.carry_foreign_over()
     }
 
     /// Refuses a site that would write where a file gongkai did not write is.
@@ -344,11 +359,15 @@ impl Staging {
             .filter(|(key, _)| !inside_unwanted(key))
             .try_for_each(|(key, kind)| {
                 let at = self.twin.join(path_of(key));
-                match kind {
+                let removed = match kind {
                     Kind::Folder => fs::remove_dir_all(&at),
                     Kind::File | Kind::Link => fs::remove_file(&at),
+                };
+                match removed {
+                    // The twin's marker, removed already.
+                    Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+                    other => other.map_err(|error| io_error(&at, error)),
                 }
-                .map_err(|error| io_error(&at, error))
             })?;
         let gone: HashSet<&[u8]> = unwanted.iter().map(|(key, _)| &key[..]).collect();
         if !unwanted.is_empty() {
