@@ -746,3 +746,60 @@ fn a_folder_put_where_the_output_had_a_page_stops_the_build_and_is_kept() {
         "他人的文件"
     );
 }
+
+#[test]
+fn the_web_teams_files_are_kept_and_listed_by_build_v_and_check() {
+    let site = Site::new();
+    site.build().assert_ok();
+    site.write("public/web.config", "<configuration/>");
+    site.write("public/uploads/2025/方案.pdf", "%PDF");
+    let quiet = site.build();
+    quiet.assert_ok();
+    assert!(
+        quiet.stdout.contains("2 个文件不是 gongkai 生成的") && quiet.stdout.contains("-v"),
+        "{}",
+        quiet.stdout
+    );
+    assert!(!quiet.stdout.contains("web.config"), "{}", quiet.stdout);
+    let verbose = site.run(&["build", "-v"]);
+    verbose.assert_ok();
+    let checked = site.run(&["check"]);
+    checked.assert_ok();
+    for run in [&verbose, &checked] {
+        assert!(
+            run.stdout.contains("uploads/2025/方案.pdf") && run.stdout.contains("web.config"),
+            "{}",
+            run.stdout
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(site.path("public/web.config")).expect("kept"),
+        "<configuration/>"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_second_build_into_the_same_output_is_refused_while_the_first_runs() {
+    let site = Site::new();
+    site.build().assert_ok();
+    // Another process holds the output's lock, as a running build does
+    // (`-o`: the lock is flock's own, not inherited by sleep).
+    let mut holder = std::process::Command::new("flock")
+        .arg("-o")
+        .arg(site.root())
+        .args(["sleep", "30"])
+        .spawn()
+        .expect("flock");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let run = site.build();
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("另一个 gongkai 正在生成到这个输出目录"),
+        "{}",
+        run.stderr
+    );
+    site.build().assert_ok();
+}

@@ -94,7 +94,9 @@ impl Hint for OutputErrorKind {
             OutputErrorKind::ForeignInTheWay { .. } => Some(
                 "请把这个文件移走或改名，或修改网站中对应的名称；gongkai 只替换自己写过的文件".into(),
             ),
-            OutputErrorKind::Busy => Some("请等它完成后再生成".into()),
+            OutputErrorKind::Busy => Some(
+                "请等它完成后再生成（同一个上级目录中的输出目录，一次只生成一个）".into(),
+            ),
             OutputErrorKind::MountPoint => Some(
                 "gongkai 要在输出目录旁边准备新版本再整体换入：请把输出目录设为挂载点里的一个子目录，并让网站服务器指向它".into(),
             ),

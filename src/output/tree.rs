@@ -15,8 +15,9 @@ use rayon::prelude::*;
 /// A path relative to the root of a tree, `/`-separated.
 pub type Key = Box<[u8]>;
 
-/// Every entry under a folder, by [`Key`].
-pub type Tree = HashMap<Key, Entry>;
+/// Every entry under a folder, by [`Key`]. Tens of thousands of keys are
+/// looked up per build: a fast hash pays (the keys are our own paths).
+pub type Tree = HashMap<Key, Entry, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
 
 /// What is at a path of a tree, as its folder lists it (links not followed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,14 +77,16 @@ pub fn survey(root: &Path) -> io::Result<Tree> {
             .try_for_each(|inner| read(root, inner, found))
     }
     if !fs::symlink_metadata(root).is_ok_and(|meta| meta.is_dir()) {
-        return Ok(Tree::new());
+        return Ok(Tree::default());
     }
     let found = Mutex::new(Vec::new());
     read(root, b"", &found)?;
     let found = found
         .into_inner()
         .map_err(|_| io::Error::other("读取输出目录的线程意外中止"))?;
-    Ok(found.into_iter().collect())
+    let mut tree = Tree::with_capacity_and_hasher(found.len(), Default::default());
+    tree.extend(found);
+    Ok(tree)
 }
 
 /// The names in one folder, as bytes.
