@@ -13,9 +13,11 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Hint, Located, Location};
 
 mod feeds;
+mod marker;
 mod search;
 mod sitemap;
 mod staging;
+mod system;
 mod tree;
 
 pub use feeds::feeds;
@@ -187,14 +189,14 @@ pub fn check_target(output: &Path, site_root: &Path) -> Result<(), OutputError> 
     if !fs::symlink_metadata(&marker).is_ok_and(|meta| meta.is_file()) {
         return refuse(OutputErrorKind::NotOurs);
     }
-    if let Some(entry) = staging::forged_entry(&marker) {
+    if let Some(entry) = marker::forged_entry(&marker) {
         return refuse(OutputErrorKind::ForgedMarker { entry });
     }
     let holds_more_than_the_marker = fs::read_dir(output)
         .map_err(|error| io_error(output, error))?
         .flatten()
         .any(|entry| entry.file_name() != MARKER);
-    if holds_more_than_the_marker && !staging::lists_files(&marker) {
+    if holds_more_than_the_marker && !marker::lists_files(&marker) {
         return refuse(OutputErrorKind::UnlistedMarker);
     }
     Ok(())
@@ -512,7 +514,16 @@ mod tests {
     #[test]
     fn a_marker_naming_paths_gongkai_never_writes_is_refused_and_nothing_removed()
     -> Result<(), Box<dyn std::error::Error>> {
-        for forged in ["../victim", "/tmp/victim", "a/../../victim", "a//b", "./x"] {
+        for forged in [
+            "../victim",
+            "/tmp/victim",
+            "a/../../victim",
+            "a//b",
+            "./x",
+            "..",
+            "../",
+            ".",
+        ] {
             let (dir, site, out) = site_and_output()?;
             fs::write(dir.path().join("victim"), "keep")?;
             write_atomically(&out, &site, &[file("a.html", "一")])?;
@@ -549,6 +560,15 @@ mod tests {
         fs::remove_dir_all(out.join("d"))?;
         std::os::unix::fs::symlink(&outside, out.join("d"))?;
         write_atomically(&out, &site, &[file("a.html", "三")])?;
+        assert_eq!(fs::read_to_string(outside.join("page.html"))?, "keep");
+        // The link is not gongkai's: it is kept, as a link.
+        assert_eq!(fs::read_link(out.join("d"))?, outside);
+        // A site writing through it is refused, and nothing outside changes.
+        let error = write_atomically(&out, &site, &[file("d/page.html", "四")]);
+        assert!(matches!(
+            error.map_err(|e| e.kind),
+            Err(OutputErrorKind::ForeignInTheWay { .. })
+        ));
         assert_eq!(fs::read_to_string(outside.join("page.html"))?, "keep");
         Ok(())
     }

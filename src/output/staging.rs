@@ -19,7 +19,7 @@
 //! build like any other. A rebuild writes only what changed and removes
 //! nothing from the output.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -27,37 +27,18 @@ use std::sync::Mutex;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+use xxhash_rust::xxh3::Xxh3;
 
+use super::marker::{Fingerprint, Listed, is_ours, manifest, read_manifest};
+use super::system::{
+    Lock, ModifiedTimes, exchange, file_system_time, has_size, open_own, refuse_mount_point,
+    same_copy, symlink,
+};
 use super::tree::{Entry, FastHash, Key, Kind, Tree, folders_of, names_in, path_of, survey};
-
-type Listed = HashMap<String, Fingerprint, FastHash>;
-type PathSet<'p> = HashSet<&'p [u8], FastHash>;
 use super::{MARKER, OutputError, OutputErrorKind, OutputFile, Source, check_target, io_error};
 use crate::diagnostic::{Located, Location};
 
-const MARKER_NOTE: &str = "由 gongkai 生成；gongkai 只会替换带有此标记的目录。";
-/// What gongkai before the twin called a file it set aside while moving
-/// files in; such files are its own and are not carried over.
-const SET_ASIDE_SUFFIX: &str = ".gongkai-old";
-/// Made and removed in the twin to read the file system's clock.
-const CLOCK_PROBE: &str = ".gongkai-clock";
-
-/// A file's size and content hash, as the marker lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Fingerprint {
-    size: u64,
-    hash: u64,
-}
-
-impl Fingerprint {
-    fn of(bytes: &[u8]) -> Fingerprint {
-        Fingerprint {
-            size: bytes.len() as u64,
-            hash: xxh3_64(bytes),
-        }
-    }
-}
+type PathSet<'p> = HashSet<&'p [u8], FastHash>;
 
 /// The path of the twin of the output `output`.
 pub fn twin_of(output: &Path) -> PathBuf {
@@ -96,49 +77,6 @@ fn foreign_in(tree: &Tree, listed: &Listed) -> Vec<Key> {
         })
         .map(|(key, _)| key.clone())
         .collect()
-}
-
-fn is_ours(key: &[u8], listed: &Listed) -> bool {
-    let Ok(key) = std::str::from_utf8(key) else {
-        return false;
-    };
-    key == MARKER
-        || key == CLOCK_PROBE
-        || listed.contains_key(key)
-        || key
-            .strip_suffix(SET_ASIDE_SUFFIX)
-            .is_some_and(|original| listed.contains_key(original))
-}
-
-/// An exclusive hold on building into one output, released when dropped
-/// (also when the process is killed).
-struct Lock {
-    #[cfg(unix)]
-    _folder: fs::File,
-}
-
-impl Lock {
-    fn take(parent: &Path, output: &Path) -> Result<Lock, OutputError> {
-        #[cfg(unix)]
-        {
-            use rustix::fs::{FlockOperation, flock};
-            let folder = fs::File::open(parent).map_err(|error| io_error(parent, error))?;
-            match flock(&folder, FlockOperation::NonBlockingLockExclusive) {
-                Ok(()) => Ok(Lock { _folder: folder }),
-                Err(rustix::io::Errno::WOULDBLOCK) => Err(Located::new(
-                    Location::file_start(output),
-                    OutputErrorKind::Busy,
-                )),
-                // A file system without locks: builds are not serialised.
-                Err(_) => Ok(Lock { _folder: folder }),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = (parent, output);
-            Ok(Lock {})
-        }
-    }
 }
 
 /// Removes the staging folders that gongkai before the twin left beside the
@@ -255,8 +193,7 @@ impl Staging {
             }
             _ => {}
         }
-        fs::create_dir_all(&twin).map_err(|error| io_error(&twin, error))?;
-        let surveyed_at = file_system_time(&twin.join(CLOCK_PROBE));
+        let surveyed_at = file_system_time(&parent.join(format!(".{name}.gongkai-clock")));
         let ((current, live), (twin_listed, twin_files)) = rayon::join(
             || (read_manifest(&output.join(MARKER)), survey(output)),
             || (read_manifest(&twin.join(MARKER)), survey(&twin)),
@@ -368,7 +305,7 @@ impl Staging {
                     Kind::File | Kind::Link => fs::remove_file(&at),
                 };
                 match removed {
-                    // The twin's marker, removed already.
+                    // Gone already (the twin's marker, removed above).
                     Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
                     other => other.map_err(|error| io_error(&at, error)),
                 }
@@ -419,6 +356,10 @@ impl Staging {
             Some(Kind::File) => fs::hard_link(&from, &to).or_else(|_| {
                 // A file of another user may not be linked (protected_hardlinks):
                 // a copy with its modification time is the next best thing.
+                // A pipe or device is never read: it could block the build.
+                if !fs::symlink_metadata(&from)?.is_file() {
+                    return Err(io::Error::other("这不是普通文件，无法原样保留"));
+                }
                 fs::copy(&from, &to)?;
                 let modified = fs::metadata(&from)?.modified()?;
                 fs::File::options()
@@ -588,161 +529,6 @@ impl Staging {
     }
 }
 
-/// The time by the file system's own clock (which may be coarser than the
-/// system's, or a server's), read off a file made and removed at `probe`.
-fn file_system_time(probe: &Path) -> SystemTime {
-    let made = fs::write(probe, "").and_then(|()| fs::symlink_metadata(probe)?.modified());
-    let _ = fs::remove_file(probe);
-    made.unwrap_or_else(|_| SystemTime::now() - std::time::Duration::from_secs(2))
-}
-
-/// Modification times of folders under one root, looked up relative to it
-/// (a third faster than by whole paths, for 30,000 folders).
-struct ModifiedTimes {
-    #[cfg(unix)]
-    root: Option<std::os::fd::OwnedFd>,
-    #[cfg(not(unix))]
-    root: PathBuf,
-}
-
-impl ModifiedTimes {
-    fn of_folders_under(root: &Path) -> ModifiedTimes {
-        #[cfg(unix)]
-        {
-            use rustix::fs::{CWD, Mode, OFlags, openat};
-            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            ModifiedTimes {
-                root: openat(CWD, root, flags, Mode::empty()).ok(),
-            }
-        }
-        #[cfg(not(unix))]
-        ModifiedTimes {
-            root: root.to_path_buf(),
-        }
-    }
-
-    fn of(&self, folder: &[u8]) -> Option<SystemTime> {
-        #[cfg(unix)]
-        {
-            use rustix::fs::{AtFlags, statat};
-            let at = if folder.is_empty() { b"." } else { folder };
-            let stat = statat(self.root.as_ref()?, path_of(at), AtFlags::SYMLINK_NOFOLLOW).ok()?;
-            let since_epoch = std::time::Duration::new(
-                u64::try_from(stat.st_mtime).ok()?,
-                u32::try_from(stat.st_mtime_nsec).ok()?,
-            );
-            Some(SystemTime::UNIX_EPOCH + since_epoch)
-        }
-        #[cfg(not(unix))]
-        {
-            fs::symlink_metadata(self.root.join(path_of(folder)))
-                .and_then(|meta| meta.modified())
-                .ok()
-        }
-    }
-}
-
-/// Opens the twin's file at `target` for writing anew. The twin's own copy
-/// (`reuse`) is overwritten in place when no other name shares it; a file
-/// shared with the output is replaced, never written through.
-fn open_own(target: &Path, reuse: bool) -> io::Result<fs::File> {
-    if reuse
-        && let Ok(file) = fs::File::options().write(true).open(target)
-        && links(&file)? == 1
-    {
-        file.set_len(0)?;
-        return Ok(file);
-    }
-    match fs::remove_file(target) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
-        _ => {}
-    }
-    fs::File::create(target)
-}
-
-#[cfg(unix)]
-fn links(file: &fs::File) -> io::Result<u64> {
-    Ok(std::os::unix::fs::MetadataExt::nlink(&file.metadata()?))
-}
-
-#[cfg(not(unix))]
-fn links(_: &fs::File) -> io::Result<u64> {
-    Ok(2)
-}
-
-fn has_size(path: &Path, size: u64) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|meta| meta.is_file() && meta.len() == size)
-}
-
-/// Whether two files are copies as [`Staging::carry_over_one`] makes them.
-fn same_copy(a: &Path, b: &Path) -> bool {
-    match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
-        (Ok(a), Ok(b)) => {
-            a.len() == b.len()
-                && a.modified().ok().is_some()
-                && a.modified().ok() == b.modified().ok()
-        }
-        _ => false,
-    }
-}
-
-/// Refuses an output that is a mount point: it can be neither exchanged
-/// nor linked from beside it.
-fn refuse_mount_point(output: &Path, parent: &Path) -> Result<(), OutputError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if let (Ok(out), Ok(beside)) = (fs::symlink_metadata(output), fs::metadata(parent))
-            && out.is_dir()
-            && out.dev() != beside.dev()
-        {
-            return Err(Located::new(
-                Location::file_start(output),
-                OutputErrorKind::MountPoint,
-            ));
-        }
-    }
-    let _ = (output, parent);
-    Ok(())
-}
-
-/// Exchanges the twin and the output in one step where the system can
-/// (Linux `renameat2(RENAME_EXCHANGE)`); elsewhere with three renames,
-/// between the first two of which the output path is briefly missing.
-fn exchange(twin: &Path, output: &Path) -> io::Result<()> {
-    if fs::symlink_metadata(output).is_err() {
-        return fs::rename(twin, output);
-    }
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        match renameat_with(CWD, twin, CWD, output, RenameFlags::EXCHANGE) {
-            Ok(()) => return Ok(()),
-            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {}
-            Err(error) => return Err(error.into()),
-        }
-    }
-    let mut aside = twin.as_os_str().to_owned();
-    aside.push(".swap");
-    let aside = PathBuf::from(aside);
-    fs::rename(output, &aside)?;
-    if let Err(error) = fs::rename(twin, output) {
-        let _ = fs::rename(&aside, output);
-        return Err(error);
-    }
-    fs::rename(&aside, twin)
-}
-
-#[cfg(unix)]
-fn symlink(target: &Path, at: &Path) -> io::Result<()> {
-    std::os::unix::fs::symlink(target, at)
-}
-
-#[cfg(not(unix))]
-fn symlink(_: &Path, _: &Path) -> io::Result<()> {
-    Ok(())
-}
-
 fn lock<T>(mutex: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, OutputError> {
     mutex.lock().map_err(|_| {
         io_error(
@@ -750,61 +536,4 @@ fn lock<T>(mutex: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, OutputError
             io::Error::other("写入输出的线程意外中止"),
         )
     })
-}
-
-/// The marker's text: a note for people, then one line per file.
-fn manifest<'p>(files: impl Iterator<Item = (&'p str, Fingerprint)>) -> String {
-    let mut lines: Vec<String> = files
-        .map(|(path, print)| format!("{:016x} {} {path}", print.hash, print.size))
-        .collect();
-    lines.sort_unstable();
-    format!("{MARKER_NOTE}\n{}\n", lines.join("\n"))
-}
-
-/// The files a marker lists (none when there is no marker).
-fn read_manifest(marker: &Path) -> Listed {
-    let Ok(text) = fs::read_to_string(marker) else {
-        return Listed::default();
-    };
-    text.lines()
-        .skip(1)
-        .filter_map(listed)
-        .map(|(path, fingerprint)| (path.to_owned(), fingerprint))
-        .collect()
-}
-
-/// Whether the marker at `marker` lists at least one file.
-pub(super) fn lists_files(marker: &Path) -> bool {
-    !read_manifest(marker).is_empty()
-}
-
-/// One line of a marker (`hash size path`), when it names a path gongkai
-/// could have written.
-fn listed(line: &str) -> Option<(&str, Fingerprint)> {
-    let mut parts = line.splitn(3, ' ');
-    let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
-    let size = parts.next()?.parse().ok()?;
-    let path = parts.next()?;
-    is_listed_path(path).then_some((path, Fingerprint { size, hash }))
-}
-
-/// Whether `path` is one gongkai could have written: relative,
-/// `/`-separated, without empty, `.` or `..` parts.
-pub(super) fn is_listed_path(path: &str) -> bool {
-    !path.contains(['\\', '\0'])
-        && path
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..")
-}
-
-/// The first line of the marker at `marker` that names a path gongkai
-/// could not have written (`../x`, `/etc`, `a//b`), if any: such a marker
-/// was written by someone else, and nothing it lists may be removed.
-pub(super) fn forged_entry(marker: &Path) -> Option<String> {
-    let text = fs::read_to_string(marker).ok()?;
-    text.lines()
-        .skip(1)
-        .filter(|line| !line.trim().is_empty())
-        .find(|line| listed(line).is_none())
-        .map(|line| line.splitn(3, ' ').nth(2).unwrap_or(line).to_owned())
 }
