@@ -67,6 +67,8 @@ pub enum OutputErrorKind {
     UnlistedMarker,
     #[error("输出目录中的“{path}”不是 gongkai 生成的，而网站要在这个位置写入文件{}；为免覆盖别人的文件，拒绝生成", others_note(*others))]
     ForeignInTheWay { path: String, others: usize },
+    #[error("无法原样保留输出目录中的“{path}”：它属于其他用户，系统不允许 gongkai 保留它的原样")]
+    CannotKeep { path: String },
     #[error("另一个 gongkai 正在生成到这个输出目录")]
     Busy,
     #[error("输出目录是一个挂载点，无法整体替换")]
@@ -95,6 +97,9 @@ impl Hint for OutputErrorKind {
             ),
             OutputErrorKind::ForeignInTheWay { .. } => Some(
                 "请把这个文件移走或改名，或修改网站中对应的名称；gongkai 只替换自己写过的文件".into(),
+            ),
+            OutputErrorKind::CannotKeep { .. } => Some(
+                "gongkai 每次生成都把输出目录中别人的文件原样放进新的输出目录：请以这些文件的所有者（或 root）运行 gongkai，或把它们移出输出目录".into(),
             ),
             OutputErrorKind::Busy => Some(
                 "请等它完成后再生成（同一个上级目录中的输出目录，一次只生成一个）".into(),
@@ -341,6 +346,33 @@ mod tests {
         let error = write_atomically(&out, &site, &[file("empty/index.html", "站点")]);
         assert!(error.is_ok(), "an empty folder of theirs may receive pages");
         assert_eq!(fs::read_to_string(out.join("uploads/2025/a.pdf"))?, "pdf");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_web_teams_folders_keep_their_permissions_and_owner()
+    -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let (_dir, site, out) = site_and_output()?;
+        write_atomically(&out, &site, &[file("index.html", "一")])?;
+        fs::create_dir_all(out.join("uploads/2025"))?;
+        fs::write(out.join("uploads/2025/a.pdf"), "pdf")?;
+        fs::set_permissions(out.join("uploads"), fs::Permissions::from_mode(0o2775))?;
+        fs::set_permissions(&out, fs::Permissions::from_mode(0o750))?;
+        // Another owner, where this runs as root (as CI does).
+        let another = 33;
+        let as_root = fs::metadata(&out)?.uid() == 0
+            && std::os::unix::fs::chown(out.join("uploads"), Some(another), Some(another)).is_ok();
+        for round in ["二", "三"] {
+            write_atomically(&out, &site, &[file("index.html", round)])?;
+            let uploads = fs::metadata(out.join("uploads"))?;
+            assert_eq!(uploads.mode() & 0o7777, 0o2775);
+            assert_eq!(fs::metadata(&out)?.mode() & 0o7777, 0o750);
+            if as_root {
+                assert_eq!((uploads.uid(), uploads.gid()), (another, another));
+            }
+        }
         Ok(())
     }
 

@@ -32,7 +32,7 @@ use xxhash_rust::xxh3::Xxh3;
 use super::marker::{Fingerprint, Listed, is_ours, manifest, read_manifest};
 use super::system::{
     Lock, ModifiedTimes, exchange, file_system_time, has_size, open_own, refuse_mount_point,
-    same_copy, symlink,
+    symlink, take_on_owner_and_mode,
 };
 use super::tree::{Entry, FastHash, Key, Kind, Tree, folders_of, names_in, path_of, survey};
 use super::{MARKER, OutputError, OutputErrorKind, OutputFile, Source, check_target, io_error};
@@ -336,10 +336,7 @@ impl Staging {
         };
         let path = path_of(key);
         match (entry.kind, live.kind) {
-            (Kind::File, Kind::File) => {
-                entry.inode == live.inode
-                    || same_copy(&self.output.join(path), &self.twin.join(path))
-            }
+            (Kind::File, Kind::File) => entry.inode == live.inode,
             (Kind::Link, Kind::Link) => {
                 let target = |root: &Path| fs::read_link(root.join(path)).ok();
                 target(&self.output).is_some() && target(&self.output) == target(&self.twin)
@@ -348,38 +345,63 @@ impl Staging {
         }
     }
 
-    /// Puts a file gongkai did not write into the twin, as it is.
+    /// Puts a file gongkai did not write into the twin, as it is: the very
+    /// file (a hard link), or the very link.
     fn carry_over_one(&self, key: &[u8]) -> io::Result<()> {
         let from = self.output.join(path_of(key));
         let to = self.twin.join(path_of(key));
         match self.live.get(key).map(|entry| entry.kind) {
-            Some(Kind::File) => fs::hard_link(&from, &to).or_else(|_| {
-                // A file of another user may not be linked (protected_hardlinks):
-                // a copy with its modification time is the next best thing.
-                // A pipe or device is never read: it could block the build.
-                if !fs::symlink_metadata(&from)?.is_file() {
-                    return Err(io::Error::other("这不是普通文件，无法原样保留"));
-                }
-                fs::copy(&from, &to)?;
-                let modified = fs::metadata(&from)?.modified()?;
-                fs::File::options()
-                    .write(true)
-                    .open(&to)?
-                    .set_modified(modified)
-            }),
+            Some(Kind::File) => fs::hard_link(&from, &to),
             Some(Kind::Link) => symlink(&fs::read_link(&from)?, &to),
             Some(Kind::Folder) | None => Ok(()),
         }
     }
 
+    /// Carries the web team's files into the twin, and gives the folders
+    /// that hold them (and the output folder itself) their owner and
+    /// permissions. Refuses what cannot be kept as it is (a file of another
+    /// user the system does not let us link, a folder whose owner we cannot
+    /// give), before the output is touched.
     fn carry_foreign_over(&self) -> Result<(), OutputError> {
+        let cannot_keep = |key: &[u8], error: io::Error| {
+            let path = String::from_utf8_lossy(key).into_owned();
+            let at = Location::file_start(&self.output.join(path_of(key)));
+            match error.kind() {
+                io::ErrorKind::PermissionDenied => {
+                    Located::new(at, OutputErrorKind::CannotKeep { path })
+                }
+                _ => io_error(&self.output.join(path_of(key)), error),
+            }
+        };
         self.foreign
             .par_iter()
             .filter(|key| !self.twin_files.contains_key(*key))
             .try_for_each(|key| {
                 self.carry_over_one(key)
-                    .map_err(|error| io_error(&self.output.join(path_of(key)), error))
-            })
+                    .map_err(|error| cannot_keep(key, error))
+            })?;
+        if fs::symlink_metadata(&self.output).is_err() {
+            return Ok(());
+        }
+        let mut folders: PathSet = self
+            .foreign
+            .iter()
+            .flat_map(|key| folders_of(key))
+            .collect();
+        folders.extend(
+            self.foreign
+                .iter()
+                .filter(|key| self.live.get(*key).is_some_and(|e| e.kind == Kind::Folder))
+                .map(|key| &key[..]),
+        );
+        folders.insert(b"");
+        folders.into_iter().try_for_each(|folder| {
+            let (from, to) = (
+                self.output.join(path_of(folder)),
+                self.twin.join(path_of(folder)),
+            );
+            take_on_owner_and_mode(&from, &to).map_err(|error| cannot_keep(folder, error))
+        })
     }
 
     /// Writes the file at `path` (`/`-separated); may be called from many

@@ -129,19 +129,6 @@ pub(super) fn has_size(path: &Path, size: u64) -> bool {
     fs::symlink_metadata(path).is_ok_and(|meta| meta.is_file() && meta.len() == size)
 }
 
-/// Whether two files are copies as the twin makes them of a file it may
-/// not link: the same size and modification time.
-pub(super) fn same_copy(a: &Path, b: &Path) -> bool {
-    match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
-        (Ok(a), Ok(b)) => {
-            a.len() == b.len()
-                && a.modified().ok().is_some()
-                && a.modified().ok() == b.modified().ok()
-        }
-        _ => false,
-    }
-}
-
 /// Refuses an output that is a mount point: it can be neither exchanged
 /// nor linked from beside it.
 pub(super) fn refuse_mount_point(output: &Path, parent: &Path) -> Result<(), OutputError> {
@@ -196,5 +183,25 @@ pub(super) fn symlink(target: &Path, at: &Path) -> io::Result<()> {
 
 #[cfg(not(unix))]
 pub(super) fn symlink(_: &Path, _: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// Gives the folder `to` the permissions and owner of the folder `from`:
+/// a folder of the web team's (`uploads/` that the web server writes into)
+/// must stay theirs when the twin made in its place becomes the output.
+/// Fails when the owner cannot be given (another user's, and not root).
+pub(super) fn take_on_owner_and_mode(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (theirs, ours) = (fs::symlink_metadata(from)?, fs::symlink_metadata(to)?);
+        if theirs.uid() != ours.uid() || theirs.gid() != ours.gid() {
+            std::os::unix::fs::lchown(to, Some(theirs.uid()), Some(theirs.gid()))?;
+        }
+        if theirs.mode() & 0o7777 != ours.mode() & 0o7777 {
+            fs::set_permissions(to, theirs.permissions())?;
+        }
+    }
+    let _ = (from, to);
     Ok(())
 }
