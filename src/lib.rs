@@ -31,7 +31,8 @@ use config::Config;
 use date::Date;
 pub use diagnostic::Diagnostic;
 use output::{OutputFile, Source};
-use render::{Job, RenderedPage, Renderer, StaticSource, ThemeFiles};
+use render::{RenderedPage, Renderer, StaticSource, ThemeFiles};
+use site::pages::Job;
 use site::{Counts, Site};
 
 /// What `build` and `check` are asked to do.

@@ -403,3 +403,63 @@ fn an_attachment_made_a_link_out_of_the_site_is_no_longer_served() {
     assert_eq!(status, 404, "{body}");
     assert!(!body.contains("TOP-SECRET"));
 }
+
+/// A page of every kind of the fixture site, by the template that renders it.
+const PAGE_OF_EVERY_TEMPLATE: [(&str, &str); 9] = [
+    ("index.html", "/"),
+    ("notice.html", "/notices/2025-ceshi/"),
+    ("issue.html", "/notices/2025-ceshi/issues/03-caiwu/"),
+    ("listing.html", "/status/completed/"),
+    ("notices.html", "/notices/"),
+    ("organizations.html", "/organizations/"),
+    ("search.html", "/search/"),
+    ("page.html", "/lianxi/"),
+    ("404.html", "/404.html"),
+];
+
+/// The default theme's template `name`, to override in a site.
+fn theme_template(name: &str) -> String {
+    let path = format!(
+        "{}/themes/default/templates/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path).expect("theme template")
+}
+
+#[test]
+fn every_page_template_edited_while_serving_renders_its_pages_again() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    for (template, url) in PAGE_OF_EVERY_TEMPLATE {
+        let mark = format!("<!-- 改过：{template} -->");
+        let text = theme_template(template);
+        assert!(text.contains("{% endblock content %}"), "{template}");
+        site.write(
+            &format!("templates/{template}"),
+            text.replacen(
+                "{% endblock content %}",
+                &format!("{mark}{{% endblock content %}}"),
+                1,
+            ),
+        );
+        socket.wait_for("reload");
+        let (status, page) = server.get(url);
+        assert_eq!(status, 200, "{url}");
+        assert!(
+            page.contains(&mark),
+            "{template} edited, {url} not rendered again"
+        );
+    }
+    // The base template, and a partial, are in every page.
+    let base = theme_template("base.html").replacen("</body>", "<!-- 基础模板改过 --></body>", 1);
+    site.write("templates/base.html", base);
+    socket.wait_for("reload");
+    for (template, url) in PAGE_OF_EVERY_TEMPLATE {
+        let (_, page) = server.get(url);
+        assert!(
+            page.contains("基础模板改过"),
+            "base.html edited, {url} ({template}) stale"
+        );
+    }
+}

@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use crate::date::Date;
-use crate::render::Job;
 use crate::site::Site;
+use crate::site::pages::Job;
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")

@@ -16,21 +16,12 @@ use crate::content::{
     self, CONTENT_DIR, Content, HOME_FILE, NOTICES_DIR, PAGES_DIR, Part, is_ignored,
 };
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::render::{Job, NOTICES_PER_PAGE, Renderer, Shelf, ThemeFiles, listing_page_of};
+use crate::render::{Renderer, ThemeFiles};
+use crate::site::pages::{Job, NOTICES_PER_PAGE, Shelf, file_of, listing_page_of};
 use crate::site::{Issue, Notice, Site};
 use crate::{Options, relative, render_site};
 
 use super::files::Files;
-
-/// The page templates, one per kind of page.
-const PAGE_TEMPLATES: [&str; 6] = [
-    "index.html",
-    "notice.html",
-    "issue.html",
-    "listing.html",
-    "page.html",
-    "404.html",
-];
 
 /// What one change amounts to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -256,7 +247,10 @@ impl Session {
         }
         if let Some(renderer) = renderer {
             state.renderer = renderer;
-            for template in PAGE_TEMPLATES {
+            // The templates the page map renders pages with, each once.
+            let page_templates: BTreeSet<&'static str> =
+                Job::all(&state.site).iter().map(Job::template).collect();
+            for template in page_templates {
                 if self
                     .pending
                     .templates
@@ -335,14 +329,6 @@ impl Session {
     }
 }
 
-fn job_file(path: &str) -> String {
-    if path.ends_with(".html") {
-        path.to_owned()
-    } else {
-        format!("{path}index.html")
-    }
-}
-
 /// What a set of content changes touched.
 #[derive(Default)]
 struct Affected {
@@ -369,8 +355,8 @@ struct Affected {
 
 /// The output files of a notice: its page, its issues' pages, its attachments.
 fn notice_files(notice: &Notice) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(job_file(&notice.path))
-        .chain(notice.issues.iter().map(|issue| job_file(&issue.path)))
+    std::iter::once(file_of(&notice.path))
+        .chain(notice.issues.iter().map(|issue| file_of(&issue.path)))
         .chain(
             notice
                 .attachment_files()
@@ -386,7 +372,7 @@ impl Affected {
                 self.stale
                     .extend(site.notices.iter().flat_map(notice_files));
                 self.stale
-                    .extend(site.pages.iter().map(|page| job_file(&page.path)));
+                    .extend(site.pages.iter().map(|page| file_of(&page.path)));
                 *site = Site::assemble(site.config.clone(), content, site.as_of);
                 self.notices
                     .extend(site.notices.iter().map(|n| n.slug.clone()));
@@ -445,7 +431,7 @@ impl Affected {
                 let before = nav(site);
                 let old_pages = std::mem::take(&mut site.pages);
                 self.stale
-                    .extend(old_pages.iter().map(|page| job_file(&page.path)));
+                    .extend(old_pages.iter().map(|page| file_of(&page.path)));
                 site.replace_pages(content.pages);
                 // Every page shows the navigation.
                 self.everything |= nav(site) != before;
@@ -469,7 +455,7 @@ impl Affected {
             .iter()
             .filter(|notice| self.notices.contains(&notice.slug))
             .flat_map(notice_files)
-            .chain(site.pages.iter().map(|page| job_file(&page.path)))
+            .chain(site.pages.iter().map(|page| file_of(&page.path)))
             .collect()
     }
 

@@ -15,6 +15,8 @@ use crate::date::Date;
 use crate::markdown::{self, Settings};
 use crate::status::Status;
 
+pub mod pages;
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub total: usize,
