@@ -32,6 +32,9 @@ pub struct Files {
     files: HashMap<String, Body>,
     /// Which of `files` came from `static/` folders, to replace them together.
     statics: HashSet<String>,
+    /// Which of `files` are feeds, sitemap, robots.txt and the search
+    /// index: replaced together, so that a feed the site no longer has goes.
+    generated: HashSet<String>,
 }
 
 /// What a request path resolved to.
@@ -59,7 +62,11 @@ impl Files {
 
     /// Feeds, sitemap, robots.txt and the search index.
     pub fn set_generated(&mut self, generated: &[(String, String)]) {
+        for old in self.generated.drain() {
+            self.files.remove(&old);
+        }
         for (path, text) in generated {
+            self.generated.insert(path.clone());
             self.files
                 .insert(path.clone(), Body::Text(Arc::from(text.as_str())));
         }

@@ -242,6 +242,7 @@ impl Session {
 
         // Then the model, and which pages it changes.
         let mut affected = Affected::default();
+        let listings_before = files_beyond_notices(&state.site);
         if let Some(theme) = theme {
             state.theme = theme;
         }
@@ -274,7 +275,13 @@ impl Session {
                 self.pending.everything = true;
             })?;
         let fresh = affected.fresh(&state.site);
+        let listings_after = files_beyond_notices(&state.site);
         if let Ok(mut served) = files.write() {
+            // A body's or a year's list, or a page of a listing, that the
+            // page map no longer has.
+            for gone in listings_before.difference(&listings_after) {
+                served.remove(gone);
+            }
             if theme_changed {
                 served.set_statics(&state.theme);
             }
@@ -327,6 +334,17 @@ impl Session {
             _ => return None,
         })
     }
+}
+
+/// The files of every page of the page map but the notices' and issues'
+/// own (which `Affected` follows): the lists by body and year, the pages of
+/// listings, the standalone pages. A few hundred at most.
+fn files_beyond_notices(site: &Site) -> BTreeSet<String> {
+    Job::all(site)
+        .into_iter()
+        .filter(|job| !matches!(job, Job::Notice(_) | Job::Issue(..)))
+        .map(|job| job.file(site))
+        .collect()
 }
 
 /// What a set of content changes touched.

@@ -1,0 +1,307 @@
+//! The invariant of `serve`: after every edit, every page and file it serves
+//! is what a fresh `build` of the same sources writes (apart from the reload
+//! script it injects), and nothing a fresh build no longer has is served.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::Site;
+use common::server::Server;
+
+/// Every file of a fresh build of `site` at the address `serve` uses, as
+/// text (attachments lossily).
+fn fresh_build(site: &Site, server: &Server) -> BTreeMap<String, String> {
+    let out = tempfile::tempdir().expect("scratch folder");
+    let output = out.path().join("public");
+    let base_url = format!("http://127.0.0.1:{}/", server.port);
+    site.run(&[
+        "build",
+        "--base-url",
+        &base_url,
+        "-o",
+        output.to_str().expect("utf-8"),
+    ])
+    .assert_ok();
+    walkdir::WalkDir::new(&output)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| entry.file_name() != ".gongkai-output")
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(&output).expect("inside");
+            let key = relative.to_string_lossy().replace('\\', "/");
+            let bytes = fs::read(entry.path()).expect("read");
+            (key, String::from_utf8_lossy(&bytes).into_owned())
+        })
+        .collect()
+}
+
+/// The URL that serves the output file `file`.
+fn url_of(file: &str) -> String {
+    let folder = file.strip_suffix("index.html").unwrap_or(file);
+    format!("/{}", percent(folder))
+}
+
+fn percent(path: &str) -> String {
+    path.bytes()
+        .map(|byte| match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'.' | b'-' | b'_' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+/// The body of a raw HTTP response, chunks joined.
+fn body(response: &str) -> String {
+    let (head, rest) = response.split_once("\r\n\r\n").unwrap_or((response, ""));
+    if !head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        return rest.to_owned();
+    }
+    let mut body = String::new();
+    let mut rest = rest;
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 || after.len() < size {
+            break;
+        }
+        body.push_str(&after[..size]);
+        rest = after[size..].trim_start_matches("\r\n");
+    }
+    body
+}
+
+fn reload_script() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/serve/livereload.js");
+    format!(
+        "<script>{}</script>",
+        fs::read_to_string(path).expect("livereload.js")
+    )
+}
+
+/// Files that `serve` refreshes once the clerk stops typing.
+fn refreshed_later(file: &str) -> bool {
+    file.ends_with(".xml") || file.ends_with("robots.txt") || file.starts_with("search/index.js")
+}
+
+/// Asserts that the server serves `built` exactly, and 404 for what
+/// `before` had that `built` has not; waits for the files refreshed later.
+fn assert_serves(
+    server: &Server,
+    built: &BTreeMap<String, String>,
+    before: &BTreeMap<String, String>,
+    step: &str,
+) {
+    let script = reload_script();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    for (file, expected) in built {
+        loop {
+            let (status, response) = server.get(&url_of(file));
+            let served = body(&response).replace(&script, "");
+            if status == 200 && served == *expected {
+                break;
+            }
+            assert!(
+                refreshed_later(file) && Instant::now() < deadline,
+                "after {step}: {file} served ({status}) differs from a fresh build:\n{}",
+                first_difference(&served, expected)
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    for file in before.keys().filter(|file| !built.contains_key(*file)) {
+        let (status, _) = server.get(&url_of(file));
+        assert_eq!(
+            status, 404,
+            "after {step}: {file} is gone from a fresh build but still served"
+        );
+    }
+}
+
+/// The first line where `served` and `built` differ, both ways.
+fn first_difference(served: &str, built: &str) -> String {
+    let pairs = served.lines().zip(built.lines()).enumerate();
+    match pairs.clone().find(|(_, (a, b))| a != b) {
+        Some((n, (a, b))) => format!("line {}:\n served: {a}\n built:  {b}", n + 1),
+        None => format!(
+            "{} lines served, {} built",
+            served.lines().count(),
+            built.lines().count()
+        ),
+    }
+}
+
+fn edit(site: &Site, file: &str, from: &str, to: &str) {
+    let text = fs::read_to_string(site.path(file)).expect("read");
+    assert!(text.contains(from), "{from} not in {file}");
+    site.write(file, text.replacen(from, to, 1));
+}
+
+const NOTICE: &str = "content/notices/2025-ceshi/index.md";
+const ISSUE: &str = "content/notices/2025-ceshi/issues/03-caiwu.md";
+
+#[test]
+fn every_served_file_equals_a_fresh_build_after_every_kind_of_edit() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    let mut before = fresh_build(&site, &server);
+    assert_serves(&server, &before, &BTreeMap::new(), "start");
+
+    type Step = Box<dyn Fn(&Site)>;
+    let steps: Vec<(&str, Step)> = vec![
+        (
+            "an issue's text",
+            Box::new(|s| edit(s, ISSUE, "一是自查凭证。", "一是全面自查报销凭证。")),
+        ),
+        (
+            "an issue's status",
+            Box::new(|s| edit(s, ISSUE, "status: 整改中", "status: 已完成")),
+        ),
+        (
+            "a notice's title",
+            Box::new(|s| {
+                edit(
+                    s,
+                    NOTICE,
+                    "关于市委巡察整改进展情况的通报",
+                    "关于市委巡察集中整改进展情况的通报",
+                )
+            }),
+        ),
+        (
+            "a notice's organisation",
+            Box::new(|s| {
+                edit(
+                    s,
+                    NOTICE,
+                    "organization: 中共测试医院委员会",
+                    "organization: 中共测试医院第二委员会",
+                )
+            }),
+        ),
+        (
+            "a notice's date",
+            Box::new(|s| edit(s, NOTICE, "published: 2025-03-17", "published: 2024-11-05")),
+        ),
+        (
+            "a new notice",
+            Box::new(|s| {
+                let notice = fs::read_to_string(s.path(NOTICE))
+                    .expect("notice")
+                    .replace("中共测试医院第二委员会", "中共测试疾控中心委员会")
+                    .replace("370403/2025-02453", "370403/2025-09999");
+                s.write(
+                    "content/notices/2025-jikong/issues/01-xuexi.md",
+                    common::ISSUES[1].1,
+                );
+                s.write("content/notices/2025-jikong/index.md", notice);
+            }),
+        ),
+        (
+            "a deleted issue",
+            Box::new(|s| s.remove("content/notices/2025-ceshi/issues/04-zichan.md")),
+        ),
+        (
+            "an issue's aspect",
+            Box::new(|s| edit(s, ISSUE, "aspect: 全面从严治党方面", "aspect: 作风建设方面")),
+        ),
+        (
+            "a renamed notice folder",
+            Box::new(|s| {
+                fs::rename(
+                    s.path("content/notices/2025-jikong"),
+                    s.path("content/notices/2025-jikong-b"),
+                )
+                .expect("rename");
+            }),
+        ),
+        (
+            "a page",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/pages/lianxi.md",
+                    "电话：0000-00000000",
+                    "电话：0000-11111111",
+                )
+            }),
+        ),
+        (
+            "the home text",
+            Box::new(|s| {
+                s.write(
+                    "content/_index.md",
+                    "---\ntitle: 首页\n---\n\n本网站公开巡察整改进展。\n",
+                )
+            }),
+        ),
+        (
+            "site.yaml",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "site.yaml",
+                    "title: 测试市卫生健康委员会 巡察整改公开",
+                    "title: 新的站点标题",
+                )
+            }),
+        ),
+        (
+            "a site template",
+            Box::new(|s| {
+                let theme = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("themes/default/templates/issue.html");
+                let text = fs::read_to_string(theme).expect("theme");
+                s.write(
+                    "templates/issue.html",
+                    text.replacen(
+                        "{% endblock content %}",
+                        "<p>自定义</p>{% endblock content %}",
+                        1,
+                    ),
+                );
+            }),
+        ),
+        (
+            "a partial template",
+            Box::new(|s| {
+                let theme = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("themes/default/templates/partials/supervision.html");
+                let text = fs::read_to_string(theme).expect("theme");
+                s.write(
+                    "templates/partials/supervision.html",
+                    format!("{text}<!-- 监督改过 -->"),
+                );
+            }),
+        ),
+        (
+            "a static file",
+            Box::new(|s| s.write("static/extra.css", "body { color: #222; }\n")),
+        ),
+        (
+            "a new issue",
+            Box::new(|s| {
+                s.write(
+                    "content/notices/2025-ceshi/issues/05-xin.md",
+                    common::ISSUES[3].1,
+                )
+            }),
+        ),
+    ];
+    for (step, apply) in steps {
+        apply(&site);
+        socket.wait_for("reload");
+        let built = fresh_build(&site, &server);
+        assert_serves(&server, &built, &before, step);
+        before = built;
+    }
+}
