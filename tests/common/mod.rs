@@ -94,6 +94,27 @@ impl Site {
         site
     }
 
+    /// A copy of the example portal in the repository (site.yaml and
+    /// content/; the built-in default theme).
+    pub fn example() -> Site {
+        let site = Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+        fs::copy(repository.join("site.yaml"), site.path("site.yaml")).expect("site.yaml");
+        for entry in walkdir::WalkDir::new(repository.join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_file())
+        {
+            let relative = entry.path().strip_prefix(repository).expect("inside");
+            let to = site.path(&relative.to_string_lossy());
+            fs::create_dir_all(to.parent().expect("parent")).expect("folder");
+            fs::copy(entry.path(), to).expect("copy");
+        }
+        site
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
