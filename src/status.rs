@@ -36,13 +36,51 @@ impl Status {
         }
     }
 
-    /// The Chinese words accepted for this status.
-    pub fn chinese_names(self) -> &'static [&'static str] {
+    /// How notices say this status in Chinese: the one list that front
+    /// matter accepts and that import and `check` look for in sentences.
+    pub fn phrases(self) -> &'static [&'static str] {
         match self {
-            Status::Completed => &["已完成", "已整改完成", "完成", "立行立改"],
+            Status::Completed => &[
+                "已完成",
+                "已整改完成",
+                "整改完成",
+                "完成整改",
+                "整改已完成",
+                "立行立改",
+                "即知即改",
+            ],
             Status::Partial => &["基本完成", "阶段性完成"],
-            Status::InProgress => &["整改中", "正在整改", "继续整改", "未完成"],
+            Status::InProgress => &[
+                "整改中",
+                "正在整改",
+                "继续整改",
+                "持续整改",
+                "未完成",
+                "尚未完成",
+                "正在推进",
+                "推进中",
+            ],
         }
+    }
+
+    /// The statuses in the order a sentence is read for them: "未完成"
+    /// holds "完成", and "基本完成" is not "已完成".
+    pub const READING_ORDER: [Status; 3] = [Status::InProgress, Status::Partial, Status::Completed];
+
+    /// Whether `text` says this status somewhere.
+    pub fn said_in(self, text: &str) -> bool {
+        self.phrases().iter().any(|phrase| text.contains(phrase))
+    }
+
+    /// The Chinese words accepted for this status as a front-matter value:
+    /// its phrases, and for completed the bare "完成" (which in a sentence
+    /// could be "未完成").
+    pub fn chinese_names(self) -> impl Iterator<Item = &'static str> {
+        let bare: &[&str] = match self {
+            Status::Completed => &["完成"],
+            Status::Partial | Status::InProgress => &[],
+        };
+        self.phrases().iter().chain(bare).copied()
     }
 
     pub fn from_key(key: &str) -> Option<Status> {
@@ -53,14 +91,14 @@ impl Status {
         let text = text.trim();
         let matches = |status: &Status| {
             status.key() == text.to_lowercase().replace(['-', ' '], "_")
-                || status.chinese_names().contains(&text)
+                || status.chinese_names().any(|name| name == text)
         };
         if let Some(status) = Status::ALL.iter().copied().find(matches) {
             return Ok(status);
         }
-        let every_name = Status::ALL.iter().flat_map(|status| {
-            std::iter::once(status.key()).chain(status.chinese_names().iter().copied())
-        });
+        let every_name = Status::ALL
+            .iter()
+            .flat_map(|status| std::iter::once(status.key()).chain(status.chinese_names()));
         let hint = match nearest(text, every_name) {
             Some(near) => format!("是否应为「{near}」？可写：{}", Status::accepted()),
             None => format!("可写：{}", Status::accepted()),
@@ -74,7 +112,10 @@ impl Status {
     fn accepted() -> String {
         Status::ALL
             .iter()
-            .map(|status| format!("{}（{}）", status.key(), status.chinese_names().join("、")))
+            .map(|status| {
+                let names: Vec<&str> = status.chinese_names().collect();
+                format!("{}（{}）", status.key(), names.join("、"))
+            })
             .collect::<Vec<_>>()
             .join("；")
     }
@@ -114,6 +155,29 @@ mod tests {
         assert_eq!(Status::parse("阶段性完成").ok(), Some(Status::Partial));
         assert_eq!(Status::parse("in-progress").ok(), Some(Status::InProgress));
         assert_eq!(Status::parse("继续整改").ok(), Some(Status::InProgress));
+    }
+
+    #[test]
+    fn every_phrase_import_reads_is_accepted_in_front_matter() {
+        for status in Status::ALL {
+            for phrase in status.phrases() {
+                assert_eq!(Status::parse(phrase).ok(), Some(status), "{phrase}");
+            }
+        }
+        assert_eq!(Status::parse("持续整改").ok(), Some(Status::InProgress));
+    }
+
+    #[test]
+    fn a_sentence_is_read_for_in_progress_first() {
+        let read = |text: &str| {
+            Status::READING_ORDER
+                .into_iter()
+                .find(|status| status.said_in(text))
+        };
+        assert_eq!(read("目前尚未完成"), Some(Status::InProgress));
+        assert_eq!(read("已基本完成"), Some(Status::Partial));
+        assert_eq!(read("已整改完成"), Some(Status::Completed));
+        assert_eq!(read("完成时限：2025年"), None);
     }
 
     #[test]

@@ -347,21 +347,20 @@ fn lint_issue(
     let file = &issue.file;
     let at = |name: &str| field_at(file, &issue.body, &issue.fields, name);
     let front = &issue.front;
-    if front.status != Status::Completed {
-        match front.deadline {
-            None => lints
-                .diagnostics
-                .push(diagnostic(at("status"), LintKind::NoDeadline)),
-            Some(deadline) if deadline < as_of => lints.diagnostics.push(diagnostic(
-                at("deadline"),
-                LintKind::Overdue {
-                    deadline: deadline.chinese(),
-                    as_of: as_of.chinese(),
-                    status: front.status.label(),
-                },
-            )),
-            Some(_) => {}
-        }
+    if front.status != Status::Completed && front.deadline.is_none() {
+        lints
+            .diagnostics
+            .push(diagnostic(at("status"), LintKind::NoDeadline));
+    }
+    if let Some(deadline) = front.deadline.filter(|_| front.is_overdue(as_of)) {
+        lints.diagnostics.push(diagnostic(
+            at("deadline"),
+            LintKind::Overdue {
+                deadline: deadline.chinese(),
+                as_of: as_of.chinese(),
+                status: front.status.label(),
+            },
+        ));
     }
     if let (Some(deadline), Some(feedback)) = (front.deadline, notice.front.inspection.feedback)
         && deadline < feedback
@@ -519,17 +518,15 @@ fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
         ("整改中", count(&|i| i.front.status == Status::InProgress)),
         ("长期坚持", count(&|i| i.front.long_term)),
     ];
-    let keywords: [(&str, usize); 8] = [
-        ("已完成整改", 0),
-        ("已整改完成", 0),
-        ("基本完成", 1),
-        ("继续整改", 2),
-        ("正在整改", 2),
-        ("整改中", 2),
-        ("长期坚持", 3),
-        ("长期推进", 3),
-    ];
+    // The status phrases of status.rs, in the slots of `actual`.
+    let keywords = [Status::Completed, Status::Partial, Status::InProgress]
+        .into_iter()
+        .enumerate()
+        .flat_map(|(slot, status)| status.phrases().iter().map(move |phrase| (*phrase, slot)))
+        .chain([("长期坚持", 3), ("长期推进", 3)]);
     let text = notice.body.markdown();
+    // "已整改完成28项" holds "整改完成28项": one number is stated once.
+    let mut seen = std::collections::HashSet::new();
     for (keyword, slot) in keywords {
         for (at, _) in text.match_indices(keyword) {
             let rest = &text[at + keyword.len()..];
@@ -542,9 +539,12 @@ fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
             let Ok(stated) = digits.parse::<usize>() else {
                 continue;
             };
+            let offset = at + keyword.len() + (text[at + keyword.len()..].len() - rest.len());
+            if !seen.insert(offset) {
+                continue;
+            }
             let (what, actual) = actual[slot];
             if stated != actual {
-                let offset = at + keyword.len() + (text[at + keyword.len()..].len() - rest.len());
                 lints.diagnostics.push(diagnostic(
                     notice.body.location(&notice.file, offset),
                     LintKind::StatedCount {

@@ -158,6 +158,14 @@ pub struct IssueFront {
     pub order: Option<u32>,
 }
 
+impl IssueFront {
+    /// Not completed, and its deadline before `as_of`: the one rule for
+    /// overdue, which the site counts and `check` reports.
+    pub fn is_overdue(&self, as_of: Date) -> bool {
+        self.status != Status::Completed && self.deadline.is_some_and(|deadline| deadline < as_of)
+    }
+}
+
 const ISSUE_FIELDS: &[Field] = &[
     field("title", "问题标题"),
     field("aspect", "所属方面"),

@@ -312,12 +312,8 @@ fn apply_summaries(lines: &[String], imported: &mut Imported) {
     for line in lines {
         let normal = normalize(line);
         for clause in normal.split(['。', ';']) {
-            let in_progress = ["继续整改", "正在整改", "未完成", "整改中"]
-                .iter()
-                .any(|w| clause.contains(w));
-            let completed = ["已完成", "已整改完成", "完成整改"]
-                .iter()
-                .any(|w| clause.contains(w));
+            let in_progress = Status::InProgress.said_in(clause);
+            let completed = Status::Completed.said_in(clause);
             let long_term = clause.contains("长期坚持");
             if !(in_progress || completed || long_term) {
                 continue;

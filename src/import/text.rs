@@ -294,22 +294,10 @@ pub fn status_line(line: &str) -> Option<StatusLine> {
         return None;
     }
     let deadline = deadline(rest);
-    let in_progress = [
-        "继续整改",
-        "正在整改",
-        "整改中",
-        "未完成",
-        "持续整改",
-        "正在推进",
-        "推进中",
-    ]
-    .iter()
-    .any(|w| rest.contains(w));
+    let in_progress = Status::InProgress.said_in(rest);
     let long_term = rest.contains("长期坚持") || rest.contains("长期推进");
-    let partial = rest.contains("基本完成") || rest.contains("阶段性完成");
-    let completed = ["已整改完成", "已完成", "整改完成", "立行立改", "即知即改"]
-        .iter()
-        .any(|w| rest.contains(w));
+    let partial = Status::Partial.said_in(rest);
+    let completed = Status::Completed.said_in(rest);
     let status = if in_progress {
         Status::InProgress
     } else if partial && !long_term {
@@ -341,12 +329,11 @@ pub fn status_line(line: &str) -> Option<StatusLine> {
 /// 计划2025年5月底前完成`), for problems without a status line.
 pub fn status_in_prose(body: &str) -> Option<StatusLine> {
     let normal = normalize(body);
-    let in_progress = ["正在", "继续整改", "尚未完成", "整改中", "计划"]
-        .iter()
-        .any(|w| normal.contains(w));
-    let completed = ["已完成整改", "已整改完成", "整改已完成", "已完成"]
-        .iter()
-        .any(|w| normal.contains(w));
+    // Beyond the status phrases, measures still under way say so by
+    // what is being or is to be done.
+    let in_progress = Status::InProgress.said_in(&normal)
+        || ["正在", "计划"].iter().any(|cue| normal.contains(cue));
+    let completed = Status::Completed.said_in(&normal);
     let long_term = normal.contains("长期坚持");
     let status = if in_progress && !completed {
         Status::InProgress

@@ -409,11 +409,7 @@ fn assemble_issue(
             root: &root_of(&path),
         },
     );
-    let overdue = source.front.status != Status::Completed
-        && source
-            .front
-            .deadline
-            .is_some_and(|deadline| deadline < as_of);
+    let overdue = source.front.is_overdue(as_of);
     Issue {
         status_label: source.front.status.label(),
         slug: source.slug,
