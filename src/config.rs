@@ -204,7 +204,7 @@ impl Config {
                 .into(),
             );
         }
-        if !crate::content::is_valid_slug(&theme) {
+        if !crate::slug::is_valid_slug(&theme) {
             diagnostics.push(
                 Located::new(
                     value_location("theme"),

@@ -19,6 +19,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod sources;
 pub mod status;
 pub mod text;

@@ -5,7 +5,6 @@
 //! happen later, in `site`.
 
 mod frontmatter;
-mod slug;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -21,7 +20,7 @@ use crate::sources::Sources;
 use crate::status::Status;
 use crate::yaml::{Document, Field, Fields, YamlError, field};
 
-pub use slug::{initials, is_valid_slug, leading_number, suggest_slug};
+pub use crate::slug::{initials, is_valid_slug, leading_number, suggest_slug};
 
 pub const CONTENT_DIR: &str = "content";
 pub const NOTICES_DIR: &str = "notices";
