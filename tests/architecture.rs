@@ -1,0 +1,134 @@
+//! The modules of `src/` form layers: each uses only modules below it, so
+//! data flows one way (docs/ARCHITECTURE.md) and no two modules import each
+//! other. Read off the `crate::` (and, in main.rs, `gongkai::`) paths of
+//! every source file, comments left out.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+/// Every module, lowest first: value types and infrastructure, then the
+/// stages of a build (config → content → check/site → render → output),
+/// the flow in lib.rs, and the commands on top.
+const LAYERS: &[&str] = &[
+    "diagnostic",
+    "yaml",
+    "date",
+    "status",
+    "slug",
+    "escape",
+    "text",
+    "sources",
+    "markdown",
+    "config",
+    "content",
+    "check",
+    "site",
+    "render",
+    "output",
+    "lib",
+    "console",
+    "scaffold",
+    "import",
+    "serve",
+    "main",
+];
+
+/// Macros exported at the crate root by `console`.
+const CONSOLE_MACROS: &[&str] = &["say", "warn_line", "warn_part"];
+
+/// The module of `src/` a file belongs to: its first path component.
+fn module_of(relative: &Path) -> String {
+    let first = relative
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    first.trim_end_matches(".rs").to_owned()
+}
+
+/// The crate-root names a source text refers to.
+fn referenced(text: &str, prefix: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for line in text
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+    {
+        for (at, _) in line.match_indices(prefix) {
+            let rest = &line[at + prefix.len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                let group = group.split('}').next().unwrap_or_default();
+                names.extend(group.split(',').filter_map(|item| {
+                    let name: String = item
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    (!name.is_empty()).then_some(name)
+                }));
+            } else {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    names.insert(name);
+                }
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn every_module_uses_only_modules_below_it() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let rank = |module: &str| LAYERS.iter().position(|layer| *layer == module);
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|e| e == "rs"))
+    {
+        let module = module_of(entry.path().strip_prefix(&src).expect("inside src"));
+        let text = fs::read_to_string(entry.path()).expect("read");
+        let prefix = if module == "main" {
+            "gongkai::"
+        } else {
+            "crate::"
+        };
+        let used = uses.entry(module.clone()).or_default();
+        for name in referenced(&text, prefix) {
+            let target = if rank(&name).is_some() {
+                name
+            } else if CONSOLE_MACROS.contains(&name.as_str()) {
+                "console".to_owned()
+            } else {
+                // An item of lib.rs (`Options`, `build_with` …).
+                "lib".to_owned()
+            };
+            if target != module {
+                used.insert(target);
+            }
+        }
+    }
+    let unplaced: Vec<&String> = uses.keys().filter(|m| rank(m).is_none()).collect();
+    assert!(
+        unplaced.is_empty(),
+        "modules without a layer in tests/architecture.rs: {unplaced:?}"
+    );
+    let upward: Vec<String> = uses
+        .iter()
+        .flat_map(|(module, used)| {
+            used.iter()
+                .filter(|target| rank(target) > rank(module))
+                .map(move |target| format!("{module} → {target}"))
+        })
+        .collect();
+    assert!(
+        upward.is_empty(),
+        "modules using a module above them: {upward:?}"
+    );
+    // The check itself reads what it should.
+    assert!(uses["render"].contains("site") && uses["main"].contains("serve"));
+}
