@@ -367,3 +367,106 @@ fn every_served_file_equals_a_fresh_build_after_every_kind_of_edit() {
     ];
     serve_through(&Site::new(), steps);
 }
+
+/// A site of `count` notices of three bodies over two years, four issues
+/// each: listings and lists run over several pages, so that adding,
+/// removing and moving a notice shifts the blocks they are cut into.
+fn many_notices(count: usize) -> Site {
+    let site = Site::new();
+    fs::remove_dir_all(site.path("content/notices/2025-ceshi")).expect("remove the fixture notice");
+    let bodies = [
+        "中共测试医院委员会",
+        "中共测试疾控中心委员会",
+        "中共测试卫生学校委员会",
+    ];
+    for n in 0..count {
+        let slug = format!("content/notices/n{n:03}");
+        let year = if n % 2 == 0 { 2024 } else { 2025 };
+        let notice = common::NOTICE
+            .replace("中共测试医院委员会", bodies[n % 3])
+            .replace(
+                "published: 2025-03-17",
+                &format!("published: {year}-{:02}-{:02}", n % 12 + 1, n % 27 + 1),
+            )
+            .replace("关于市委巡察", &format!("关于第{n}轮巡察"))
+            .replace("370403/2025-02453", &format!("370403/{year}-{n:05}"));
+        site.write(&format!("{slug}/index.md"), notice);
+        for (name, text) in common::ISSUES {
+            site.write(&format!("{slug}/issues/{name}"), text);
+        }
+    }
+    site
+}
+
+#[test]
+fn a_site_of_many_notices_served_equals_its_build_as_notices_come_go_and_move() {
+    let steps: Vec<(&str, Step)> = vec![
+        (
+            "a notice's status in the middle",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/notices/n030/issues/03-caiwu.md",
+                    "status: 整改中",
+                    "status: 已完成",
+                )
+            }),
+        ),
+        (
+            "a notice moved to another year",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/notices/n031/index.md",
+                    "published: 2025-08-05",
+                    "published: 2024-12-30",
+                )
+            }),
+        ),
+        (
+            "a notice moved to another body",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/notices/n032/index.md",
+                    "organization: 中共测试卫生学校委员会",
+                    "organization: 中共测试医院委员会",
+                )
+            }),
+        ),
+        (
+            "a new notice, newest of all",
+            Box::new(|s| {
+                let text = fs::read_to_string(s.path("content/notices/n000/index.md"))
+                    .expect("notice")
+                    .replace("published: 2024-01-01", "published: 2025-12-31")
+                    .replace("370403/2024-00000", "370403/2025-09998");
+                for (name, issue) in common::ISSUES {
+                    s.write(&format!("content/notices/n999/issues/{name}"), issue);
+                }
+                s.write("content/notices/n999/index.md", text);
+            }),
+        ),
+        (
+            "the oldest notice deleted",
+            Box::new(|s| {
+                fs::remove_dir_all(s.path("content/notices/n000")).expect("remove");
+            }),
+        ),
+        (
+            "a body's last notice moved away",
+            Box::new(|s| {
+                for n in (1..62).filter(|n| n % 3 == 1) {
+                    let file = format!("content/notices/n{n:03}/index.md");
+                    edit(
+                        s,
+                        &file,
+                        "organization: 中共测试疾控中心委员会",
+                        "organization: 中共测试医院委员会",
+                    );
+                }
+            }),
+        ),
+    ];
+    serve_through(&many_notices(62), steps);
+}
