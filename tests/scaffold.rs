@@ -55,3 +55,18 @@ fn new_notice_and_issues_are_numbered_and_build_as_drafts() {
         missing.stderr
     );
 }
+
+#[test]
+fn a_new_site_keeps_the_output_and_its_twin_out_of_version_control() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("site");
+    common::run_in(dir.path(), &["init", site.to_str().expect("utf-8")]).assert_ok();
+    let ignored = std::fs::read_to_string(site.join(".gitignore")).expect(".gitignore");
+    assert!(ignored.lines().any(|line| line == "/public/"));
+    assert!(
+        ignored
+            .lines()
+            .any(|line| line == "/.public.gongkai-previous/")
+    );
+    common::run_in(&site, &["build"]).assert_ok();
+}
