@@ -24,6 +24,14 @@ pub enum ConfigErrorKind {
 }
 
 impl Hint for ConfigErrorKind {
+    fn code(&self) -> &'static str {
+        match self {
+            ConfigErrorKind::Missing => "GK0401",
+            ConfigErrorKind::BadBaseUrl(..) => "GK0402",
+            ConfigErrorKind::BadThemeName(..) => "GK0403",
+        }
+    }
+
     fn hint(&self) -> Option<String> {
         Some(match self {
             ConfigErrorKind::Missing => {

@@ -192,11 +192,15 @@ impl<K: fmt::Display> fmt::Display for Located<K> {
 
 impl<K: fmt::Debug + fmt::Display> std::error::Error for Located<K> {}
 
-/// Something an error kind can add after its message: what to do about it.
+/// What an error kind adds to its message: what to do about it, and a
+/// stable code (`GK` and four digits) that scripts and tests can match whatever the
+/// wording; docs/errors.md lists every code.
 pub trait Hint {
     fn hint(&self) -> Option<String> {
         None
     }
+
+    fn code(&self) -> &'static str;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -214,6 +218,8 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     pub message: String,
     pub hint: Option<String>,
+    /// The stable code of its kind (see [`Hint::code`]), when it has one.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -223,6 +229,7 @@ impl Diagnostic {
             location,
             message: message.into(),
             hint: None,
+            code: None,
         }
     }
 
@@ -261,7 +268,10 @@ impl Diagnostic {
 impl<K: fmt::Display + Hint> From<Located<K>> for Diagnostic {
     fn from(error: Located<K>) -> Self {
         let hint = error.kind.hint();
-        Diagnostic::error(Some(error.at), error.kind.to_string()).with_hint(hint)
+        let mut diagnostic =
+            Diagnostic::error(Some(error.at), error.kind.to_string()).with_hint(hint);
+        diagnostic.code = Some(error.kind.code());
+        diagnostic
     }
 }
 
@@ -278,9 +288,13 @@ impl fmt::Display for Diagnostic {
         use fmt::Write;
         let mut out = String::new();
         let label = self.severity.label();
+        let code = self
+            .code
+            .map(|code| format!("（{code}）"))
+            .unwrap_or_default();
         match &self.location {
-            Some(at) => writeln!(out, "{label}：{at}：{}", self.message)?,
-            None => writeln!(out, "{label}：{}", self.message)?,
+            Some(at) => writeln!(out, "{label}：{at}：{}{code}", self.message)?,
+            None => writeln!(out, "{label}：{}{code}", self.message)?,
         }
         if let Some(at) = &self.location
             && let Some(text) = &at.line_text
@@ -368,8 +382,12 @@ pub fn grouped(diagnostics: &[Diagnostic]) -> String {
             .location
             .as_ref()
             .map_or_else(String::new, |l| format!("{}:{} ", l.line, l.column));
+        let code = diagnostic
+            .code
+            .map(|code| format!("（{code}）"))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "  {place}{} {}\n",
+            "  {place}{} {}{code}\n",
             diagnostic.severity.label(),
             diagnostic.message
         ));
@@ -400,6 +418,7 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
         .map(|d| {
             serde_json::json!({
                 "severity": d.severity.key(),
+                "code": d.code,
                 "file": d.location.as_ref().map(|l| l.file.display().to_string()),
                 "line": d.location.as_ref().map(|l| l.line),
                 "column": d.location.as_ref().map(|l| l.column),

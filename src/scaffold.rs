@@ -30,6 +30,16 @@ pub enum ScaffoldError {
 }
 
 impl Hint for ScaffoldError {
+    fn code(&self) -> &'static str {
+        match self {
+            ScaffoldError::NotEmpty(..) => "GK1001",
+            ScaffoldError::BadName { .. } => "GK1002",
+            ScaffoldError::Exists(..) => "GK1003",
+            ScaffoldError::NoSuchNotice(..) => "GK1004",
+            ScaffoldError::Io { .. } => "GK1005",
+        }
+    }
+
     fn hint(&self) -> Option<String> {
         match self {
             ScaffoldError::NotEmpty(_) => Some("请指定一个新目录".into()),

@@ -48,6 +48,18 @@ pub enum FileErrorKind {
 }
 
 impl Hint for FileErrorKind {
+    fn code(&self) -> &'static str {
+        match self {
+            FileErrorKind::Outside { .. } => "GK0301",
+            FileErrorKind::Broken { .. } => "GK0302",
+            FileErrorKind::Loop { .. } => "GK0303",
+            FileErrorKind::LinkedTooOften { .. } => "GK0304",
+            FileErrorKind::NotRegular { .. } => "GK0305",
+            FileErrorKind::TooLarge { .. } => "GK0306",
+            FileErrorKind::Io(..) => "GK0307",
+        }
+    }
+
     fn hint(&self) -> Option<String> {
         Some(match self {
             FileErrorKind::Outside { .. } => {

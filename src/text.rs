@@ -18,6 +18,14 @@ pub enum ReadErrorKind {
 }
 
 impl Hint for ReadErrorKind {
+    fn code(&self) -> &'static str {
+        match self {
+            ReadErrorKind::NotUtf8 { .. } => "GK0201",
+            ReadErrorKind::Utf16 => "GK0202",
+            ReadErrorKind::ControlCharacter { .. } => "GK0203",
+        }
+    }
+
     fn hint(&self) -> Option<String> {
         match self {
             ReadErrorKind::NotUtf8 { .. } | ReadErrorKind::Utf16 => {

@@ -56,6 +56,19 @@ pub enum YamlErrorKind {
 }
 
 impl Hint for YamlErrorKind {
+    fn code(&self) -> &'static str {
+        match self {
+            YamlErrorKind::Syntax { .. } => "GK0101",
+            YamlErrorKind::NotMapping { .. } => "GK0102",
+            YamlErrorKind::UnknownField { .. } => "GK0103",
+            YamlErrorKind::MoreUnknownFields(..) => "GK0104",
+            YamlErrorKind::MissingField { .. } => "GK0105",
+            YamlErrorKind::EmptyField { .. } => "GK0106",
+            YamlErrorKind::WrongType { .. } => "GK0107",
+            YamlErrorKind::InvalidValue { .. } => "GK0108",
+        }
+    }
+
     fn hint(&self) -> Option<String> {
         match self {
             YamlErrorKind::Syntax { hint, .. }

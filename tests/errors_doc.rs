@@ -157,3 +157,50 @@ fn every_example_in_errors_md_gives_the_message_shown() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The `GK0000` codes in a text, in order.
+fn codes_in(text: &str) -> Vec<String> {
+    text.match_indices("GK")
+        .filter_map(|(at, _)| {
+            let digits = text.get(at + 2..at + 6)?;
+            let after = text[at + 6..].chars().next();
+            (digits.bytes().all(|b| b.is_ascii_digit())
+                && !after.is_some_and(|c| c.is_ascii_digit()))
+            .then(|| format!("GK{digits}"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_code_in_the_source_is_listed_once_in_errors_md_and_no_other() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut in_source = Vec::new();
+    for entry in walkdir::WalkDir::new(root.join("src"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|e| e == "rs"))
+    {
+        let text = std::fs::read_to_string(entry.path()).expect("read");
+        in_source.extend(codes_in(&text));
+    }
+    let mut unique = in_source.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        in_source.len(),
+        "a code is given to two kinds"
+    );
+    let doc = std::fs::read_to_string(root.join("docs/errors.md")).expect("errors.md");
+    let table = doc.split("\n## Codes\n").nth(1).expect("a Codes section");
+    let mut listed: Vec<String> = table
+        .lines()
+        .filter(|line| line.starts_with("| GK"))
+        .flat_map(codes_in)
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed, unique,
+        "docs/errors.md lists other codes than the source has"
+    );
+}

@@ -105,6 +105,30 @@ impl LintKind {
 }
 
 impl Hint for LintKind {
+    fn code(&self) -> &'static str {
+        match self {
+            LintKind::DeclaredCount { .. } => "GK0701",
+            LintKind::StatedCount { .. } => "GK0702",
+            LintKind::NoDeadline => "GK0703",
+            LintKind::Overdue { .. } => "GK0704",
+            LintKind::DeadlineBeforeFeedback { .. } => "GK0705",
+            LintKind::DatesOutOfOrder { .. } => "GK0706",
+            LintKind::NoContact => "GK0707",
+            LintKind::MalformedContact { .. } => "GK0708",
+            LintKind::BrokenLink { .. } => "GK0709",
+            LintKind::ImageWithoutAlt => "GK0710",
+            LintKind::PersonalData { .. } => "GK0711",
+            LintKind::EmptyIssue => "GK0712",
+            LintKind::DuplicateTitle { .. } => "GK0713",
+            LintKind::UnsafeAddress { .. } => "GK0714",
+            LintKind::HeadingAttributes { .. } => "GK0715",
+            LintKind::ScriptInHtml { .. } => "GK0716",
+            LintKind::DroppedHtml { .. } => "GK0717",
+            LintKind::HtmlTooDeep => "GK0718",
+            LintKind::MarkdownTooDeep => "GK0719",
+        }
+    }
+
     fn hint(&self) -> Option<String> {
         Some(match self {
             LintKind::DeclaredCount { .. } => {

@@ -54,6 +54,20 @@ pub enum ContentErrorKind {
 }
 
 impl Hint for ContentErrorKind {
+    fn code(&self) -> &'static str {
+        match self {
+            ContentErrorKind::NoFrontMatter => "GK0501",
+            ContentErrorKind::UnclosedFrontMatter => "GK0502",
+            ContentErrorKind::BadName { .. } => "GK0503",
+            ContentErrorKind::ReservedName(..) => "GK0504",
+            ContentErrorKind::NoticeWithoutIndex { .. } => "GK0505",
+            ContentErrorKind::MisplacedNotice => "GK0506",
+            ContentErrorKind::DuplicateNumber { .. } => "GK0507",
+            ContentErrorKind::NotPublished { .. } => "GK0508",
+            ContentErrorKind::ActiveAttachment { .. } => "GK0509",
+        }
+    }
+
     fn hint(&self) -> Option<String> {
         match self {
             ContentErrorKind::NoFrontMatter => Some(

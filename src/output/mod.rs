@@ -87,6 +87,22 @@ fn others_note(others: usize) -> String {
 }
 
 impl Hint for OutputErrorKind {
+    fn code(&self) -> &'static str {
+        match self {
+            OutputErrorKind::NotOurs => "GK0801",
+            OutputErrorKind::NotAFolder => "GK0802",
+            OutputErrorKind::InsideContent => "GK0803",
+            OutputErrorKind::ForgedMarker { .. } => "GK0804",
+            OutputErrorKind::UnlistedMarker => "GK0805",
+            OutputErrorKind::ForeignInTheWay { .. } => "GK0806",
+            OutputErrorKind::CannotKeep { .. } => "GK0807",
+            OutputErrorKind::Busy => "GK0808",
+            OutputErrorKind::MountPoint => "GK0809",
+            OutputErrorKind::TwinNotAFolder => "GK0810",
+            OutputErrorKind::Io(..) => "GK0811",
+        }
+    }
+
     fn hint(&self) -> Option<String> {
         match self {
             OutputErrorKind::ForgedMarker { .. } => Some(format!(

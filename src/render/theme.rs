@@ -33,6 +33,16 @@ pub enum TemplateErrorKind {
 }
 
 impl Hint for TemplateErrorKind {
+    fn code(&self) -> &'static str {
+        match self {
+            TemplateErrorKind::ThemeMissing { .. } => "GK0601",
+            TemplateErrorKind::Syntax { .. } => "GK0602",
+            TemplateErrorKind::Structure { .. } => "GK0603",
+            TemplateErrorKind::Render { .. } => "GK0604",
+            TemplateErrorKind::Cycle { .. } => "GK0605",
+        }
+    }
+
     fn hint(&self) -> Option<String> {
         match self {
             TemplateErrorKind::ThemeMissing { .. } => Some(

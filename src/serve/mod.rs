@@ -63,6 +63,15 @@ pub enum ServeError {
 }
 
 impl Hint for ServeError {
+    fn code(&self) -> &'static str {
+        match self {
+            ServeError::PortInUse(..) => "GK0901",
+            ServeError::Listen(..) => "GK0902",
+            ServeError::Watch(..) => "GK0903",
+            ServeError::Runtime(..) => "GK0904",
+        }
+    }
+
     fn hint(&self) -> Option<String> {
         match self {
             ServeError::PortInUse(address) => Some(format!(
