@@ -241,10 +241,11 @@ impl Config {
     /// Replaces `base_url` with one given on the command line.
     pub fn override_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
         if !valid_base_url(url) {
-            return Err(
-                Diagnostic::error(None, format!("--base-url 不是有效的网址：“{url}”"))
-                    .with_hint(ConfigErrorKind::BadBaseUrl(url.to_owned()).hint()),
-            );
+            let kind = ConfigErrorKind::BadBaseUrl(url.to_owned());
+            let mut error = Diagnostic::error(None, format!("--base-url 不是有效的网址：“{url}”"))
+                .with_hint(kind.hint());
+            error.code = crate::diagnostic::Code::parse(kind.code());
+            return Err(error);
         }
         self.base_url = with_trailing_slash(url.to_owned());
         Ok(())

@@ -219,7 +219,27 @@ pub struct Diagnostic {
     pub message: String,
     pub hint: Option<String>,
     /// The stable code of its kind (see [`Hint::code`]), when it has one.
-    pub code: Option<&'static str>,
+    pub code: Option<Code>,
+}
+
+/// The stable code of a kind of diagnostic, `GK0101`: two digits for the
+/// stage, two for the kind. Kept as a number so that a diagnostic stays
+/// small enough to pass around by value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code(u16);
+
+impl Code {
+    /// `GK0101` as written in the source; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Code> {
+        let digits = text.strip_prefix("GK").filter(|d| d.len() == 4)?;
+        digits.parse().ok().map(Code)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "GK{:04}", self.0)
+    }
 }
 
 impl Diagnostic {
@@ -270,7 +290,7 @@ impl<K: fmt::Display + Hint> From<Located<K>> for Diagnostic {
         let hint = error.kind.hint();
         let mut diagnostic =
             Diagnostic::error(Some(error.at), error.kind.to_string()).with_hint(hint);
-        diagnostic.code = Some(error.kind.code());
+        diagnostic.code = Code::parse(error.kind.code());
         diagnostic
     }
 }
@@ -418,7 +438,7 @@ pub fn to_json(diagnostics: &[Diagnostic]) -> String {
         .map(|d| {
             serde_json::json!({
                 "severity": d.severity.key(),
-                "code": d.code,
+                "code": d.code.map(|code| code.to_string()),
                 "file": d.location.as_ref().map(|l| l.file.display().to_string()),
                 "line": d.location.as_ref().map(|l| l.line),
                 "column": d.location.as_ref().map(|l| l.column),
@@ -481,6 +501,16 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_reads_and_prints_as_written() {
+        assert_eq!(
+            Code::parse("GK0107").map(|c| c.to_string()),
+            Some("GK0107".into())
+        );
+        assert_eq!(Code::parse("GK107"), None);
+        assert_eq!(Code::parse("E0107"), None);
+    }
 
     #[test]
     fn escape_sequences_in_names_and_lines_are_shown_not_sent() {
