@@ -544,8 +544,11 @@ fn shelf_pages_of(site: &Site, position: usize) -> Vec<(Shelf, usize)> {
 
 /// Whether anything an issue page shows of its notice or its neighbours changed.
 fn heads_differ(old: &Notice, new: &Notice) -> bool {
+    // The body as HTML and as plain text are shown on the issue's own page
+    // and its notice's only (the search index follows later).
     let head = |issue: &Issue| Issue {
         body: String::new(),
+        text: String::new(),
         ..issue.clone()
     };
     old.front != new.front
@@ -580,4 +583,122 @@ fn describe(jobs: &[Job], theme_changed: bool) -> String {
         parts.push("主题文件".to_owned());
     }
     parts.join("、")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE_YAML: &str = "title: 测试 巡察整改公开\nbase_url: /\nas_of: 2025-10-01\nowner: { name: 测试委员会 }\nsupervision: { phone: 0000-00000000, email: a@example.gov.cn, address: 某路1号, postcode: \"000000\" }\n";
+
+    fn issue(title: &str, status: &str) -> String {
+        format!(
+            "---\ntitle: {title}\naspect: 某方面\nstatus: {status}\ndeadline: 2025-12-31\n---\n\n一是整改。\n"
+        )
+    }
+
+    /// A site of two notices, three issues each, served from memory.
+    fn served_site()
+    -> Result<(tempfile::TempDir, Session, RwLock<Files>), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let write = |path: &str, text: &str| -> std::io::Result<()> {
+            let at = dir.path().join(path);
+            std::fs::create_dir_all(at.parent().unwrap_or(dir.path()))?;
+            std::fs::write(at, text)
+        };
+        write("site.yaml", SITE_YAML)?;
+        for (slug, date) in [("2025-a", "2025-03-01"), ("2025-b", "2025-04-01")] {
+            write(
+                &format!("content/notices/{slug}/index.md"),
+                &format!(
+                    "---\ntitle: 关于{slug}整改进展情况的通报\norganization: 测试委员会\npublished: {date}\n---\n\n正文。\n"
+                ),
+            )?;
+            for n in 1..=3 {
+                write(
+                    &format!("content/notices/{slug}/issues/0{n}-w.md"),
+                    &issue(&format!("问题{slug}{n}"), "in_progress"),
+                )?;
+            }
+        }
+        let mut session = Session::new(Options {
+            root: dir.path().to_path_buf(),
+            ..Options::default()
+        });
+        let files = RwLock::new(Files::default());
+        match session.rebuild_all(&files) {
+            Outcome::Rebuilt { .. } => Ok((dir, session, files)),
+            other => Err(format!("the site did not build: {other:?}").into()),
+        }
+    }
+
+    /// What re-rendering `path` after writing `text` to it touched.
+    fn rebuilt(
+        dir: &tempfile::TempDir,
+        session: &mut Session,
+        files: &RwLock<Files>,
+        path: &str,
+        text: &str,
+    ) -> Result<(usize, String), Box<dyn std::error::Error>> {
+        let at = dir.path().join(path);
+        std::fs::write(&at, text)?;
+        match session.apply(&[at], files) {
+            Outcome::Rebuilt { pages, summary, .. } => Ok((pages, summary)),
+            other => Err(format!("not rebuilt: {other:?}").into()),
+        }
+    }
+
+    #[test]
+    fn an_issues_text_renders_its_page_and_its_notice_only()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let (dir, mut session, files) = served_site()?;
+        let text = issue("问题2025-a1", "in_progress").replace("一是整改。", "一是全面整改。");
+        let (pages, summary) = rebuilt(
+            &dir,
+            &mut session,
+            &files,
+            "content/notices/2025-a/issues/01-w.md",
+            &text,
+        )?;
+        assert_eq!((pages, summary.as_str()), (2, "问题 1 页、通报 1 页"));
+        Ok(())
+    }
+
+    #[test]
+    fn an_issues_status_renders_its_notice_the_listings_and_the_home_page()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let (dir, mut session, files) = served_site()?;
+        let text = issue("问题2025-a1", "completed");
+        let (_, summary) = rebuilt(
+            &dir,
+            &mut session,
+            &files,
+            "content/notices/2025-a/issues/01-w.md",
+            &text,
+        )?;
+        // The notice's three issues (their neighbours show the status), the
+        // notice, one page of each of the four listings, the home page.
+        assert!(
+            summary.starts_with("问题 3 页、通报 1 页、列表 4 页"),
+            "{summary}"
+        );
+        assert!(summary.contains("首页"), "{summary}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_page_template_renders_its_pages_only() -> Result<(), Box<dyn std::error::Error>> {
+        let (dir, mut session, files) = served_site()?;
+        std::fs::create_dir_all(dir.path().join("templates"))?;
+        let theme =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/issue.html");
+        let text = std::fs::read_to_string(theme)?.replacen(
+            "{% endblock content %}",
+            "<p>改</p>{% endblock content %}",
+            1,
+        );
+        let (pages, summary) = rebuilt(&dir, &mut session, &files, "templates/issue.html", &text)?;
+        assert_eq!((pages, summary.as_str()), (6, "问题 6 页"));
+        Ok(())
+    }
 }
