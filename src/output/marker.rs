@@ -2,50 +2,27 @@
 //! and hash. gongkai replaces only what a marker lists, and a marker that
 //! names a path gongkai could not have written is not its own.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
-use xxhash_rust::xxh3::xxh3_64;
-
 use super::MARKER;
-use super::tree::FastHash;
-
-/// The files a marker lists, by path.
-pub(super) type Listed = HashMap<String, Fingerprint, FastHash>;
+pub(super) use super::tree::Fingerprint;
+use super::tree::Tree;
 
 const MARKER_NOTE: &str = "由 gongkai 生成；gongkai 只会替换带有此标记的目录。";
 /// What gongkai before the twin called a file it set aside while moving
 /// files in; such files are its own and are not carried over.
 pub(super) const SET_ASIDE_SUFFIX: &str = ".gongkai-old";
 
-/// A file's size and content hash, as the marker lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Fingerprint {
-    pub size: u64,
-    pub hash: u64,
-}
-
-impl Fingerprint {
-    pub fn of(bytes: &[u8]) -> Fingerprint {
-        Fingerprint {
-            size: bytes.len() as u64,
-            hash: xxh3_64(bytes),
-        }
-    }
-}
-
 /// Whether the file at `key` of an output is gongkai's: the marker, a
 /// file the marker lists, or one an older gongkai set aside beside one.
-pub(super) fn is_ours(key: &[u8], listed: &Listed) -> bool {
-    let Ok(key) = std::str::from_utf8(key) else {
-        return false;
-    };
-    key == MARKER
-        || listed.contains_key(key)
+pub(super) fn is_ours(key: &[u8], tree: &Tree) -> bool {
+    let listed = |key: &[u8]| tree.get(key).is_some_and(|entry| entry.listed.is_some());
+    key == MARKER.as_bytes()
+        || listed(key)
         || key
-            .strip_suffix(SET_ASIDE_SUFFIX)
-            .is_some_and(|original| listed.contains_key(original))
+            .strip_suffix(SET_ASIDE_SUFFIX.as_bytes())
+            .is_some_and(listed)
 }
 
 /// The marker's text: a note for people, then one line per file.
@@ -57,21 +34,24 @@ pub(super) fn manifest<'p>(files: impl Iterator<Item = (&'p str, Fingerprint)>) 
     format!("{MARKER_NOTE}\n{}\n", lines.join("\n"))
 }
 
-/// The files a marker lists (none when there is no marker).
-pub(super) fn read_manifest(marker: &Path) -> Listed {
+/// Notes in `tree` what the marker at `marker` lists of its files (nothing
+/// when there is no marker). A listed path the tree has no file at is
+/// left out: there is nothing of ours there.
+pub(super) fn note_listed(marker: &Path, tree: &mut Tree) {
     let Ok(text) = fs::read_to_string(marker) else {
-        return Listed::default();
+        return;
     };
-    text.lines()
-        .skip(1)
-        .filter_map(listed)
-        .map(|(path, fingerprint)| (path.to_owned(), fingerprint))
-        .collect()
+    for (path, fingerprint) in text.lines().skip(1).filter_map(listed) {
+        if let Some(entry) = tree.get_mut(path.as_bytes()) {
+            entry.listed = Some(fingerprint);
+        }
+    }
 }
 
 /// Whether the marker at `marker` lists at least one file.
 pub(super) fn lists_files(marker: &Path) -> bool {
-    !read_manifest(marker).is_empty()
+    fs::read_to_string(marker)
+        .is_ok_and(|text| text.lines().skip(1).filter_map(listed).next().is_some())
 }
 
 /// One line of a marker (`hash size path`), when it names a path gongkai

@@ -29,7 +29,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::marker::{Fingerprint, Listed, is_ours, manifest, read_manifest};
+use super::marker::{Fingerprint, is_ours, manifest, note_listed};
 use super::system::{
     Lock, ModifiedTimes, exchange, file_system_time, has_size, open_own, refuse_mount_point,
     symlink, take_on_owner_and_mode,
@@ -51,9 +51,9 @@ pub fn twin_of(output: &Path) -> PathBuf {
 /// The files, links and empty folders of the output `output` that gongkai
 /// did not write, sorted: what every build keeps as it is.
 pub fn foreign_files(output: &Path) -> io::Result<Vec<PathBuf>> {
-    let listed = read_manifest(&output.join(MARKER));
-    let tree = survey(output)?;
-    let mut foreign = foreign_in(&tree, &listed);
+    let mut tree = survey(output)?;
+    note_listed(&output.join(MARKER), &mut tree);
+    let mut foreign = foreign_in(&tree);
     foreign.sort_unstable();
     Ok(foreign
         .iter()
@@ -64,7 +64,7 @@ pub fn foreign_files(output: &Path) -> io::Result<Vec<PathBuf>> {
 /// The entries of `tree` that are not gongkai's: neither a regular file
 /// its marker lists (nor a file an older gongkai set aside beside one),
 /// nor the marker, nor a folder holding anything.
-fn foreign_in(tree: &Tree, listed: &Listed) -> Vec<Key> {
+fn foreign_in(tree: &Tree) -> Vec<Key> {
     let holding: PathSet = tree
         .keys()
         .filter_map(|key| folders_of(key).next())
@@ -73,7 +73,7 @@ fn foreign_in(tree: &Tree, listed: &Listed) -> Vec<Key> {
         .filter(|(key, entry)| match entry.kind {
             Kind::Folder => !holding.contains(&key[..]),
             Kind::Link => true,
-            Kind::File => !is_ours(key, listed),
+            Kind::File => !is_ours(key, tree),
         })
         .map(|(key, _)| key.clone())
         .collect()
@@ -139,15 +139,12 @@ pub struct Staging {
     output: PathBuf,
     twin: PathBuf,
     _lock: Lock,
-    /// The files of the current output, as its marker lists them.
-    current: Listed,
-    /// What the current output holds, and when it was read.
+    /// What the current output holds (with what its marker lists), and
+    /// when it was read.
     live: Tree,
     surveyed_at: SystemTime,
     /// What the twin holds once cleared of what the new site does not have.
     twin_files: Tree,
-    /// The files of the twin, as its marker listed them before this build.
-    twin_listed: Listed,
     foreign: Vec<Key>,
     written: Mutex<Vec<(String, Fingerprint)>>,
 }
@@ -194,22 +191,22 @@ impl Staging {
             _ => {}
         }
         let surveyed_at = file_system_time(&parent.join(format!(".{name}.gongkai-clock")));
-        let ((current, live), (twin_listed, twin_files)) = rayon::join(
-            || (read_manifest(&output.join(MARKER)), survey(output)),
-            || (read_manifest(&twin.join(MARKER)), survey(&twin)),
-        );
+        let surveyed = |root: &Path| {
+            let mut tree = survey(root)?;
+            note_listed(&root.join(MARKER), &mut tree);
+            Ok::<Tree, io::Error>(tree)
+        };
+        let (live, twin_files) = rayon::join(|| surveyed(output), || surveyed(&twin));
         let live = live.map_err(|error| io_error(output, error))?;
         let twin_files = twin_files.map_err(|error| io_error(&twin, error))?;
-        let foreign = foreign_in(&live, &current);
+        let foreign = foreign_in(&live);
         Ok(Staging {
             output: output.to_path_buf(),
             twin,
             _lock: lock,
-            current,
             live,
             surveyed_at,
             twin_files,
-            twin_listed,
             foreign,
             written: Mutex::default(),
         })
@@ -452,8 +449,7 @@ impl Staging {
         let live = self.live.get(key).filter(|e| e.kind == Kind::File);
         let shared = matches!((in_twin, live), (Some(t), Some(l)) if t.inode == l.inode);
         let mut own_copy = in_twin.is_some() && !shared;
-        if self.current.get(path) == Some(&fingerprint)
-            && live.is_some()
+        if live.is_some_and(|entry| entry.listed == Some(fingerprint))
             && has_size(&self.output.join(path), fingerprint.size)
         {
             if shared {
@@ -467,7 +463,7 @@ impl Staging {
                 return Ok(());
             }
         } else if own_copy
-            && self.twin_listed.get(path) == Some(&fingerprint)
+            && in_twin.is_some_and(|entry| entry.listed == Some(fingerprint))
             && has_size(&target, fingerprint.size)
         {
             return Ok(());

@@ -35,6 +35,24 @@ pub struct Entry {
     pub kind: Kind,
     /// The inode number the folder lists (no file is opened to learn it).
     pub inode: u64,
+    /// What the tree's marker says gongkai wrote here, if it lists it.
+    pub listed: Option<Fingerprint>,
+}
+
+/// A file's size and content hash, as a marker lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub size: u64,
+    pub hash: u64,
+}
+
+impl Fingerprint {
+    pub fn of(bytes: &[u8]) -> Fingerprint {
+        Fingerprint {
+            size: bytes.len() as u64,
+            hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        }
+    }
 }
 
 /// Everything under `root`; a folder that does not exist is an empty tree.
@@ -68,6 +86,7 @@ pub fn survey(root: &Path) -> io::Result<Tree> {
                 Entry {
                     kind,
                     inode: inode(&entry),
+                    listed: None,
                 },
             ));
         }
