@@ -135,6 +135,12 @@ pub struct Config {
     pub sanitize_html: bool,
     /// The largest file read for output, in MB (attachments, static files).
     pub max_file_mb: u64,
+    /// Where each value is written in site.yaml (`supervision.phone` …),
+    /// for diagnostics about values read here.
+    #[serde(skip)]
+    locations: std::collections::BTreeMap<String, Location>,
+    #[serde(skip)]
+    file: PathBuf,
 }
 
 const CONFIG_FIELDS: &[Field] = &[
@@ -233,6 +239,13 @@ impl Config {
                 supervision: supervision.unwrap_or_default(),
                 sanitize_html,
                 max_file_mb,
+                locations: positions
+                    .iter()
+                    .map(|(key, &(line, column))| {
+                        (key.clone(), Location::in_text(path, source, line, column))
+                    })
+                    .collect(),
+                file: path.to_path_buf(),
             }),
             _ => Err(diagnostics),
         }
@@ -252,18 +265,13 @@ impl Config {
     }
 
     /// Where the value of a (dotted) field is written in site.yaml, for lints.
-    pub fn field_location(root: &Path, field: &str) -> Location {
-        let path = root.join(CONFIG_FILE);
-        let Ok(source) = std::fs::read_to_string(&path) else {
-            return Location::file_start(&path);
-        };
-        Document::parse(&path, &source, &source, 1)
-            .ok()
-            .and_then(|document| document.value_positions().get(field).copied())
-            .map_or_else(
-                || Location::file_start(&path),
-                |(line, column)| Location::in_text(&path, &source, line, column),
-            )
+    /// Where the value of a (dotted) field is written in site.yaml, for
+    /// lints; the start of the file for a field it does not write.
+    pub fn field_location(&self, field: &str) -> Location {
+        self.locations
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| Location::file_start(&self.file))
     }
 
     /// Where the theme's files are, relative to the site root.

@@ -163,7 +163,7 @@ pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
     check::lint_contact(
         &config.supervision,
         "supervision",
-        &|field| Config::field_location(root, field),
+        &|field| config.field_location(field),
         &mut lints,
     );
     let (mut warnings, errors) = split_errors([warnings, lints.diagnostics].concat());

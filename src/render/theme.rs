@@ -98,7 +98,7 @@ impl ThemeFiles {
         } else {
             errors.push(
                 Located::new(
-                    Config::field_location(root, "theme"),
+                    config.field_location("theme"),
                     TemplateErrorKind::ThemeMissing {
                         name: config.theme.clone(),
                     },
