@@ -582,6 +582,32 @@ mod tests {
             Some((Status::Partial, false, None))
         );
         assert_eq!(s("整改情况:一是……"), None);
+        // Every in-progress phrase of status.rs, and what front matter accepts.
+        for phrase in Status::InProgress.phrases() {
+            let read = s(&format!("整改完成情况：{phrase}"));
+            assert_eq!(read.map(|r| r.0), Some(Status::InProgress), "{phrase}");
+            assert_eq!(Status::parse(phrase).ok(), Some(Status::InProgress));
+        }
+    }
+
+    #[test]
+    fn a_status_said_in_the_measures() {
+        let s = |body: &str| {
+            status_in_prose(body).map(|s| (s.status, s.deadline.map(|d| d.to_string())))
+        };
+        assert_eq!(
+            s("一是修订制度。目前已完成整改。"),
+            Some((Status::Completed, None))
+        );
+        assert_eq!(
+            s("正在征求意见，计划2025年5月底前完成。"),
+            Some((Status::InProgress, Some("2025-05-31".into())))
+        );
+        assert_eq!(
+            s("持续整改，按季度通报进展。").map(|r| r.0),
+            Some(Status::InProgress)
+        );
+        assert_eq!(s("一是修订制度；二是加强学习。"), None);
     }
 
     #[test]
