@@ -858,6 +858,14 @@ impl<'d> Fields<'d> {
     }
 }
 
+/// `text` as a YAML scalar that reads back as the same string (quoted
+/// when plain would not: `: `, `#`, a leading `-`, `true`, digits …).
+pub fn scalar(text: &str) -> String {
+    serde_yaml::to_string(text)
+        .map(|written| written.trim_end().to_owned())
+        .unwrap_or_else(|_| format!("'{}'", text.replace('\'', "''")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -172,6 +172,38 @@ pub struct IssueFront {
 }
 
 impl IssueFront {
+    /// The front matter that reads back as this issue (between `---`
+    /// lines), fields in the order of the field table; what `import`
+    /// writes.
+    pub fn front_matter(&self) -> String {
+        use crate::yaml::scalar;
+        let fields: [(&str, Option<String>); 9] = [
+            ("title", Some(scalar(&self.title))),
+            ("aspect", self.aspect.as_deref().map(scalar)),
+            ("item", self.item.as_deref().map(scalar)),
+            ("status", Some(self.status.key().to_owned())),
+            ("long_term", self.long_term.then(|| "true".to_owned())),
+            ("deadline", self.deadline.map(|date| date.to_string())),
+            ("department", self.department.as_deref().map(scalar)),
+            ("lead", self.lead.as_deref().map(scalar)),
+            ("order", self.order.map(|order| order.to_string())),
+        ];
+        debug_assert!(
+            fields
+                .iter()
+                .zip(ISSUE_FIELDS)
+                .all(|((name, _), field)| *name == field.name)
+        );
+        let mut text = String::from("---\n");
+        for (name, value) in fields {
+            if let Some(value) = value {
+                text.push_str(&format!("{name}: {value}\n"));
+            }
+        }
+        text.push_str("---\n");
+        text
+    }
+
     /// Not completed, and its deadline before `as_of`: the one rule for
     /// overdue, which the site counts and `check` reports.
     pub fn is_overdue(&self, as_of: Date) -> bool {
@@ -816,6 +848,39 @@ fn duplicate_numbers(issues: &[IssueSource]) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_issues_front_matter_reads_back_as_the_same_issue()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let tricky = [
+            "财务报销不规范",
+            "关于“三重一大”: 决策程序",
+            "- 以短横线开头",
+            "# 井号",
+            "true",
+            "2025-06-30",
+            "含'单引号'与\"双引号\"",
+            "多行\n标题",
+        ];
+        for (n, text) in tricky.iter().enumerate() {
+            let front = IssueFront {
+                title: (*text).to_owned(),
+                aspect: Some(format!("{text}方面")),
+                item: (n % 2 == 0).then(|| (*text).to_owned()),
+                status: Status::ALL[n % 3],
+                long_term: n % 2 == 1,
+                deadline: Date::parse("2025-12-31").ok().filter(|_| n % 3 != 0),
+                department: Some((*text).to_owned()),
+                lead: None,
+                order: (n % 4 == 0).then_some(n as u32),
+            };
+            let file = format!("{}\n一是整改。\n", front.front_matter());
+            let (read, _, _) = parse_file(Path::new("x.md"), &file, ISSUE_FIELDS, read_issue)
+                .map_err(|errors| format!("{text}: {errors:?}"))?;
+            assert_eq!(read, front, "{text}");
+        }
+        Ok(())
+    }
 
     fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Content, Vec<Diagnostic>) {
         let dir = tempfile::tempdir().expect("temp dir");

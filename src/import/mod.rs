@@ -13,7 +13,7 @@ mod text;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::content::initials;
+use crate::content::{IssueFront, initials};
 use crate::date::Date;
 use crate::status::Status;
 
@@ -24,12 +24,9 @@ use text::{
 /// One problem of the notice, as it will be written to an issue file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedIssue {
-    pub title: String,
-    pub aspect: Option<String>,
-    pub item: Option<String>,
-    pub status: Status,
-    pub long_term: bool,
-    pub deadline: Option<Date>,
+    /// What the issue file's front matter will say: the very record the
+    /// reader returns, written by [`IssueFront::front_matter`].
+    pub front: IssueFront,
     /// The measures, as Markdown paragraphs.
     pub body: String,
     /// The heading as the notice wrote it.
@@ -287,18 +284,18 @@ pub fn parse(source: &str, name: &str) -> Imported {
     for issue in imported.issues.iter_mut().filter(|issue| !issue.stated) {
         match text::status_in_prose(&issue.body) {
             Some(status) => {
-                issue.status = status.status;
-                issue.long_term |= status.long_term;
-                issue.deadline = status.deadline.or(issue.deadline);
+                issue.front.status = status.status;
+                issue.front.long_term |= status.long_term;
+                issue.front.deadline = status.deadline.or(issue.front.deadline);
                 imported.guesses.push(format!(
                     "“{}”：整改状态按正文推断为“{}”",
-                    issue.title,
-                    issue.status.label()
+                    issue.front.title,
+                    issue.front.status.label()
                 ));
             }
             None => imported.guesses.push(format!(
                 "“{}”：通报没有写明整改状态，按“整改中”导入",
-                issue.title
+                issue.front.title
             )),
         }
     }
@@ -330,19 +327,21 @@ fn apply_summaries(lines: &[String], imported: &mut Imported) {
                 if issue.stated {
                     continue;
                 }
-                issue.status = if in_progress {
+                issue.front.status = if in_progress {
                     Status::InProgress
                 } else {
                     Status::Completed
                 };
-                issue.long_term |= long_term;
+                issue.front.long_term |= long_term;
                 if in_progress {
-                    issue.deadline = deadline.or(issue.deadline);
+                    issue.front.deadline = deadline.or(issue.front.deadline);
                 }
                 issue.stated = true;
-                imported
-                    .guesses
-                    .push(format!("“{}”：状态取自“{}”", issue.title, clause.trim()));
+                imported.guesses.push(format!(
+                    "“{}”：状态取自“{}”",
+                    issue.front.title,
+                    clause.trim()
+                ));
             }
         }
     }
@@ -498,12 +497,17 @@ fn parse_issues(
                 _ => (heading.clone(), None),
             };
             issues.push(ImportedIssue {
-                title: clean_title(&title),
-                aspect: aspect.clone(),
-                item: item.clone(),
-                status: Status::InProgress,
-                long_term: false,
-                deadline: None,
+                front: IssueFront {
+                    title: clean_title(&title),
+                    aspect: aspect.clone(),
+                    item: item.clone(),
+                    status: Status::InProgress,
+                    long_term: false,
+                    deadline: None,
+                    department: None,
+                    lead: None,
+                    order: None,
+                },
                 body: String::new(),
                 heading: line.clone(),
                 stated: false,
@@ -515,9 +519,9 @@ fn parse_issues(
             if let Some(status) = text::status_line(line) {
                 // Several lines may speak (完成时限, then 整改进展): the last
                 // status wins, a deadline or long-term flag once said stays.
-                issue.status = status.status;
-                issue.long_term |= status.long_term;
-                issue.deadline = status.deadline.or(issue.deadline);
+                issue.front.status = status.status;
+                issue.front.long_term |= status.long_term;
+                issue.front.deadline = status.deadline.or(issue.front.deadline);
                 issue.stated = true;
                 // The status sentence stays in the body too: nothing is lost.
             }
@@ -530,7 +534,7 @@ fn parse_issues(
         if issue.body.trim().is_empty() {
             imported
                 .guesses
-                .push(format!("“{}”：没有找到整改措施", issue.title));
+                .push(format!("“{}”：没有找到整改措施", issue.front.title));
         }
     }
     (issues, unplaced)
@@ -636,12 +640,6 @@ pub fn default_slug(imported: &Imported) -> String {
     slug
 }
 
-fn yaml_string(value: &str) -> String {
-    serde_yaml::to_string(value)
-        .map(|text| text.trim_end().to_owned())
-        .unwrap_or_else(|_| format!("'{}'", value.replace('\'', "''")))
-}
-
 /// index.md and the issue files, by path inside the bundle.
 pub fn files(imported: &Imported) -> Vec<(PathBuf, String)> {
     let m = &imported.metadata;
@@ -651,16 +649,22 @@ pub fn files(imported: &Imported) -> Vec<(PathBuf, String)> {
             let _ = writeln!(front, "{name}: {value}");
         }
     };
-    field("title", m.title.as_deref().map(yaml_string));
-    field("organization", m.organization.as_deref().map(yaml_string));
+    field("title", m.title.as_deref().map(crate::yaml::scalar));
+    field(
+        "organization",
+        m.organization.as_deref().map(crate::yaml::scalar),
+    );
     field("published", m.published.map(|d| d.to_string()));
     field("written", m.written.map(|d| d.to_string()));
-    field("index_no", m.index_no.as_deref().map(yaml_string));
-    field("doc_no", m.doc_no.as_deref().map(yaml_string));
-    field("category", m.category.as_deref().map(yaml_string));
-    field("validity", m.validity.as_deref().map(yaml_string));
+    field("index_no", m.index_no.as_deref().map(crate::yaml::scalar));
+    field("doc_no", m.doc_no.as_deref().map(crate::yaml::scalar));
+    field("category", m.category.as_deref().map(crate::yaml::scalar));
+    field("validity", m.validity.as_deref().map(crate::yaml::scalar));
     let inspection: Vec<String> = [
-        ("body", m.inspection_body.as_deref().map(yaml_string)),
+        (
+            "body",
+            m.inspection_body.as_deref().map(crate::yaml::scalar),
+        ),
         ("start", m.inspection_start.map(|d| d.to_string())),
         ("end", m.inspection_end.map(|d| d.to_string())),
         ("feedback", m.feedback.map(|d| d.to_string())),
@@ -687,7 +691,7 @@ pub fn files(imported: &Imported) -> Vec<(PathBuf, String)> {
         ("postcode", m.postcode.as_deref()),
     ]
     .into_iter()
-    .filter_map(|(name, value)| Some(format!("  {name}: {}", yaml_string(value?))))
+    .filter_map(|(name, value)| Some(format!("  {name}: {}", crate::yaml::scalar(value?))))
     .collect();
     if !supervision.is_empty() {
         let _ = writeln!(front, "supervision:\n{}", supervision.join("\n"));
@@ -698,22 +702,8 @@ pub fn files(imported: &Imported) -> Vec<(PathBuf, String)> {
         format!("{front}{}", imported.body),
     )];
     for (number, issue) in imported.issues.iter().enumerate() {
-        let mut text = format!("---\ntitle: {}\n", yaml_string(&issue.title));
-        if let Some(aspect) = &issue.aspect {
-            let _ = writeln!(text, "aspect: {}", yaml_string(aspect));
-        }
-        if let Some(item) = &issue.item {
-            let _ = writeln!(text, "item: {}", yaml_string(item));
-        }
-        let _ = writeln!(text, "status: {}", issue.status.key());
-        if issue.long_term {
-            text.push_str("long_term: true\n");
-        }
-        if let Some(deadline) = issue.deadline {
-            let _ = writeln!(text, "deadline: {deadline}");
-        }
-        let _ = write!(text, "---\n\n{}", issue.body);
-        let mut slug: String = initials(&issue.title).chars().take(12).collect();
+        let text = format!("{}\n{}", issue.front.front_matter(), issue.body);
+        let mut slug: String = initials(&issue.front.title).chars().take(12).collect();
         if slug == "org" {
             slug = "wenti".to_owned();
         }
@@ -730,13 +720,15 @@ pub fn report(imported: &Imported) -> String {
     let mut out = String::new();
     let m = &imported.metadata;
     let issues = &imported.issues;
-    let aspects: std::collections::BTreeSet<&str> =
-        issues.iter().filter_map(|i| i.aspect.as_deref()).collect();
+    let aspects: std::collections::BTreeSet<&str> = issues
+        .iter()
+        .filter_map(|i| i.front.aspect.as_deref())
+        .collect();
     let items: std::collections::BTreeSet<(Option<&str>, &str)> = issues
         .iter()
-        .filter_map(|i| Some((i.aspect.as_deref(), i.item.as_deref()?)))
+        .filter_map(|i| Some((i.front.aspect.as_deref(), i.front.item.as_deref()?)))
         .collect();
-    let count = |status: Status| issues.iter().filter(|i| i.status == status).count();
+    let count = |status: Status| issues.iter().filter(|i| i.front.status == status).count();
     let _ = writeln!(out, "标题：{}", m.title.as_deref().unwrap_or("（无）"));
     let _ = writeln!(
         out,
@@ -750,7 +742,7 @@ pub fn report(imported: &Imported) -> String {
         items.len(),
         issues.len(),
         count(Status::Completed),
-        issues.iter().filter(|i| i.long_term).count(),
+        issues.iter().filter(|i| i.front.long_term).count(),
         count(Status::Partial),
         count(Status::InProgress)
     );
