@@ -31,8 +31,8 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::marker::{Fingerprint, is_ours, manifest, note_listed};
 use super::system::{
-    Lock, ModifiedTimes, exchange, file_system_time, has_size, open_own, refuse_mount_point,
-    symlink, take_on_owner_and_mode,
+    InTwin, Lock, ModifiedTimes, exchange, file_system_time, has_size, open_own,
+    refuse_mount_point, symlink, take_on_owner_and_mode,
 };
 use super::tree::{Entry, FastHash, Key, Kind, Tree, folders_of, names_in, path_of, survey};
 use super::{MARKER, OutputError, OutputErrorKind, OutputFile, Source, check_target, io_error};
@@ -468,7 +468,12 @@ impl Staging {
         {
             return Ok(());
         }
-        let mut file = open_own(&target, own_copy)?;
+        let there = match in_twin {
+            None => InTwin::Nothing,
+            Some(_) if own_copy => InTwin::OwnCopy,
+            Some(_) => InTwin::Other,
+        };
+        let mut file = open_own(&target, there)?;
         write(&mut file)
     }
 

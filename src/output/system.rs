@@ -97,20 +97,32 @@ impl ModifiedTimes {
     }
 }
 
+/// What the twin has where a file is to be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum InTwin {
+    Nothing,
+    /// A file of its own, which may be overwritten in place.
+    OwnCopy,
+    /// A file shared with the output, or something else: replaced.
+    Other,
+}
+
 /// Opens the twin's file at `target` for writing anew. The twin's own copy
-/// (`reuse`) is overwritten in place when no other name shares it; a file
-/// shared with the output is replaced, never written through.
-pub(super) fn open_own(target: &Path, reuse: bool) -> io::Result<fs::File> {
-    if reuse
+/// is overwritten in place when no other name shares it; a file shared
+/// with the output is replaced, never written through.
+pub(super) fn open_own(target: &Path, there: InTwin) -> io::Result<fs::File> {
+    if there == InTwin::OwnCopy
         && let Ok(file) = fs::File::options().write(true).open(target)
         && links(&file)? == 1
     {
         file.set_len(0)?;
         return Ok(file);
     }
-    match fs::remove_file(target) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
-        _ => {}
+    if there != InTwin::Nothing {
+        match fs::remove_file(target) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+            _ => {}
+        }
     }
     fs::File::create(target)
 }
