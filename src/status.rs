@@ -63,6 +63,17 @@ impl Status {
         }
     }
 
+    /// How notices say an issue is a long-term one (长期坚持), whatever its
+    /// status: the one list import and `check` look for.
+    pub const LONG_TERM_PHRASES: [&'static str; 2] = ["长期坚持", "长期推进"];
+
+    /// Whether `text` says an issue is a long-term one.
+    pub fn long_term_said_in(text: &str) -> bool {
+        Status::LONG_TERM_PHRASES
+            .iter()
+            .any(|phrase| text.contains(phrase))
+    }
+
     /// The statuses in the order a sentence is read for them: "未完成"
     /// holds "完成", and "基本完成" is not "已完成".
     pub const READING_ORDER: [Status; 3] = [Status::InProgress, Status::Partial, Status::Completed];

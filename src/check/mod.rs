@@ -547,7 +547,7 @@ fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
         .into_iter()
         .enumerate()
         .flat_map(|(slot, status)| status.phrases().iter().map(move |phrase| (*phrase, slot)))
-        .chain([("长期坚持", 3), ("长期推进", 3)]);
+        .chain(Status::LONG_TERM_PHRASES.map(|phrase| (phrase, 3)));
     let text = notice.body.markdown();
     // "已整改完成28项" holds "整改完成28项": one number is stated once.
     let mut seen = std::collections::HashSet::new();

@@ -311,7 +311,7 @@ fn apply_summaries(lines: &[String], imported: &mut Imported) {
         for clause in normal.split(['。', ';']) {
             let in_progress = Status::InProgress.said_in(clause);
             let completed = Status::Completed.said_in(clause);
-            let long_term = clause.contains("长期坚持");
+            let long_term = Status::long_term_said_in(clause);
             if !(in_progress || completed || long_term) {
                 continue;
             }

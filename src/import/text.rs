@@ -295,7 +295,7 @@ pub fn status_line(line: &str) -> Option<StatusLine> {
     }
     let deadline = deadline(rest);
     let in_progress = Status::InProgress.said_in(rest);
-    let long_term = rest.contains("长期坚持") || rest.contains("长期推进");
+    let long_term = Status::long_term_said_in(rest);
     let partial = Status::Partial.said_in(rest);
     let completed = Status::Completed.said_in(rest);
     let status = if in_progress {
@@ -334,7 +334,7 @@ pub fn status_in_prose(body: &str) -> Option<StatusLine> {
     let in_progress = Status::InProgress.said_in(&normal)
         || ["正在", "计划"].iter().any(|cue| normal.contains(cue));
     let completed = Status::Completed.said_in(&normal);
-    let long_term = normal.contains("长期坚持");
+    let long_term = Status::long_term_said_in(&normal);
     let status = if in_progress && !completed {
         Status::InProgress
     } else if completed {
