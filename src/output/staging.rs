@@ -34,18 +34,24 @@ use super::system::{
     InTwin, Lock, ModifiedTimes, exchange, file_system_time, has_size, open_own,
     refuse_mount_point, symlink, take_on_owner_and_mode,
 };
-use super::tree::{Entry, FastHash, Key, Kind, Tree, folders_of, names_in, path_of, survey};
+use super::tree::{
+    Entry, FastHash, Key, Kind, Tree, child_key, folders_of, names_in, path_of, survey,
+};
 use super::{MARKER, OutputError, OutputErrorKind, OutputFile, Source, check_target, io_error};
 use crate::diagnostic::{Located, Location};
 
 type PathSet<'p> = HashSet<&'p [u8], FastHash>;
 
+/// The output folder's own name, which names what gongkai keeps beside it.
+fn name_of(output: &Path) -> String {
+    output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned())
+}
+
 /// The path of the twin of the output `output`.
 pub fn twin_of(output: &Path) -> PathBuf {
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    output.with_file_name(format!(".{name}.gongkai-previous"))
+    output.with_file_name(format!(".{}.gongkai-previous", name_of(output)))
 }
 
 /// The files, links and empty folders of the output `output` that gongkai
@@ -77,6 +83,19 @@ fn foreign_in(tree: &Tree) -> Vec<Key> {
         })
         .map(|(key, _)| key.clone())
         .collect()
+}
+
+/// The folders the files gongkai did not write (`foreign`, entries of
+/// `live`) need: those above them, and their own empty folders.
+fn foreign_folders<'k>(foreign: &'k [Key], live: &Tree) -> PathSet<'k> {
+    let mut folders: PathSet = foreign.iter().flat_map(|key| folders_of(key)).collect();
+    folders.extend(
+        foreign
+            .iter()
+            .filter(|key| live.get(*key).is_some_and(|e| e.kind == Kind::Folder))
+            .map(|key| &key[..]),
+    );
+    folders
 }
 
 /// Removes the staging folders that gongkai before the twin left beside the
@@ -175,9 +194,7 @@ impl Staging {
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|error| io_error(parent, error))?;
         let lock = Lock::take(parent, output)?;
-        let name = output
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let name = name_of(output);
         remove_leftovers_of_dead_builds(parent, &name);
         let twin = twin_of(output);
         refuse_mount_point(output, parent)?;
@@ -267,12 +284,7 @@ impl Staging {
     fn clear_twin(&mut self, site: &PathSet, site_folders: PathSet) -> Result<(), OutputError> {
         let foreign: PathSet = self.foreign.iter().map(|key| &key[..]).collect();
         let mut wanted_folders: PathSet = site_folders;
-        for key in &self.foreign {
-            wanted_folders.extend(folders_of(key));
-            if self.live.get(key).is_some_and(|e| e.kind == Kind::Folder) {
-                wanted_folders.insert(key);
-            }
-        }
+        wanted_folders.extend(foreign_folders(&self.foreign, &self.live));
         let unwanted: Vec<(Key, Kind)> = self
             .twin_files
             .iter()
@@ -380,17 +392,7 @@ impl Staging {
         if fs::symlink_metadata(&self.output).is_err() {
             return Ok(());
         }
-        let mut folders: PathSet = self
-            .foreign
-            .iter()
-            .flat_map(|key| folders_of(key))
-            .collect();
-        folders.extend(
-            self.foreign
-                .iter()
-                .filter(|key| self.live.get(*key).is_some_and(|e| e.kind == Kind::Folder))
-                .map(|key| &key[..]),
-        );
+        let mut folders = foreign_folders(&self.foreign, &self.live);
         folders.insert(b"");
         folders.into_iter().try_for_each(|folder| {
             let (from, to) = (
@@ -528,11 +530,7 @@ impl Staging {
                 continue;
             };
             for name in arrivals {
-                let mut key = folder.to_vec();
-                if !key.is_empty() {
-                    key.push(b'/');
-                }
-                key.extend_from_slice(&name);
+                let key = child_key(folder, &name);
                 let path = path_of(&key);
                 let at = self.output.join(path);
                 if self.live.contains_key(&key[..]) || fs::symlink_metadata(&at).is_ok() {

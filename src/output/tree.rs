@@ -72,12 +72,7 @@ pub fn survey(root: &Path) -> io::Result<Tree> {
             } else {
                 Kind::File
             };
-            let mut key = Vec::with_capacity(folder.len() + 1 + entry.file_name().len());
-            if !folder.is_empty() {
-                key.extend_from_slice(folder);
-                key.push(b'/');
-            }
-            key.extend_from_slice(&bytes_of(&entry.file_name()));
+            let key = child_key(folder, &bytes_of(&entry.file_name()));
             if kind == Kind::Folder {
                 folders.push(key.clone());
             }
@@ -109,6 +104,17 @@ pub fn survey(root: &Path) -> io::Result<Tree> {
     let mut tree = Tree::with_capacity_and_hasher(found.len(), Default::default());
     tree.extend(found);
     Ok(tree)
+}
+
+/// The key of the entry `name` in the folder `folder` (`""` for the root).
+pub fn child_key(folder: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(folder.len() + 1 + name.len());
+    if !folder.is_empty() {
+        key.extend_from_slice(folder);
+        key.push(b'/');
+    }
+    key.extend_from_slice(name);
+    key
 }
 
 /// The names in one folder, as bytes.
