@@ -48,12 +48,6 @@ pub(super) fn note_listed(marker: &Path, tree: &mut Tree) {
     }
 }
 
-/// Whether the marker at `marker` lists at least one file.
-pub(super) fn lists_files(marker: &Path) -> bool {
-    fs::read_to_string(marker)
-        .is_ok_and(|text| text.lines().skip(1).filter_map(listed).next().is_some())
-}
-
 /// One line of a marker (`hash size path`), when it names a path gongkai
 /// could have written.
 fn listed(line: &str) -> Option<(&str, Fingerprint)> {
@@ -73,14 +67,33 @@ pub(super) fn is_listed_path(path: &str) -> bool {
             .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
-/// The first line of the marker at `marker` that names a path gongkai
-/// could not have written (`../x`, `/etc`, `a//b`), if any: such a marker
-/// was written by someone else, and nothing it lists may be removed.
-pub(super) fn forged_entry(marker: &Path) -> Option<String> {
-    let text = fs::read_to_string(marker).ok()?;
-    text.lines()
-        .skip(1)
-        .filter(|line| !line.trim().is_empty())
-        .find(|line| listed(line).is_none())
-        .map(|line| line.splitn(3, ' ').nth(2).unwrap_or(line).to_owned())
+/// What a marker says of itself, read once.
+pub(super) struct Audit {
+    /// The first line naming a path gongkai could not have written (`../x`,
+    /// `/etc`, `a//b`), if any: such a marker was written by someone else,
+    /// and nothing it lists may be removed.
+    pub forged: Option<String>,
+    /// Whether it lists at least one file.
+    pub lists_files: bool,
+}
+
+/// Reads the marker at `marker` for [`Audit`] (a missing marker is neither
+/// forged nor lists anything).
+pub(super) fn audit(marker: &Path) -> Audit {
+    let text = fs::read_to_string(marker).unwrap_or_default();
+    let mut lists_files = false;
+    for line in text.lines().skip(1).filter(|line| !line.trim().is_empty()) {
+        if listed(line).is_none() {
+            let entry = line.splitn(3, ' ').nth(2).unwrap_or(line).to_owned();
+            return Audit {
+                forged: Some(entry),
+                lists_files,
+            };
+        }
+        lists_files = true;
+    }
+    Audit {
+        forged: None,
+        lists_files,
+    }
 }

@@ -199,25 +199,26 @@ pub fn check_target(output: &Path, site_root: &Path) -> Result<(), OutputError> 
     if !output.is_dir() {
         return refuse(OutputErrorKind::NotAFolder);
     }
-    let is_empty = fs::read_dir(output)
+    // Two names tell empty, the marker alone, and more than the marker.
+    let first_names: Vec<std::ffi::OsString> = fs::read_dir(output)
         .map_err(|error| io_error(output, error))?
-        .next()
-        .is_none();
-    if is_empty {
+        .flatten()
+        .take(2)
+        .map(|entry| entry.file_name())
+        .collect();
+    if first_names.is_empty() {
         return Ok(());
     }
     let marker = output.join(MARKER);
     if !fs::symlink_metadata(&marker).is_ok_and(|meta| meta.is_file()) {
         return refuse(OutputErrorKind::NotOurs);
     }
-    if let Some(entry) = marker::forged_entry(&marker) {
+    let read = marker::audit(&marker);
+    if let Some(entry) = read.forged {
         return refuse(OutputErrorKind::ForgedMarker { entry });
     }
-    let holds_more_than_the_marker = fs::read_dir(output)
-        .map_err(|error| io_error(output, error))?
-        .flatten()
-        .any(|entry| entry.file_name() != MARKER);
-    if holds_more_than_the_marker && !marker::lists_files(&marker) {
+    let holds_more_than_the_marker = first_names.iter().any(|name| name != MARKER);
+    if holds_more_than_the_marker && !read.lists_files {
         return refuse(OutputErrorKind::UnlistedMarker);
     }
     Ok(())
