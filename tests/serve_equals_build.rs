@@ -413,6 +413,18 @@ fn a_site_of_many_notices_served_equals_its_build_as_notices_come_go_and_move() 
             }),
         ),
         (
+            // Every page of a notice list shows the list's counts.
+            "a status on the last page of the notice list",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/notices/n000/issues/04-zichan.md",
+                    "status: in_progress",
+                    "status: completed",
+                )
+            }),
+        ),
+        (
             "a notice moved to another year",
             Box::new(|s| {
                 edit(

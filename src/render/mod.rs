@@ -19,7 +19,7 @@ use crate::content::NoticeFront;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
 use crate::site::pages::{
-    HOME_NOTICES, Job, Listing, NOTICES_PER_LISTING_PAGE, NOTICES_PER_PAGE, file_of, listing_pages,
+    HOME_NOTICES, Job, Listing, NOTICES_PER_PAGE, file_of, listing_block, listing_pages,
 };
 use crate::site::{Counts, Notice, Site, root_of};
 use crate::status::Status;
@@ -174,24 +174,37 @@ impl Renderer {
     }
 
     /// Whether the page template `page_template` is `template` or uses it,
-    /// through `extends` or `include`, at any depth.
+    /// through `extends`, `include` or `import`, at any depth.
     pub fn uses(&self, page_template: &str, template: &str) -> bool {
-        let mut seen = vec![page_template.to_owned()];
-        let mut index = 0;
-        while let Some(name) = seen.get(index).cloned() {
-            if name == template {
-                return true;
+        self.closure(page_template)
+            .iter()
+            .any(|source| source.name == template)
+    }
+
+    /// Whether the page template `page_template`, or a template it uses,
+    /// reads the portal-wide counts every template is given (`site.totals`,
+    /// `site.notice_count`, or the whole `site`), so that a change of them
+    /// re-renders its pages.
+    pub fn reads_site_counts(&self, page_template: &str) -> bool {
+        self.closure(page_template)
+            .iter()
+            .any(|source| reads_site_counts(&source.text))
+    }
+
+    /// `page_template` and every template it uses, at any depth.
+    fn closure(&self, page_template: &str) -> Vec<&TemplateSource> {
+        let mut seen: Vec<&TemplateSource> = Vec::new();
+        let mut names = vec![page_template.to_owned()];
+        while let Some(name) = names.pop() {
+            if seen.iter().any(|source| source.name == name) {
+                continue;
             }
             if let Some(source) = self.sources.iter().find(|s| s.name == name) {
-                for used in referenced_templates(&source.text) {
-                    if !seen.contains(&used) {
-                        seen.push(used);
-                    }
-                }
+                names.extend(referenced_templates(&source.text));
+                seen.push(source);
             }
-            index += 1;
         }
-        false
+        seen
     }
 
     /// Renders `job` into `out`; returns the page's file path.
@@ -260,7 +273,10 @@ impl Renderer {
                 context.insert("listing_title", &listing.title());
                 context.insert("status", listing.key());
                 context.insert("rows", &listing_rows(site, *listing, *page));
-                context.insert("total", &listing.total(site));
+                // On the first page only: a change of status changes the
+                // total, and every later page would have to be rendered again.
+                let total = (*page == 0).then(|| listing.total(site));
+                context.insert("total", &total);
                 context.insert("page_number", &(page + 1));
                 context.insert(
                     "pagination",
@@ -367,6 +383,36 @@ fn referenced_templates(text: &str) -> Vec<String> {
     names
 }
 
+/// Whether the tags of a template's `text` name the portal-wide counts or
+/// the `site` variable as a whole (`{{ site }}`, `{% set s = site %}`), after
+/// which any of its fields may be printed.
+fn reads_site_counts(text: &str) -> bool {
+    let tags = [("{{", "}}"), ("{%", "%}")]
+        .into_iter()
+        .flat_map(|(open, close)| {
+            text.split(open)
+                .skip(1)
+                .map(move |tag| tag.split(close).next().unwrap_or_default())
+        });
+    for tag in tags {
+        if tag.contains("totals") || tag.contains("notice_count") || tag.contains("__tera_context")
+        {
+            return true;
+        }
+        let whole_site = tag.match_indices("site").any(|(at, _)| {
+            let before = tag[..at].chars().next_back();
+            let after = tag[at + 4..].trim_start().chars().next();
+            let word_start = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            let word_end = !after.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            word_start && word_end && after != Some('.')
+        });
+        if whole_site {
+            return true;
+        }
+    }
+    false
+}
+
 /// What every page may use: the site, its owner, totals and navigation.
 fn global_context(site: &Site) -> Context {
     #[derive(Serialize)]
@@ -374,7 +420,6 @@ fn global_context(site: &Site) -> Context {
         key: &'static str,
         label: &'static str,
         path: String,
-        count: usize,
     }
     #[derive(Serialize)]
     struct PageLink<'a> {
@@ -413,8 +458,7 @@ fn global_context(site: &Site) -> Context {
             .map(|status| StatusLink {
                 key: status.key(),
                 label: status.label(),
-                path: format!("status/{}/", status.key()),
-                count: site.totals.count(status),
+                path: Listing::Status(status).page_path(0),
             })
             .collect(),
         pages: site
@@ -551,10 +595,7 @@ struct ListingRow<'a> {
 
 /// The rows of one page of a listing: the matching issues of its block of notices.
 fn listing_rows(site: &Site, listing: Listing, page: usize) -> Vec<ListingRow<'_>> {
-    site.notices
-        .iter()
-        .skip(page * NOTICES_PER_LISTING_PAGE)
-        .take(NOTICES_PER_LISTING_PAGE)
+    listing_block(site, page)
         .flat_map(|notice| notice.issues.iter().map(move |issue| (notice, issue)))
         .filter(|(_, issue)| listing.includes(issue))
         .map(|(notice, issue)| ListingRow {
@@ -698,6 +739,29 @@ fn mention<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_reads_the_site_counts_when_its_tags_name_them_or_the_whole_site() {
+        for reads in [
+            "{{ site.totals.completed }}",
+            "{% if site.notice_count > 1 %}x{% endif %}",
+            "{% set s = site %}{{ s.totals }}",
+            "{{ site | json_encode() }}",
+            "{% for key, value in site %}{{ key }}{% endfor %}",
+            "{{ site[\"tot\" ~ \"als\"] }}",
+            "{{ __tera_context }}",
+        ] {
+            assert!(reads_site_counts(reads), "{reads}");
+        }
+        for reads_not in [
+            "<header class=\"site-header\">{{ site.title }}</header>",
+            "{% for status in site.statuses %}{{ status.label }}{% endfor %}",
+            "{{ notice.counts.total }} totals in text outside tags",
+            "{{ website }} {{ site_name }}",
+        ] {
+            assert!(!reads_site_counts(reads_not), "{reads_not}");
+        }
+    }
 
     #[test]
     fn a_template_uses_what_it_extends_includes_and_imports_macros_from() {

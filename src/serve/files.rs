@@ -13,7 +13,7 @@ use percent_encoding::percent_decode_str;
 use crate::Rendered;
 use crate::output::path_key;
 use crate::render::{RenderedPage, StaticSource, ThemeFiles};
-use crate::site::Notice;
+use crate::site::Site;
 
 /// Where the bytes of a served file come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,10 @@ pub struct Files {
     files: HashMap<String, Body>,
     /// Which of `files` came from `static/` folders, to replace them together.
     statics: HashSet<String>,
+    /// Which of `files` are pages of the page map, to drop those it no longer has.
+    pages: HashSet<String>,
+    /// Which of `files` are notices' attachments, to replace them together.
+    attachments: HashSet<String>,
     /// Which of `files` are feeds, sitemap, robots.txt and the search
     /// index: replaced together, so that a feed the site no longer has goes.
     generated: HashSet<String>,
@@ -52,9 +56,7 @@ impl Files {
     pub fn from_rendered(rendered: &Rendered) -> Files {
         let mut files = Files::default();
         files.set_statics(&rendered.theme);
-        for notice in &rendered.site.notices {
-            files.add_attachments(notice);
-        }
+        files.set_attachments(&rendered.site);
         files.set_pages(&rendered.pages);
         files.set_generated(&rendered.generated);
         files
@@ -80,8 +82,10 @@ impl Files {
         self.files.is_empty()
     }
 
+    /// Adds or replaces rendered pages.
     pub fn set_pages(&mut self, pages: &[RenderedPage]) {
         for page in pages {
+            self.pages.insert(page.path.clone());
             self.files
                 .insert(page.path.clone(), Body::Html(Arc::from(page.html.as_str())));
         }
@@ -103,14 +107,30 @@ impl Files {
         }
     }
 
-    pub fn add_attachments(&mut self, notice: &Notice) {
-        for (path, from) in notice.attachment_files() {
-            self.files.insert(path_key(&path), Body::Disk(from));
-        }
+    /// Drops every page whose file is not in `map`, the files of the page map.
+    pub fn retain_pages(&mut self, map: &HashSet<String>) {
+        let files = &mut self.files;
+        self.pages.retain(|page| {
+            let kept = map.contains(page);
+            if !kept {
+                files.remove(page);
+            }
+            kept
+        });
     }
 
-    pub fn remove(&mut self, path: &str) {
-        self.files.remove(path);
+    /// Replaces every attachment with those of the notices of `site`.
+    pub fn set_attachments(&mut self, site: &Site) {
+        for old in self.attachments.drain() {
+            self.files.remove(&old);
+        }
+        for notice in &site.notices {
+            for (path, from) in notice.attachment_files() {
+                let key = path_key(&path);
+                self.attachments.insert(key.clone());
+                self.files.insert(key, Body::Disk(from));
+            }
+        }
     }
 
     pub fn get(&self, path: &str) -> Option<&Body> {

@@ -1,12 +1,14 @@
 //! What `serve` keeps between rebuilds, and how a change is rebuilt.
 //!
-//! A change is rebuilt as narrowly as it can be: an edited issue re-renders
-//! its page, its notice, the listings and the home page; a template
-//! re-renders the pages that use it; site.yaml or a theme rebuilds all.
+//! A change is rebuilt as narrowly as it can be: the reloaded parts of the
+//! content are compared with what they were (`site::changes`) and the pages
+//! of the page map that show a changed input are rendered again, with those
+//! whose template changed or uses one that did; pages the map no longer has
+//! are no longer served; site.yaml or a theme folder rebuilds all.
 //! Nothing is applied unless the whole change succeeded: while content is
 //! broken, the last good pages stay served and the change stays pending.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
@@ -17,8 +19,9 @@ use crate::content::{
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::render::{Renderer, ThemeFiles};
-use crate::site::pages::{Job, NOTICES_PER_PAGE, Shelf, file_of, listing_page_of};
-use crate::site::{Issue, Notice, Site};
+use crate::site::Site;
+use crate::site::changes::{Changes, Outline};
+use crate::site::pages::Job;
 use crate::{Options, relative, render_site};
 
 use super::files::Files;
@@ -240,33 +243,37 @@ impl Session {
             return Err(errors);
         }
 
-        // Then the model, and which pages it changes.
-        let mut affected = Affected::default();
-        let listings_before = files_beyond_notices(&state.site);
+        // Then the model, and which of the page map's inputs changed.
+        let outline = Outline::of(&state.site);
+        let mut changes = Changes::default();
+        for (part, content) in loaded {
+            apply(&mut state.site, part, content, &mut changes);
+        }
+        changes.outline(&outline, &Outline::of(&state.site));
         if let Some(theme) = theme {
             state.theme = theme;
         }
         if let Some(renderer) = renderer {
             state.renderer = renderer;
-            // The templates the page map renders pages with, each once.
-            let page_templates: BTreeSet<&'static str> =
-                Job::all(&state.site).iter().map(Job::template).collect();
-            for template in page_templates {
-                if self
-                    .pending
+        }
+
+        // The pages whose template changed or prints totals that did, and
+        // those that show an input that changed.
+        let all = Job::all(&state.site);
+        let templates: BTreeSet<&'static str> = all
+            .iter()
+            .map(Job::template)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|&template| {
+                self.pending
                     .templates
                     .iter()
                     .any(|changed| state.renderer.uses(template, changed))
-                {
-                    affected.templates.push(template);
-                }
-            }
-        }
-        for (part, content) in loaded {
-            affected.apply(&mut state.site, part, content);
-        }
-
-        let jobs = affected.jobs(&state.site);
+                    || (changes.totals() && state.renderer.reads_site_counts(template))
+            })
+            .collect();
+        let jobs = changes.affected(&state.site, &all, &templates);
         let pages = state
             .renderer
             .render_jobs(&state.site, &jobs)
@@ -274,26 +281,18 @@ impl Session {
                 // The model has moved on but the pages have not: start over next time.
                 self.pending.everything = true;
             })?;
-        let fresh = affected.fresh(&state.site);
-        let listings_after = files_beyond_notices(&state.site);
         if let Ok(mut served) = files.write() {
-            // A body's or a year's list, or a page of a listing, that the
-            // page map no longer has.
-            for gone in listings_before.difference(&listings_after) {
-                served.remove(gone);
-            }
             if theme_changed {
                 served.set_statics(&state.theme);
             }
-            for stale in affected.stale.iter().filter(|file| !fresh.contains(*file)) {
-                served.remove(stale);
-            }
-            for notice in &state.site.notices {
-                if affected.notices.contains(&notice.slug) {
-                    served.add_attachments(notice);
-                }
+            if !self.pending.parts.is_empty() {
+                served.set_attachments(&state.site);
             }
             served.set_pages(&pages);
+            if changes.reshaped() {
+                let map: HashSet<String> = all.iter().map(|job| job.file(&state.site)).collect();
+                served.retain_pages(&map);
+            }
         }
         self.generated_stale = !self.pending.parts.is_empty();
         Ok((pages.len(), describe(&jobs, theme_changed), warnings))
@@ -336,230 +335,30 @@ impl Session {
     }
 }
 
-/// The files of every page of the page map but the notices' and issues'
-/// own (which `Affected` follows): the lists by body and year, the pages of
-/// listings, the standalone pages. A few hundred at most.
-fn files_beyond_notices(site: &Site) -> BTreeSet<String> {
-    Job::all(site)
-        .into_iter()
-        .filter(|job| !matches!(job, Job::Notice(_) | Job::Issue(..)))
-        .map(|job| job.file(site))
-        .collect()
-}
-
-/// What a set of content changes touched.
-#[derive(Default)]
-struct Affected {
-    everything: bool,
-    templates: Vec<&'static str>,
-    /// Slugs of notices whose pages are rendered again.
-    notices: BTreeSet<String>,
-    /// Issues to render again, by notice slug and issue slug.
-    issues: BTreeSet<(String, String)>,
-    /// Notices whose every issue page is rendered again.
-    all_issues_of: BTreeSet<String>,
-    pages: BTreeSet<String>,
-    home: bool,
-    /// Listing pages to render again, by page index; `all_listings` for every one.
-    listing_pages: BTreeSet<usize>,
-    all_listings: bool,
-    /// Pages of notice lists to render again; `all_shelves` for every one.
-    shelf_pages: BTreeSet<(Shelf, usize)>,
-    all_shelves: bool,
-    /// Output files the old versions of changed notices and pages had; those
-    /// the new versions do not have are no longer served.
-    stale: Vec<String>,
-}
-
-/// The output files of a notice: its page, its issues' pages, its attachments.
-fn notice_files(notice: &Notice) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(file_of(&notice.path))
-        .chain(notice.issues.iter().map(|issue| file_of(&issue.path)))
-        .chain(
-            notice
-                .attachment_files()
-                .map(|(path, _)| crate::output::path_key(&path)),
-        )
-}
-
-impl Affected {
-    fn apply(&mut self, site: &mut Site, part: Part, content: Content) {
-        match part {
-            Part::All => {
-                self.everything = true;
-                self.stale
-                    .extend(site.notices.iter().flat_map(notice_files));
-                self.stale
-                    .extend(site.pages.iter().map(|page| file_of(&page.path)));
-                *site = Site::assemble(site.config.clone(), content, site.as_of);
-                self.notices
-                    .extend(site.notices.iter().map(|n| n.slug.clone()));
-            }
-            Part::Notice(slug) => {
-                let source = content.notices.into_iter().find(|n| n.slug == slug);
-                let old_position = site.position(&slug);
-                let old_groups = group_paths(site);
-                let old = site.replace_notice(&slug, source);
-                let new_position = site.position(&slug);
-                let new = new_position.map(|n| &site.notices[n]);
-                if let Some(old) = &old {
-                    self.stale.extend(notice_files(old));
-                }
-                match (&old, new) {
-                    // Only bodies changed: no other page shows them.
-                    (Some(old), Some(new)) if !heads_differ(old, new) => {
-                        for (before, after) in old.issues.iter().zip(&new.issues) {
-                            if before != after {
-                                self.issues.insert((slug.clone(), after.slug.clone()));
-                            }
-                        }
-                    }
-                    _ => {
-                        self.all_issues_of.insert(slug.clone());
-                        self.home = true;
-                        let same_groups = old_groups == group_paths(site)
-                            && old.as_ref().zip(new).is_some_and(|(old, new)| {
-                                old.organization_path == new.organization_path
-                                    && old.front.published.year() == new.front.published.year()
-                            });
-                        match (old_position, new_position) {
-                            // Same place: its own listing pages, and the first (totals).
-                            (Some(before), Some(after)) if before == after && same_groups => {
-                                self.listing_pages.insert(0);
-                                self.listing_pages.insert(listing_page_of(after));
-                                self.shelf_pages.extend(shelf_pages_of(site, after));
-                            }
-                            // Added, removed or moved: the blocks of notices shift.
-                            _ => {
-                                self.all_listings = true;
-                                self.all_shelves = true;
-                            }
-                        }
-                    }
-                }
-                self.notices.insert(slug);
-            }
-            Part::Pages => {
-                let nav = |site: &Site| -> Vec<(String, String)> {
-                    site.pages
-                        .iter()
-                        .map(|p| (p.title.clone(), p.path.clone()))
-                        .collect()
-                };
-                let before = nav(site);
-                let old_pages = std::mem::take(&mut site.pages);
-                self.stale
-                    .extend(old_pages.iter().map(|page| file_of(&page.path)));
-                site.replace_pages(content.pages);
-                // Every page shows the navigation.
-                self.everything |= nav(site) != before;
-                self.pages.extend(
-                    site.pages
-                        .iter()
-                        .filter(|page| !old_pages.contains(page))
-                        .map(|page| page.slug.clone()),
-                );
-            }
-            Part::Home => {
-                site.replace_home(content.home);
-                self.home = true;
-            }
+/// Puts a reloaded part of the content into `site`, noting what changed.
+fn apply(site: &mut Site, part: Part, content: Content, changes: &mut Changes) {
+    match part {
+        Part::All => {
+            *site = Site::assemble(site.config.clone(), content, site.as_of);
+            *changes = Changes::everything();
+        }
+        Part::Notice(slug) => {
+            let source = content.notices.into_iter().find(|n| n.slug == slug);
+            let old = site.replace_notice(&slug, source);
+            let new = site.position(&slug).map(|n| &site.notices[n]);
+            changes.notice(old.as_ref(), new);
+        }
+        Part::Pages => {
+            let old = std::mem::take(&mut site.pages);
+            site.replace_pages(content.pages);
+            changes.pages(&old, &site.pages);
+        }
+        Part::Home => {
+            let old = site.home.take();
+            site.replace_home(content.home);
+            changes.home(old.as_ref(), site.home.as_ref());
         }
     }
-
-    /// The output files the new versions of changed notices and pages have.
-    fn fresh(&self, site: &Site) -> BTreeSet<String> {
-        site.notices
-            .iter()
-            .filter(|notice| self.notices.contains(&notice.slug))
-            .flat_map(notice_files)
-            .chain(site.pages.iter().map(|page| file_of(&page.path)))
-            .collect()
-    }
-
-    fn jobs(&self, site: &Site) -> Vec<Job> {
-        let all = Job::all(site);
-        if self.everything {
-            return all;
-        }
-        all.into_iter()
-            .filter(|job| {
-                self.templates.contains(&job.template())
-                    || match job {
-                        Job::Home => self.home,
-                        Job::Listing(_, page) => {
-                            self.all_listings || self.listing_pages.contains(page)
-                        }
-                        Job::Notice(n) => self.notices.contains(&site.notices[*n].slug),
-                        Job::Issue(n, i) => {
-                            let notice = &site.notices[*n];
-                            self.all_issues_of.contains(&notice.slug)
-                                || self.issues.contains(&(
-                                    notice.slug.clone(),
-                                    notice.issues[*i].slug.clone(),
-                                ))
-                        }
-                        Job::Shelf(shelf, page) => {
-                            self.all_shelves || self.shelf_pages.contains(&(*shelf, *page))
-                        }
-                        Job::Organizations => self.all_shelves || !self.shelf_pages.is_empty(),
-                        Job::Page(p) => self.pages.contains(&site.pages[*p].slug),
-                        Job::NotFound | Job::Search => false,
-                    }
-            })
-            .collect()
-    }
-}
-
-/// The paths of all organisations and years, to tell when the groups change.
-fn group_paths(site: &Site) -> Vec<String> {
-    site.organizations
-        .iter()
-        .chain(&site.years)
-        .map(|group| group.path.clone())
-        .collect()
-}
-
-/// The pages of notice lists that show the notice at `position`.
-fn shelf_pages_of(site: &Site, position: usize) -> Vec<(Shelf, usize)> {
-    let page_in = |notices: &[usize]| {
-        notices
-            .iter()
-            .position(|&n| n == position)
-            .map_or(0, |index| index / NOTICES_PER_PAGE)
-    };
-    let mut pages = vec![(Shelf::All, position / NOTICES_PER_PAGE)];
-    for (index, group) in site.organizations.iter().enumerate() {
-        if group.notices.contains(&position) {
-            pages.push((Shelf::Organization(index), page_in(&group.notices)));
-        }
-    }
-    for (index, group) in site.years.iter().enumerate() {
-        if group.notices.contains(&position) {
-            pages.push((Shelf::Year(index), page_in(&group.notices)));
-        }
-    }
-    pages
-}
-
-/// Whether anything an issue page shows of its notice or its neighbours changed.
-fn heads_differ(old: &Notice, new: &Notice) -> bool {
-    // The body as HTML and as plain text are shown on the issue's own page
-    // and its notice's only (the search index follows later).
-    let head = |issue: &Issue| Issue {
-        body: String::new(),
-        text: String::new(),
-        ..issue.clone()
-    };
-    old.front != new.front
-        || old.contact != new.contact
-        || old.counts != new.counts
-        || old.issues.len() != new.issues.len()
-        || old
-            .issues
-            .iter()
-            .zip(&new.issues)
-            .any(|(a, b)| head(a) != head(b))
 }
 
 /// `问题 1 页、通报 1 页、列表 4 页、首页` for the terminal.
@@ -649,7 +448,7 @@ mod tests {
     }
 
     #[test]
-    fn an_issues_text_renders_its_page_and_its_notice_only()
+    fn an_issues_text_renders_its_page_its_neighbours_and_its_notice_only()
     -> Result<(), Box<dyn std::error::Error>> {
         let (dir, mut session, files) = served_site()?;
         let text = issue("问题2025-a1", "in_progress").replace("一是整改。", "一是全面整改。");
@@ -660,7 +459,8 @@ mod tests {
             "content/notices/2025-a/issues/01-w.md",
             &text,
         )?;
-        assert_eq!((pages, summary.as_str()), (2, "问题 1 页、通报 1 页"));
+        // The next issue's page shows it as `previous`; no listing shows a body.
+        assert_eq!((pages, summary.as_str()), (3, "问题 2 页、通报 1 页"));
         Ok(())
     }
 

@@ -15,6 +15,7 @@ use crate::date::Date;
 use crate::markdown::{self, Settings};
 use crate::status::Status;
 
+pub mod changes;
 pub mod pages;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -474,7 +475,7 @@ mod tests {
     use crate::content::{Body, Declared, Inspection};
     use PathBuf;
 
-    fn issue(
+    pub(super) fn issue(
         slug: &str,
         aspect: Option<&str>,
         item: Option<&str>,
@@ -505,7 +506,7 @@ mod tests {
         }
     }
 
-    fn notice(issues: Vec<IssueSource>) -> NoticeSource {
+    pub(super) fn notice(issues: Vec<IssueSource>) -> NoticeSource {
         NoticeSource {
             slug: "a".into(),
             file: PathBuf::from("index.md"),

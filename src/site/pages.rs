@@ -1,9 +1,11 @@
-//! The page map: every page of the site, its path and its template. The
-//! renderer renders it; the sitemap, the link lint and `serve` read it.
+//! The page map: every page of the site, its path, its template and the
+//! inputs it shows. The renderer renders it; the sitemap, the link lint and
+//! `serve` read it, and `serve` re-renders a page when one of its inputs
+//! changed (`site::changes` tells which did).
 
 use crate::status::Status;
 
-use super::{Counts, Issue, Site};
+use super::{Counts, Issue, Notice, Site};
 
 /// One page to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -102,9 +104,44 @@ pub fn listing_pages(site: &Site) -> usize {
     site.notices.len().div_ceil(NOTICES_PER_LISTING_PAGE).max(1)
 }
 
-/// The listing page that shows the issues of the notice at `position`.
-pub fn listing_page_of(position: usize) -> usize {
-    position / NOTICES_PER_LISTING_PAGE
+/// The notices whose issues the listing page `page` holds.
+pub fn listing_block(site: &Site, page: usize) -> impl Iterator<Item = &Notice> {
+    site.notices
+        .iter()
+        .skip(page * NOTICES_PER_LISTING_PAGE)
+        .take(NOTICES_PER_LISTING_PAGE)
+}
+
+/// A part of the model that pages show, at the grain `serve` re-renders by.
+/// Notices and pages are named by slug, issues by path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Input<'s> {
+    /// The standalone pages' titles and paths, in the navigation of every page.
+    Nav,
+    /// Which notices there are and in what order: the blocks of the
+    /// listings, the pages of the notice lists, their page counts.
+    Order,
+    /// The counts of all issues and the number of notices.
+    Totals,
+    /// The home text (`content/_index.md`).
+    Home,
+    /// Which issuing bodies and years there are.
+    GroupList,
+    /// An issuing body's or a year's name, notices and counts, by path.
+    Group(&'s str),
+    /// What pages that refer to a notice show of it: its front matter,
+    /// contact, counts and paths.
+    NoticeHead(&'s str),
+    /// What the listings show of a notice: its head and its issues without their bodies.
+    Listed(&'s str),
+    /// Everything of a notice: its own page.
+    Notice(&'s str),
+    /// Which issues a notice has, in what order: who neighbours whom.
+    IssueList(&'s str),
+    /// Everything of an issue, by its path: its page and its neighbours'.
+    Issue(&'s str),
+    /// A standalone page, by slug.
+    Page(&'s str),
 }
 
 /// A list of issues across the portal: those of one status, or the overdue ones.
@@ -198,6 +235,77 @@ impl Job {
             Job::Page(_) => "page.html",
             Job::NotFound => "404.html",
         }
+    }
+
+    /// What the page shows besides its template and the site's settings:
+    /// the parts of the model whose change re-renders it. Everything its
+    /// template variables hold is covered, so that a page not re-rendered
+    /// is the page a fresh build would make. The portal-wide totals every
+    /// template can read as `site.totals` are not listed here: a page
+    /// depends on them when its template prints them (`serve` asks the
+    /// renderer), and through [`Input::Totals`] when its own variables do.
+    pub fn inputs<'s>(&self, site: &'s Site) -> Vec<Input<'s>> {
+        let mut inputs = vec![Input::Nav];
+        match *self {
+            Job::Home => {
+                inputs.extend([Input::Home, Input::Order, Input::GroupList]);
+                inputs.extend(
+                    site.notices
+                        .iter()
+                        .take(HOME_NOTICES)
+                        .map(|notice| Input::NoticeHead(&notice.slug)),
+                );
+                inputs.extend(site.years.iter().map(|year| Input::Group(&year.path)));
+            }
+            Job::Shelf(shelf, page) => {
+                inputs.push(Input::Order);
+                inputs.push(match shelf {
+                    Shelf::All => Input::Totals,
+                    Shelf::Organization(o) => Input::Group(&site.organizations[o].path),
+                    Shelf::Year(y) => Input::Group(&site.years[y].path),
+                });
+                inputs.extend(
+                    shelf
+                        .notices(site)
+                        .into_iter()
+                        .skip(page * NOTICES_PER_PAGE)
+                        .take(NOTICES_PER_PAGE)
+                        .map(|n| Input::NoticeHead(&site.notices[n].slug)),
+                );
+            }
+            Job::Organizations => {
+                inputs.push(Input::GroupList);
+                inputs.extend(
+                    site.organizations
+                        .iter()
+                        .chain(&site.years)
+                        .map(|group| Input::Group(&group.path)),
+                );
+            }
+            Job::Listing(_, page) => {
+                inputs.push(Input::Order);
+                if page == 0 {
+                    inputs.push(Input::Totals);
+                }
+                inputs.extend(listing_block(site, page).map(|notice| Input::Listed(&notice.slug)));
+            }
+            Job::Notice(n) => inputs.push(Input::Notice(&site.notices[n].slug)),
+            Job::Issue(n, i) => {
+                let notice = &site.notices[n];
+                inputs.extend([
+                    Input::NoticeHead(&notice.slug),
+                    Input::IssueList(&notice.slug),
+                ]);
+                inputs.extend(
+                    notice.issues[i.saturating_sub(1)..notice.issues.len().min(i + 2)]
+                        .iter()
+                        .map(|issue| Input::Issue(&issue.path)),
+                );
+            }
+            Job::Page(p) => inputs.push(Input::Page(&site.pages[p].slug)),
+            Job::Search | Job::NotFound => {}
+        }
+        inputs
     }
 
     /// The path of the page's file from the root (`notices/a/index.html`).
