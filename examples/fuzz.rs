@@ -199,7 +199,7 @@ fn main() {
                     root: "../",
                 },
             );
-            let _ = gongkai::config::Config::parse(Path::new("site.yaml"), &text);
+            let _ = gongkai::load::config::Config::parse(Path::new("site.yaml"), &text);
             let imported = gongkai::import::parse(&text, "x");
             let _ = gongkai::import::files(&imported);
             if whole_site {

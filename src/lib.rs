@@ -6,31 +6,27 @@
 //! [`Diagnostic`], so one run reports all of them.
 
 pub mod check;
-pub mod config;
 pub mod console;
-pub mod content;
-pub mod date;
 pub mod diagnostic;
 pub mod escape;
 pub mod import;
+pub mod load;
 pub mod markdown;
+pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
-pub mod slug;
-pub mod sources;
-pub mod status;
-pub mod text;
 pub mod yaml;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use config::Config;
-use date::Date;
 pub use diagnostic::Diagnostic;
+use load::config::Config;
+use load::{content, sources};
+use model::date::Date;
 use output::{OutputFile, Source};
 use render::{RenderedPage, Renderer, StaticSource, ThemeFiles};
 use site::pages::Job;

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use crate::content::{
+use crate::diagnostic::Hint;
+use crate::load::content::{
     CONTENT_DIR, ISSUES_DIR, NOTICE_FILE, NOTICES_DIR, is_valid_slug, leading_number, suggest_slug,
 };
-use crate::date::Date;
-use crate::diagnostic::Hint;
+use crate::model::date::Date;
 use crate::render::write_default_theme;
 
 /// The starter site written by `init`.

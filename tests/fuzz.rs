@@ -164,7 +164,7 @@ proptest! {
 
     #[test]
     fn site_yaml_never_panics(text in clerkish()) {
-        let _ = gongkai::config::Config::parse(Path::new("site.yaml"), &text);
+        let _ = gongkai::load::config::Config::parse(Path::new("site.yaml"), &text);
     }
 
     #[test]

@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
-use crate::config::{Config, Supervision};
-use crate::content::{Body, Content, FieldPositions, IssueSource, NoticeSource};
-use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location, Locator, Severity};
+use crate::load::config::Config;
+use crate::load::content::{Body, Content, FieldPositions, IssueSource, NoticeSource};
 use crate::markdown::safety::{self, Review, Unsafe};
-use crate::status::Status;
+use crate::model::date::Date;
+use crate::model::status::Status;
+use crate::model::supervision::Supervision;
 
 pub use personal::{Finding, Kind as PersonalKind, find as find_personal_data};
 
@@ -589,7 +590,7 @@ fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
         if before.len() == text[..at].len() {
             continue;
         }
-        let Some(stated) = crate::text::number_before(before, before.len()) else {
+        let Some(stated) = crate::load::text::number_before(before, before.len()) else {
             continue;
         };
         let stated = stated as usize;

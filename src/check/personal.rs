@@ -98,7 +98,7 @@ fn plausible_birth_date(id: &str) -> bool {
     let year: i32 = id[6..10].parse().unwrap_or(0);
     let month: u32 = id[10..12].parse().unwrap_or(0);
     let day: u32 = id[12..14].parse().unwrap_or(0);
-    (1900..=2100).contains(&year) && crate::date::Date::new(year, month, day).is_some()
+    (1900..=2100).contains(&year) && crate::model::date::Date::new(year, month, day).is_some()
 }
 
 fn luhn_ok(number: &str) -> bool {

@@ -19,7 +19,7 @@ pub fn run(
     } else {
         // Opened without waiting and checked: a named pipe would never end,
         // a device never stop.
-        match gongkai::sources::open_regular(std::path::Path::new(file)) {
+        match gongkai::load::sources::open_regular(std::path::Path::new(file)) {
             Ok((opened, _)) => read_for_import(opened, file).map(|bytes| {
                 let stem = std::path::Path::new(file).file_stem().map_or_else(
                     || "导入的通报".to_owned(),
@@ -27,10 +27,10 @@ pub fn run(
                 );
                 (bytes, stem)
             }),
-            Err(gongkai::sources::Opened::Special(_)) => {
+            Err(gongkai::load::sources::Opened::Special(_)) => {
                 Err(format!("{file} 不是普通文件，无法导入"))
             }
-            Err(gongkai::sources::Opened::Failed(error)) => Err(format!(
+            Err(gongkai::load::sources::Opened::Failed(error)) => Err(format!(
                 "无法读取 {file}：{}",
                 gongkai::diagnostic::io_message(&error)
             )),
@@ -44,13 +44,13 @@ pub fn run(
         }
     };
     // Text saved from Word or a Windows notepad is often GBK or UTF-16.
-    let (text, encoding) = gongkai::text::decode_pasted(&bytes);
+    let (text, encoding) = gongkai::load::text::decode_pasted(&bytes);
     let imported = gongkai::import::parse(&text, &name);
     let slug = slug.unwrap_or_else(|| gongkai::import::default_slug(&imported));
-    if !gongkai::content::is_valid_slug(&slug) {
+    if !gongkai::load::content::is_valid_slug(&slug) {
         warn_line!(
             "错误：名称“{slug}”不能用作网址；可改用 --slug {}",
-            gongkai::content::suggest_slug(&slug)
+            gongkai::load::content::suggest_slug(&slug)
         );
         return ExitCode::from(USAGE_ERROR);
     }
@@ -85,7 +85,7 @@ pub fn run(
 /// Everything `reader` gives, up to the size a site may hold in one file.
 fn read_for_import(reader: impl std::io::Read, what: &str) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let limit = gongkai::sources::DEFAULT_MAX_FILE_MB * 1024 * 1024;
+    let limit = gongkai::load::sources::DEFAULT_MAX_FILE_MB * 1024 * 1024;
     let mut bytes = Vec::new();
     reader
         .take(limit + 1)
@@ -99,7 +99,7 @@ fn read_for_import(reader: impl std::io::Read, what: &str) -> Result<Vec<u8>, St
     if bytes.len() as u64 > limit {
         return Err(format!(
             "{what} 超过 {} MB，不像是一篇通报",
-            gongkai::sources::DEFAULT_MAX_FILE_MB
+            gongkai::load::sources::DEFAULT_MAX_FILE_MB
         ));
     }
     Ok(bytes)

@@ -25,7 +25,7 @@ pub fn init(root: &Path, dir: PathBuf) -> ExitCode {
 }
 
 pub fn notice(root: &Path, slug: &str) -> ExitCode {
-    match scaffold::new_notice(root, slug, gongkai::date::Date::today()) {
+    match scaffold::new_notice(root, slug, gongkai::model::date::Date::today()) {
         Ok(path) => {
             say!(
                 "已创建通报 {}（draft: true，改为 false 后发布）",

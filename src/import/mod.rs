@@ -13,9 +13,9 @@ mod text;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::content::{IssueFront, initials};
-use crate::date::Date;
-use crate::status::Status;
+use crate::load::content::{IssueFront, initials};
+use crate::model::date::Date;
+use crate::model::status::Status;
 
 use text::{
     Marker, chinese_date, clean_title, first_date, marker, normalize, quoted, strip_marker,

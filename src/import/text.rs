@@ -1,9 +1,9 @@
 //! Reading the pieces of a plain-text notice: numbering, dates, the
 //! inspection round, counts, status sentences, contact details.
 
-use crate::date::Date;
-use crate::status::Status;
-use crate::text::number_before;
+use crate::load::text::number_before;
+use crate::model::date::Date;
+use crate::model::status::Status;
 
 use super::Metadata;
 

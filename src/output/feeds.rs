@@ -3,7 +3,7 @@
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{FixedOffset, NaiveTime};
 
-use crate::date::Date;
+use crate::model::date::Date;
 use crate::site::{Notice, Site};
 
 /// Midnight in China (UTC+8) on `date`: notices carry a date, feeds want a time.

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::date::Date;
+use crate::model::date::Date;
 use crate::site::Site;
 use crate::site::pages::Job;
 

@@ -414,7 +414,7 @@ impl Staging {
     /// size takes no more memory than a buffer.
     fn copy(&self, path: &str, from: &Path) -> Result<(), OutputError> {
         let failed = |error| io_error(from, error);
-        let open = || crate::sources::open_regular(from).map(|(reader, _)| reader);
+        let open = || crate::load::sources::open_regular(from).map(|(reader, _)| reader);
         let mut reader = open().map_err(|opened| failed(opened.into()))?;
         let mut hasher = Xxh3::new();
         let size = io::copy(&mut reader, &mut HashingSink(&mut hasher)).map_err(failed)?;

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
+use crate::model::status::Status;
 use crate::site::Counts;
-use crate::status::Status;
 
 /// A stacked bar: one segment per status, in proportion to its count, with a
 /// text alternative that reads out every number.

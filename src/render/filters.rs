@@ -2,10 +2,10 @@
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
-use crate::date::Date;
 pub use crate::markdown::link;
+use crate::model::date::Date;
+use crate::model::status::Status;
 use crate::site::Counts;
-use crate::status::Status;
 
 use super::chart;
 

@@ -14,15 +14,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::config::{Owner, Supervision};
-use crate::content::NoticeFront;
-use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
+use crate::load::config::Owner;
+use crate::load::content::NoticeFront;
+use crate::model::date::Date;
+use crate::model::status::Status;
+use crate::model::supervision::Supervision;
 use crate::site::pages::{
     HOME_NOTICES, Job, Listing, NOTICES_PER_PAGE, file_of, listing_block, listing_pages,
 };
 use crate::site::{Counts, Notice, Site, root_of};
-use crate::status::Status;
 
 pub use filters::{chinese_number, link, ordinal, percent_text};
 pub use theme::{

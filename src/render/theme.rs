@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use crate::config::Config;
-use crate::content::is_ignored;
 use crate::diagnostic::{Diagnostic, Hint, Located};
-use crate::sources::Sources;
+use crate::load::config::Config;
+use crate::load::content::is_ignored;
+use crate::load::sources::Sources;
 
 /// The default theme, built into the binary so `init` and a site without a
 /// `themes/` folder still work.

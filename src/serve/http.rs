@@ -215,7 +215,7 @@ async fn open_streamed(path: &Path, site_root: &Path) -> Option<(u64, axum::body
     if !real.starts_with(site_root) {
         return None;
     }
-    let (file, size) = crate::sources::open_regular(&real).ok()?;
+    let (file, size) = crate::load::sources::open_regular(&real).ok()?;
     let file = tokio::fs::File::from_std(file);
     let stream = tokio_util::io::ReaderStream::new(file);
     Some((size, axum::body::Body::from_stream(stream)))

@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
-use crate::config::CONFIG_FILE;
-use crate::content::{
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::config::CONFIG_FILE;
+use crate::load::content::{
     self, CONTENT_DIR, Content, HOME_FILE, NOTICES_DIR, PAGES_DIR, Part, is_ignored,
 };
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::render::{Renderer, ThemeFiles};
 use crate::site::Site;
 use crate::site::changes::{Changes, Outline};
@@ -220,7 +220,7 @@ impl Session {
         let mut loaded: Vec<(Part, Content)> = Vec::new();
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
-        let sources = crate::sources::Sources::new(&root, state.site.config.max_file_mb);
+        let sources = crate::load::sources::Sources::new(&root, state.site.config.max_file_mb);
         for part in &self.pending.parts {
             let (content, problems) = content::load_part(&sources, drafts, part.clone());
             let (part_warnings, part_errors) = crate::split_errors(problems);

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
-use crate::config::CONFIG_FILE;
-use crate::content::CONTENT_DIR;
+use crate::load::config::CONFIG_FILE;
+use crate::load::content::CONTENT_DIR;
 
 /// The folders of a site whose changes matter.
 const WATCHED: [&str; 4] = [CONTENT_DIR, "templates", "static", "themes"];

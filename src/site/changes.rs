@@ -243,12 +243,12 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::config::Config;
-    use crate::content::{Content, NoticeSource};
-    use crate::date::Date;
+    use crate::load::config::Config;
+    use crate::load::content::{Content, NoticeSource};
+    use crate::model::date::Date;
+    use crate::model::status::Status;
     use crate::site::pages::{Listing, Shelf};
     use crate::site::tests::{issue, notice};
-    use crate::status::Status;
 
     const SITE_YAML: &str = "title: 测试\nbase_url: /\nowner: { name: 测试委员会 }\nsupervision: { phone: 0000-00000000 }\n";
 

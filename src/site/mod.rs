@@ -9,11 +9,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{Config, Supervision};
-use crate::content::{Content, IssueFront, IssueSource, NoticeFront, NoticeSource, PageSource};
-use crate::date::Date;
+use crate::load::config::Config;
+use crate::load::content::{
+    Content, IssueFront, IssueSource, NoticeFront, NoticeSource, PageSource,
+};
 use crate::markdown::{self, Settings};
-use crate::status::Status;
+use crate::model::date::Date;
+use crate::model::status::Status;
+use crate::model::supervision::Supervision;
 
 pub mod changes;
 pub mod pages;
@@ -272,7 +275,7 @@ impl Site {
             let organization = match organizations.iter().position(|g| &g.name == name) {
                 Some(index) => index,
                 None => {
-                    let base = crate::content::initials(name);
+                    let base = crate::load::content::initials(name);
                     let uses = slug_uses.entry(base.clone()).or_insert(0);
                     *uses += 1;
                     let slug = if *uses == 1 {
@@ -472,7 +475,7 @@ fn group(issues: &mut [Issue]) -> Vec<Aspect> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{Body, Declared, Inspection};
+    use crate::load::content::{Body, Declared, Inspection};
     use PathBuf;
 
     pub(super) fn issue(
@@ -485,7 +488,7 @@ mod tests {
         IssueSource {
             slug: slug.into(),
             file: PathBuf::from(format!("{slug}.md")),
-            number: crate::content::leading_number(slug),
+            number: crate::load::content::leading_number(slug),
             front: IssueFront {
                 title: format!("问题{slug}"),
                 aspect: aspect.map(Into::into),

@@ -3,7 +3,7 @@
 //! `serve` read it, and `serve` re-renders a page when one of its inputs
 //! changed (`site::changes` tells which did).
 
-use crate::status::Status;
+use crate::model::status::Status;
 
 use super::{Counts, Issue, Notice, Site};
 

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Hint, Located, Location, is_link_loop};
-use crate::text::decode_utf8;
+use crate::load::text::decode_utf8;
 
 /// How often one folder may be walked through links. Links inside linked
 /// folders multiply: twenty folders each linking the next twice would be
@@ -212,7 +212,7 @@ impl Sources {
         Ok(meta.len())
     }
 
-    /// Reads a text file the walk found, or site.yaml (see [`crate::text`]).
+    /// Reads a text file the walk found, or site.yaml (see [`crate::load::text`]).
     /// Only regular files within the limit are read.
     pub fn read_text(&self, path: &Path) -> Result<String, Diagnostic> {
         let (mut file, meta) = open_regular_with(path).map_err(|e| match e {

@@ -42,7 +42,7 @@ impl Hint for ReadErrorKind {
 /// `\r\n` kept as it is (line numbers do not change) and a lone `\r` (old
 /// Mac line ends) read as a line break. Text with a character XML forbids,
 /// or any other control character but tab and line breaks, is refused
-/// where it is. (Files are read through `crate::sources`.)
+/// where it is. (Files are read through `crate::load::sources`.)
 pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, ReadError> {
     if looks_like_utf16(&bytes) {
         return Err(Located::new(

@@ -13,14 +13,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{SUPERVISION_FIELDS, Supervision};
-use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
-use crate::sources::Sources;
-use crate::status::Status;
+use crate::load::sources::Sources;
+use crate::model::date::Date;
+use crate::model::status::Status;
+use crate::model::supervision::{SUPERVISION_FIELDS, Supervision};
 use crate::yaml::{Document, Field, Fields, YamlError, field};
 
-pub use crate::slug::{initials, is_valid_slug, leading_number, suggest_slug};
+pub use crate::model::slug::{initials, is_valid_slug, leading_number, suggest_slug};
 
 pub const CONTENT_DIR: &str = "content";
 pub const NOTICES_DIR: &str = "notices";

@@ -4,10 +4,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
-use crate::sources::{DEFAULT_MAX_FILE_MB, Sources};
-use crate::yaml::{Document, Field, Fields, field};
+use crate::load::sources::{DEFAULT_MAX_FILE_MB, Sources};
+use crate::model::date::Date;
+use crate::model::supervision::{SUPERVISION_FIELDS, Supervision};
+use crate::yaml::{Document, Field, field};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -45,54 +46,6 @@ impl Hint for ConfigErrorKind {
                 "主题名是 themes/ 下的文件夹名，只能含小写字母、数字和“-”".into()
             }
         })
-    }
-}
-
-/// Contact details for the supervision paragraph that ends every notice.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Supervision {
-    pub text: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub postcode: Option<String>,
-}
-
-pub const SUPERVISION_FIELDS: &[Field] = &[
-    field("text", "监督说明"),
-    field("phone", "联系电话"),
-    field("email", "电子邮箱"),
-    field("address", "通信地址"),
-    field("postcode", "邮政编码"),
-];
-
-impl Supervision {
-    pub fn read(fields: &mut Fields) -> Self {
-        Supervision {
-            text: fields.optional("text"),
-            phone: fields.optional("phone"),
-            email: fields.optional("email"),
-            address: fields.optional("address"),
-            postcode: fields.optional("postcode"),
-        }
-    }
-
-    /// `self` with every field that `over` sets replaced.
-    pub fn overridden_by(&self, over: &Supervision) -> Supervision {
-        let pick = |mine: &Option<String>, theirs: &Option<String>| {
-            theirs.clone().or_else(|| mine.clone())
-        };
-        Supervision {
-            text: pick(&self.text, &over.text),
-            phone: pick(&self.phone, &over.phone),
-            email: pick(&self.email, &over.email),
-            address: pick(&self.address, &over.address),
-            postcode: pick(&self.postcode, &over.postcode),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self == &Supervision::default()
     }
 }
 
@@ -218,7 +171,7 @@ impl Config {
                 .into(),
             );
         }
-        if !crate::slug::is_valid_slug(&theme) {
+        if !crate::model::slug::is_valid_slug(&theme) {
             diagnostics.push(
                 Located::new(
                     value_location("theme"),
