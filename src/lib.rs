@@ -158,8 +158,8 @@ pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
     let mut lints = check::lint_content(&config, &content, as_of);
     check::lint_contact(
         &config.supervision,
-        "supervision",
-        &|field| config.field_location(field),
+        &config.at.supervision,
+        &|position| config.location(position),
         &mut lints,
     );
     let (mut warnings, errors) = split_errors([warnings, lints.diagnostics].concat());

@@ -7,9 +7,12 @@ use include_dir::{Dir, include_dir};
 
 use crate::diagnostic::Hint;
 use crate::load::content::{
-    CONTENT_DIR, ISSUES_DIR, NOTICE_FILE, NOTICES_DIR, is_valid_slug, leading_number, suggest_slug,
+    CONTENT_DIR, Declared, ISSUES_DIR, Inspection, IssueFront, NOTICE_FILE, NOTICES_DIR,
+    NoticeFront, is_valid_slug, leading_number, suggest_slug,
 };
 use crate::model::date::Date;
+use crate::model::status::Status;
+use crate::model::supervision::Supervision;
 use crate::render::write_default_theme;
 
 /// The starter site written by `init`.
@@ -118,24 +121,27 @@ pub fn new_notice(root: &Path, slug: &str, today: Date) -> Result<PathBuf, Scaff
 }
 
 fn notice_template(today: Date) -> String {
+    let front = NoticeFront {
+        title: "中共××委员会关于巡察整改进展情况的通报".to_owned(),
+        organization: "中共××委员会".to_owned(),
+        published: today,
+        written: Some(today),
+        index_no: Some(String::new()),
+        doc_no: Some("无".to_owned()),
+        category: Some("巡察整改".to_owned()),
+        validity: Some("有效".to_owned()),
+        inspection: Inspection {
+            body: Some("××第×巡察组".to_owned()),
+            start: Some(today),
+            end: Some(today),
+            feedback: Some(today),
+        },
+        declared: Declared::default(),
+        supervision: Supervision::default(),
+        draft: true,
+    };
     format!(
-        r#"---
-title: 中共××委员会关于巡察整改进展情况的通报
-organization: 中共××委员会
-published: {today}
-written: {today}
-index_no: ""
-doc_no: 无
-category: 巡察整改
-validity: 有效
-inspection:
-  body: ××第×巡察组
-  start: {today}
-  end: {today}
-  feedback: {today}
-draft: true
----
-
+        r#"{}
 根据××统一部署，××第×巡察组于××年×月×日至×月×日对我单位开展了巡察，并于×月×日反馈了巡察意见。按照巡察工作有关要求，现将巡察整改进展情况予以公布。
 
 ## 一、整改工作组织情况
@@ -149,7 +155,8 @@ draft: true
 ## 三、下一步工作打算
 
 （在此写下一步工作打算。）
-"#
+"#,
+        front.front_matter()
     )
 }
 
@@ -177,23 +184,24 @@ pub fn new_issue(root: &Path, notice: &str, slug: &str) -> Result<PathBuf, Scaff
         format!("{:02}-{slug}.md", last + 1)
     };
     let path = issues.join(name);
-    write_new(&path, ISSUE_TEMPLATE)?;
+    write_new(&path, &issue_template())?;
     Ok(path)
 }
 
-const ISSUE_TEMPLATE: &str = r#"---
-title: （问题标题）
-aspect: （所属方面，没有可删去此行）
-item: （所属大项，没有可删去此行）
-status: in_progress
-long_term: false
-deadline: 2025-12-31
-department: 党委办公室
-lead: 党委书记
----
-
-**整改措施：**一是……；二是……。
-"#;
+fn issue_template() -> String {
+    let front = IssueFront {
+        title: "（问题标题）".to_owned(),
+        aspect: Some("（所属方面，没有可删去此行）".to_owned()),
+        item: Some("（所属大项，没有可删去此行）".to_owned()),
+        status: Status::InProgress,
+        long_term: false,
+        deadline: Date::new(2025, 12, 31),
+        department: Some("党委办公室".to_owned()),
+        lead: Some("党委书记".to_owned()),
+        order: None,
+    };
+    format!("{}\n**整改措施：**一是……；二是……。\n", front.front_matter())
+}
 
 #[cfg(test)]
 mod tests {

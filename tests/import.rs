@@ -80,7 +80,7 @@ fn community_health_center_imports_with_its_own_counts() {
     );
     let index = std::fs::read_to_string(folder.join("index.md")).expect("index");
     assert!(
-        index.contains("declared: { aspects: 4, items: 11, problems: 31 }"),
+        index.contains("declared:\n  aspects: 4\n  items: 11\n  problems: 31\n"),
         "{index}"
     );
     assert!(index.contains("body: 区委第四巡察组") && index.contains("feedback: 2025-03-18"));

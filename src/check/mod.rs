@@ -15,11 +15,12 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Hint, Located, Location, Locator, Severity};
 use crate::load::config::Config;
-use crate::load::content::{Body, Content, FieldPositions, IssueSource, NoticeSource};
+use crate::load::content::{Body, Content, IssueSource, NoticeSource};
 use crate::markdown::safety::{self, Review, Unsafe};
 use crate::model::date::Date;
 use crate::model::status::Status;
-use crate::model::supervision::Supervision;
+use crate::model::supervision::{Supervision, SupervisionAt};
+use crate::yaml::Position;
 
 pub use personal::{Finding, Kind as PersonalKind, find as find_personal_data};
 
@@ -197,10 +198,10 @@ pub struct Lints {
     pub links: Vec<LinkRef>,
 }
 
-/// Where a front-matter field is, or the start of the file.
-fn field_at(file: &Path, body: &Body, fields: &FieldPositions, name: &str) -> Location {
-    match fields.get(name) {
-        Some(&(line, column)) => Location::in_text(file, &body.text, line, column),
+/// Where a front-matter value is written, or the start of the file.
+fn field_at(file: &Path, body: &Body, position: Option<Position>) -> Location {
+    match position {
+        Some(at) => Location::in_text(file, &body.text, at.line, at.column),
         None => Location::file_start(file),
     }
 }
@@ -239,7 +240,8 @@ pub fn lint_content(config: &Config, content: &Content, as_of: Date) -> Lints {
 
 fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut Lints) {
     let file = &notice.file;
-    let at = |name: &str| field_at(file, &notice.body, &notice.fields, name);
+    let at = |position: Option<Position>| field_at(file, &notice.body, position);
+    let positions = &notice.at;
     let front = &notice.front;
     let issues = &notice.issues;
 
@@ -251,26 +253,31 @@ fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut 
         .iter()
         .filter_map(|i| Some((i.front.aspect.as_deref(), i.front.item.as_deref()?)))
         .collect();
-    for (name, what, declared, actual) in [
+    for (position, what, declared, actual) in [
         (
-            "declared.problems",
+            positions.declared.problems,
             "问题",
             front.declared.problems,
             issues.len(),
         ),
         (
-            "declared.aspects",
+            positions.declared.aspects,
             "方面",
             front.declared.aspects,
             aspects.len(),
         ),
-        ("declared.items", "大项", front.declared.items, items.len()),
+        (
+            positions.declared.items,
+            "大项",
+            front.declared.items,
+            items.len(),
+        ),
     ] {
         if let Some(declared) = declared
             && declared as usize != actual
         {
             lints.diagnostics.push(diagnostic(
-                at(name),
+                at(position),
                 LintKind::DeclaredCount {
                     what,
                     declared,
@@ -288,22 +295,22 @@ fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut 
             "巡察开始",
             inspection.end,
             "巡察结束",
-            "inspection.start",
+            positions.inspection.start,
         ),
         (
             inspection.end,
             "巡察结束",
             inspection.feedback,
             "反馈",
-            "inspection.end",
+            positions.inspection.end,
         ),
     ];
-    for (a, first, b, second, name) in order {
+    for (a, first, b, second, position) in order {
         if let (Some(a), Some(b)) = (a, b)
             && a > b
         {
             lints.diagnostics.push(diagnostic(
-                at(name),
+                at(position),
                 LintKind::DatesOutOfOrder {
                     first,
                     a: a.chinese(),
@@ -317,7 +324,7 @@ fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut 
         && front.published < written
     {
         lints.diagnostics.push(diagnostic(
-            at("published"),
+            at(positions.published),
             LintKind::DatesOutOfOrder {
                 first: "成文",
                 a: written.chinese(),
@@ -333,14 +340,14 @@ fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut 
             .diagnostics
             .push(diagnostic(Location::file_start(file), LintKind::NoContact));
     }
-    lint_contact(&front.supervision, "supervision", &|name| at(name), lints);
+    lint_contact(&front.supervision, &positions.supervision, &at, lints);
 
     let mut titles: BTreeMap<&str, &Path> = BTreeMap::new();
     for issue in issues {
         lint_issue(notice, issue, as_of, config.sanitize_html, lints);
         match titles.get(issue.front.title.as_str()) {
             Some(other) => lints.diagnostics.push(diagnostic(
-                field_at(&issue.file, &issue.body, &issue.fields, "title"),
+                field_at(&issue.file, &issue.body, issue.at.title),
                 LintKind::DuplicateTitle {
                     title: issue.front.title.clone(),
                     other: other.to_path_buf(),
@@ -356,8 +363,7 @@ fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut 
     lint_front_text(
         file,
         &notice.body,
-        &notice.fields,
-        &[("title", &front.title)],
+        &[(positions.title, &front.title)],
         lints,
     );
 }
@@ -370,16 +376,17 @@ fn lint_issue(
     lints: &mut Lints,
 ) {
     let file = &issue.file;
-    let at = |name: &str| field_at(file, &issue.body, &issue.fields, name);
+    let at = |position: Option<Position>| field_at(file, &issue.body, position);
+    let positions = &issue.at;
     let front = &issue.front;
     if front.status != Status::Completed && front.deadline.is_none() {
         lints
             .diagnostics
-            .push(diagnostic(at("status"), LintKind::NoDeadline));
+            .push(diagnostic(at(positions.status), LintKind::NoDeadline));
     }
     if let Some(deadline) = front.deadline.filter(|_| front.is_overdue(as_of)) {
         lints.diagnostics.push(diagnostic(
-            at("deadline"),
+            at(positions.deadline),
             LintKind::Overdue {
                 deadline: deadline.chinese(),
                 as_of: as_of.chinese(),
@@ -391,7 +398,7 @@ fn lint_issue(
         && deadline < feedback
     {
         lints.diagnostics.push(diagnostic(
-            at("deadline"),
+            at(positions.deadline),
             LintKind::DeadlineBeforeFeedback {
                 deadline: deadline.chinese(),
                 feedback: feedback.chinese(),
@@ -411,30 +418,29 @@ fn lint_issue(
     }
     let path = format!("notices/{}/issues/{}/", notice.slug, issue.slug);
     lint_body(file, &issue.body, &path, cleans_html, lints);
-    let texts: Vec<(&str, &str)> = [
-        ("title", Some(front.title.as_str())),
-        ("department", front.department.as_deref()),
-        ("lead", front.lead.as_deref()),
-        ("aspect", front.aspect.as_deref()),
-        ("item", front.item.as_deref()),
+    let texts: Vec<(Option<Position>, &str)> = [
+        (positions.title, Some(front.title.as_str())),
+        (positions.department, front.department.as_deref()),
+        (positions.lead, front.lead.as_deref()),
+        (positions.aspect, front.aspect.as_deref()),
+        (positions.item, front.item.as_deref()),
     ]
     .into_iter()
-    .filter_map(|(name, value)| Some((name, value?)))
+    .filter_map(|(position, value)| Some((position, value?)))
     .collect();
-    lint_front_text(file, &issue.body, &issue.fields, &texts, lints);
+    lint_front_text(file, &issue.body, &texts, lints);
 }
 
 /// Personal data in front-matter text fields.
 fn lint_front_text(
     file: &Path,
     body: &Body,
-    fields: &FieldPositions,
-    texts: &[(&str, &str)],
+    texts: &[(Option<Position>, &str)],
     lints: &mut Lints,
 ) {
-    for (name, text) in texts {
+    for (position, text) in texts {
         for finding in personal::find(text) {
-            let at = field_at(file, body, fields, name);
+            let at = field_at(file, body, *position);
             lints.diagnostics.push(personal_diagnostic(at, finding));
         }
     }
@@ -454,22 +460,32 @@ fn personal_diagnostic(at: Location, finding: Finding) -> Diagnostic {
 /// Phone, e-mail and postcode of a supervision block, where it is written.
 pub fn lint_contact(
     contact: &Supervision,
-    prefix: &str,
-    at: &dyn Fn(&str) -> Location,
+    written: &SupervisionAt,
+    at: &dyn Fn(Option<Position>) -> Location,
     lints: &mut Lints,
 ) {
-    type Check<'a> = (&'a str, &'static str, &'a Option<String>, fn(&str) -> bool);
+    type Check<'a> = (
+        Option<Position>,
+        &'static str,
+        &'a Option<String>,
+        fn(&str) -> bool,
+    );
     let checks: [Check; 3] = [
-        ("phone", "电话", &contact.phone, valid_phones),
-        ("email", "电子邮箱", &contact.email, valid_email),
-        ("postcode", "邮政编码", &contact.postcode, valid_postcode),
+        (written.phone, "电话", &contact.phone, valid_phones),
+        (written.email, "电子邮箱", &contact.email, valid_email),
+        (
+            written.postcode,
+            "邮政编码",
+            &contact.postcode,
+            valid_postcode,
+        ),
     ];
-    for (name, what, value, valid) in checks {
+    for (position, what, value, valid) in checks {
         if let Some(value) = value
             && !valid(value)
         {
             lints.diagnostics.push(diagnostic(
-                at(&format!("{prefix}.{name}")),
+                at(position),
                 LintKind::MalformedContact {
                     what,
                     value: value.clone(),

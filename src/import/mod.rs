@@ -13,9 +13,10 @@ mod text;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::load::content::{IssueFront, initials};
+use crate::load::content::{Declared, Inspection, IssueFront, NoticeFront, initials};
 use crate::model::date::Date;
 use crate::model::status::Status;
+use crate::model::supervision::Supervision;
 
 use text::{
     Marker, chinese_date, clean_title, first_date, marker, normalize, quoted, strip_marker,
@@ -46,16 +47,34 @@ pub struct Metadata {
     pub doc_no: Option<String>,
     pub category: Option<String>,
     pub validity: Option<String>,
-    pub inspection_body: Option<String>,
-    pub inspection_start: Option<Date>,
-    pub inspection_end: Option<Date>,
-    pub feedback: Option<Date>,
-    pub declared: [Option<u32>; 3],
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub postcode: Option<String>,
-    pub supervision_text: Option<String>,
+    pub inspection: Inspection,
+    pub declared: Declared,
+    pub supervision: Supervision,
+}
+
+impl Metadata {
+    /// The notice's front matter, as `check` and `build` will read it: a
+    /// notice whose publication date was not found is a draft dated today,
+    /// so that it builds (with `--drafts`) and is not published by mistake.
+    pub fn front(&self) -> NoticeFront {
+        let or_ask = |value: &Option<String>, ask: &str| {
+            value.clone().unwrap_or_else(|| format!("（请填写{ask}）"))
+        };
+        NoticeFront {
+            title: or_ask(&self.title, "标题"),
+            organization: or_ask(&self.organization, "发布机构"),
+            published: self.published.unwrap_or_else(Date::today),
+            written: self.written,
+            index_no: self.index_no.clone(),
+            doc_no: self.doc_no.clone(),
+            category: self.category.clone(),
+            validity: self.validity.clone(),
+            inspection: self.inspection.clone(),
+            declared: self.declared.clone(),
+            supervision: self.supervision.clone(),
+            draft: self.published.is_none(),
+        }
+    }
 }
 
 /// What the import found, and what it had to guess.
@@ -350,24 +369,25 @@ fn apply_summaries(lines: &[String], imported: &mut Imported) {
 /// Inspection round, dates and declared counts in an introduction line.
 fn read_introduction(line: &str, metadata: &mut Metadata) {
     let normal = normalize(line);
-    if metadata.inspection_body.is_none()
+    let inspection = &mut metadata.inspection;
+    if inspection.body.is_none()
         && let Some(body) = text::inspection_body(&normal)
     {
-        metadata.inspection_body = Some(body);
+        inspection.body = Some(body);
     }
-    if metadata.inspection_start.is_none()
+    if inspection.start.is_none()
         && let Some((start, end)) = text::period(&normal)
     {
-        metadata.inspection_start = Some(start);
-        metadata.inspection_end = Some(end);
+        inspection.start = Some(start);
+        inspection.end = Some(end);
     }
-    if metadata.feedback.is_none()
+    if inspection.feedback.is_none()
         && (normal.contains("反馈"))
-        && let Some(feedback) = text::feedback(&normal, metadata.inspection_end)
+        && let Some(feedback) = text::feedback(&normal, inspection.end)
     {
-        metadata.feedback = Some(feedback);
+        inspection.feedback = Some(feedback);
     }
-    if metadata.declared.iter().all(Option::is_none) {
+    if metadata.declared == Declared::default() {
         metadata.declared = text::declared(&normal);
     }
 }
@@ -589,7 +609,7 @@ fn split_closing(content: &[String], imported: &mut Imported) -> (Vec<String>, V
             && (line.contains("联系") || line.contains("电话") || line.contains("邮箱"))
     }) {
         let line = kept.remove(position);
-        text::supervision(&line, &mut imported.metadata);
+        text::supervision(&line, &mut imported.metadata.supervision);
         closing.push(line);
     }
     (kept, closing.into_iter().rev().collect())
@@ -618,11 +638,16 @@ fn finish_metadata(imported: &mut Imported) {
             }
         }
     }
+    if metadata.title.is_none() {
+        imported
+            .guesses
+            .push("没有找到标题，请填写 title".to_owned());
+    }
     if metadata.published.is_none() {
         metadata.published = metadata.written;
         imported.guesses.push(match metadata.written {
             Some(date) => format!("没有找到发布日期，按成文日期{}填写", date.chinese()),
-            None => "没有找到发布日期，请填写 published".to_owned(),
+            None => "没有找到发布日期：暂按今天填写并标为草稿（draft: true），请改为实际发布日期并删去 draft 一行".to_owned(),
         });
     }
 }
@@ -642,64 +667,11 @@ pub fn default_slug(imported: &Imported) -> String {
 
 /// index.md and the issue files, by path inside the bundle.
 pub fn files(imported: &Imported) -> Vec<(PathBuf, String)> {
-    let m = &imported.metadata;
-    let mut front = String::from("---\n");
-    let mut field = |name: &str, value: Option<String>| {
-        if let Some(value) = value {
-            let _ = writeln!(front, "{name}: {value}");
-        }
-    };
-    field("title", m.title.as_deref().map(crate::yaml::scalar));
-    field(
-        "organization",
-        m.organization.as_deref().map(crate::yaml::scalar),
-    );
-    field("published", m.published.map(|d| d.to_string()));
-    field("written", m.written.map(|d| d.to_string()));
-    field("index_no", m.index_no.as_deref().map(crate::yaml::scalar));
-    field("doc_no", m.doc_no.as_deref().map(crate::yaml::scalar));
-    field("category", m.category.as_deref().map(crate::yaml::scalar));
-    field("validity", m.validity.as_deref().map(crate::yaml::scalar));
-    let inspection: Vec<String> = [
-        (
-            "body",
-            m.inspection_body.as_deref().map(crate::yaml::scalar),
-        ),
-        ("start", m.inspection_start.map(|d| d.to_string())),
-        ("end", m.inspection_end.map(|d| d.to_string())),
-        ("feedback", m.feedback.map(|d| d.to_string())),
-    ]
-    .into_iter()
-    .filter_map(|(name, value)| Some(format!("  {name}: {}", value?)))
-    .collect();
-    if !inspection.is_empty() {
-        let _ = writeln!(front, "inspection:\n{}", inspection.join("\n"));
-    }
-    let declared: Vec<String> = ["aspects", "items", "problems"]
-        .iter()
-        .zip(m.declared)
-        .filter_map(|(name, value)| Some(format!("{name}: {}", value?)))
-        .collect();
-    if !declared.is_empty() {
-        let _ = writeln!(front, "declared: {{ {} }}", declared.join(", "));
-    }
-    let supervision: Vec<String> = [
-        ("text", m.supervision_text.as_deref()),
-        ("phone", m.phone.as_deref()),
-        ("email", m.email.as_deref()),
-        ("address", m.address.as_deref()),
-        ("postcode", m.postcode.as_deref()),
-    ]
-    .into_iter()
-    .filter_map(|(name, value)| Some(format!("  {name}: {}", crate::yaml::scalar(value?))))
-    .collect();
-    if !supervision.is_empty() {
-        let _ = writeln!(front, "supervision:\n{}", supervision.join("\n"));
-    }
-    front.push_str("---\n\n");
+    let front = imported.metadata.front().front_matter();
+
     let mut files = vec![(
         PathBuf::from("index.md"),
-        format!("{front}{}", imported.body),
+        format!("{front}\n{}", imported.body),
     )];
     for (number, issue) in imported.issues.iter().enumerate() {
         let text = format!("{}\n{}", issue.front.front_matter(), issue.body);
@@ -746,14 +718,14 @@ pub fn report(imported: &Imported) -> String {
         count(Status::Partial),
         count(Status::InProgress)
     );
-    if m.declared.iter().any(Option::is_some) {
+    if m.declared != Declared::default() {
         let show = |n: Option<u32>| n.map_or("—".to_owned(), |n| n.to_string());
         let _ = writeln!(
             out,
             "通报自述：{} 个方面、{} 个大项、{} 条问题",
-            show(m.declared[0]),
-            show(m.declared[1]),
-            show(m.declared[2])
+            show(m.declared.aspects),
+            show(m.declared.items),
+            show(m.declared.problems)
         );
     }
     if !imported.guesses.is_empty() {

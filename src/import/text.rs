@@ -5,7 +5,8 @@ use crate::load::text::number_before;
 use crate::model::date::Date;
 use crate::model::status::Status;
 
-use super::Metadata;
+use crate::load::content::Declared;
+use crate::model::supervision::Supervision;
 
 /// Full-width punctuation and digits as their ASCII forms, so that patterns
 /// match both ways of writing; Chinese quotes are kept.
@@ -246,7 +247,7 @@ pub fn feedback(text: &str, end: Option<Date>) -> Option<Date> {
 }
 
 /// `4个方面、11个大项、31条问题` → aspects, items, problems.
-pub fn declared(text: &str) -> [Option<u32>; 3] {
+pub fn declared(text: &str) -> Declared {
     let mut counts = [None, None, None];
     for (slot, words) in [
         (0, &["个方面"][..]),
@@ -262,7 +263,12 @@ pub fn declared(text: &str) -> [Option<u32>; 3] {
             }
         }
     }
-    counts
+    let [aspects, items, problems] = counts;
+    Declared {
+        aspects,
+        items,
+        problems,
+    }
 }
 
 /// What a status sentence (`整改完成情况：已整改完成。`) says.
@@ -417,7 +423,7 @@ pub fn bold_label(line: &str) -> String {
 }
 
 /// Contact details from the closing paragraph.
-pub fn supervision(line: &str, metadata: &mut Metadata) {
+pub fn supervision(line: &str, contact: &mut Supervision) {
     let normal = normalize(line);
     let text_end = ["联系方式", "联系电话", "电话", "电子邮箱", "邮箱"]
         .iter()
@@ -429,7 +435,7 @@ pub fn supervision(line: &str, metadata: &mut Metadata) {
         .trim_end_matches([',', ';'])
         .trim();
     if !text.is_empty() {
-        metadata.supervision_text = Some(text.to_owned());
+        contact.text = Some(text.to_owned());
     }
     let value_after = |word: &str| -> Option<String> {
         let at = normal.find(word)? + word.len();
@@ -444,21 +450,21 @@ pub fn supervision(line: &str, metadata: &mut Metadata) {
             .take_while(|c| c.is_ascii_digit() || *c == '-')
             .collect();
         if !phone.is_empty() {
-            metadata.phone = Some(phone);
+            contact.phone = Some(phone);
         }
     }
     for word in ["通信地址", "邮政信箱", "地址"] {
         if let Some(value) = value_after(word)
             && !value.contains('@')
-            && metadata.address.is_none()
+            && contact.address.is_none()
         {
-            metadata.address = Some(value);
+            contact.address = Some(value);
         }
     }
     if let Some(code) = value_after("邮编") {
         let code: String = code.chars().take_while(char::is_ascii_digit).collect();
         if code.len() == 6 {
-            metadata.postcode = Some(code);
+            contact.postcode = Some(code);
         }
     }
     if let Some(at) = normal.find('@') {
@@ -475,7 +481,7 @@ pub fn supervision(line: &str, metadata: &mut Metadata) {
             .map_or(normal.len(), |(i, _)| at + i);
         let email = normal[start..end].trim_end_matches('.');
         if email.len() > at - start + 1 {
-            metadata.email = Some(email.to_owned());
+            contact.email = Some(email.to_owned());
         }
     }
 }
@@ -538,13 +544,18 @@ mod tests {
 
     #[test]
     fn declared_counts() {
+        let counts = |aspects, items, problems| Declared {
+            aspects: Some(aspects),
+            items: Some(items),
+            problems: Some(problems),
+        };
         assert_eq!(
             declared("反馈意见中指出4个方面、11个大项、31条问题"),
-            [Some(4), Some(11), Some(31)]
+            counts(4, 11, 31)
         );
         assert_eq!(
-            declared("对照巡察反馈的4个方面、11个大项、31具体问题"),
-            [Some(4), Some(11), Some(31)]
+            declared("对照巡察反馈的3个方面、9个大项、27具体问题"),
+            counts(3, 9, 27)
         );
     }
 
@@ -612,29 +623,29 @@ mod tests {
 
     #[test]
     fn closing_paragraph_contacts() {
-        let mut m = Metadata::default();
+        let mut m = Supervision::default();
         supervision(
-            "欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。联系方式：电话0518-85574017；邮政信箱：连云港市海州区朝阳路160号连云港市中医院，邮编：222001；电子邮箱：lygszyydwb@163.com。",
+            "欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。联系方式：电话0000-12345678；邮政信箱：云溪市溪东区清河路8号云溪市第二人民医院，邮编：000123；电子邮箱：ydrmyy_dzb@example.cn。",
             &mut m,
         );
-        assert_eq!(m.phone.as_deref(), Some("0518-85574017"));
+        assert_eq!(m.phone.as_deref(), Some("0000-12345678"));
         assert_eq!(
             m.address.as_deref(),
-            Some("连云港市海州区朝阳路160号连云港市中医院")
+            Some("云溪市溪东区清河路8号云溪市第二人民医院")
         );
-        assert_eq!(m.postcode.as_deref(), Some("222001"));
-        assert_eq!(m.email.as_deref(), Some("lygszyydwb@163.com"));
+        assert_eq!(m.postcode.as_deref(), Some("000123"));
+        assert_eq!(m.email.as_deref(), Some("ydrmyy_dzb@example.cn"));
         assert_eq!(
-            m.supervision_text.as_deref(),
+            m.text.as_deref(),
             Some("欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议,请及时向我们反映。")
         );
-        let mut m = Metadata::default();
+        let mut m = Supervision::default();
         supervision(
-            "欢迎监督。如有意见建议,请及时向我们反映。联系方式(电话):0632-8671585;邮政信箱:xcyybgs1@163.com。",
+            "欢迎监督。如有意见建议,请及时向我们反映。联系方式(电话):0000-7654321;邮政信箱:qhjd-jjw@example.cn。",
             &mut m,
         );
-        assert_eq!(m.phone.as_deref(), Some("0632-8671585"));
-        assert_eq!(m.email.as_deref(), Some("xcyybgs1@163.com"));
+        assert_eq!(m.phone.as_deref(), Some("0000-7654321"));
+        assert_eq!(m.email.as_deref(), Some("qhjd-jjw@example.cn"));
         assert_eq!(m.address, None);
     }
 

@@ -7,8 +7,8 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
 use crate::load::sources::{DEFAULT_MAX_FILE_MB, Sources};
 use crate::model::date::Date;
-use crate::model::supervision::{SUPERVISION_FIELDS, Supervision};
-use crate::yaml::{Document, Field, field};
+use crate::model::supervision::Supervision;
+use crate::yaml::{Document, Position, Positions, Record, record};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -49,65 +49,53 @@ impl Hint for ConfigErrorKind {
     }
 }
 
-/// The body that runs the site, shown in the footer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Owner {
-    /// 主办单位
-    pub name: Option<String>,
-    /// 网站标识码
-    pub site_code: Option<String>,
-    /// ICP 备案号
-    pub icp: Option<String>,
-    /// 公安机关备案号
-    pub police: Option<String>,
-    /// HTML of the 党政机关 / 事业单位 identity mark, issued per site.
-    pub mark_html: Option<String>,
+record! {
+    /// The body that runs the site, shown in the footer.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    pub struct Owner at OwnerAt {
+        /// 主办单位
+        name: Option<String> = optional("主办单位"),
+        /// 网站标识码
+        site_code: Option<String> = optional("网站标识码"),
+        /// ICP 备案号
+        icp: Option<String> = optional("ICP备案号"),
+        /// 公安机关备案号
+        police: Option<String> = optional("公安机关备案号"),
+        /// HTML of the 党政机关 / 事业单位 identity mark, issued per site.
+        mark_html: Option<String> = optional("党政机关标识代码"),
+    }
 }
 
-const OWNER_FIELDS: &[Field] = &[
-    field("name", "主办单位"),
-    field("site_code", "网站标识码"),
-    field("icp", "ICP备案号"),
-    field("police", "公安机关备案号"),
-    field("mark_html", "党政机关标识代码"),
-];
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Config {
-    pub title: String,
-    /// Absolute URL of the portal, always ending in `/`.
-    pub base_url: String,
-    pub language: String,
-    pub theme: String,
-    pub description: Option<String>,
-    /// The date overdue is judged against; the build date when not set.
-    pub as_of: Option<Date>,
-    pub owner: Owner,
-    pub supervision: Supervision,
-    /// Raw HTML in Markdown is cleaned unless this is turned off.
-    pub sanitize_html: bool,
-    /// The largest file read for output, in MB (attachments, static files).
-    pub max_file_mb: u64,
-    /// Where each value is written in site.yaml (`supervision.phone` …),
-    /// for diagnostics about values read here.
-    #[serde(skip)]
-    locations: std::collections::BTreeMap<String, Location>,
-    #[serde(skip)]
-    file: PathBuf,
+record! {
+    /// site.yaml.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct Config at ConfigAt {
+        title: String = required("网站名称"),
+        /// Absolute URL of the portal, always ending in `/` once read.
+        base_url: String = or("网站地址", "/"),
+        language: String = or("语言", "zh-CN"),
+        theme: String = or("主题", "default"),
+        description: Option<String> = optional("网站简介"),
+        /// The date overdue is judged against; the build date when not set.
+        as_of: Option<Date> = optional("统计截止日期"),
+        owner: Owner = section("主办单位信息"),
+        supervision: Supervision = section("监督联系方式"),
+        /// Raw HTML in Markdown is cleaned unless this is turned off.
+        sanitize_html: bool = or("清理 HTML", true),
+        /// The largest file read for output, in MB (attachments, static files).
+        max_file_mb: u64 = or("单个文件大小上限（MB）", DEFAULT_MAX_FILE_MB),
+    }
+    also {
+        /// Where each value is written in site.yaml, for diagnostics about
+        /// values read here.
+        #[serde(skip)]
+        pub at: ConfigAt,
+        #[serde(skip)]
+        file: PathBuf,
+        #[serde(skip)]
+        source: String,
+    }
 }
-
-const CONFIG_FIELDS: &[Field] = &[
-    field("title", "网站名称"),
-    field("base_url", "网站地址"),
-    field("language", "语言"),
-    field("theme", "主题"),
-    field("description", "网站简介"),
-    field("as_of", "统计截止日期"),
-    field("owner", "主办单位信息"),
-    field("supervision", "监督联系方式"),
-    field("sanitize_html", "清理 HTML"),
-    field("max_file_mb", "单个文件大小上限（MB）"),
-];
 
 impl Config {
     /// Reads `<root>/site.yaml`; every problem in it is returned, not only the first.
@@ -130,78 +118,39 @@ impl Config {
         let document = Document::parse(path, source, source, 1)
             .map_err(|error| vec![Diagnostic::from(*error)])?;
         let mut errors = Vec::new();
-        let mut fields = document.fields(CONFIG_FIELDS, &mut errors);
-        let title = fields.required::<String>("title");
-        let base_url = fields.optional::<String>("base_url");
-        let language = fields
-            .optional("language")
-            .unwrap_or_else(|| "zh-CN".to_owned());
-        let theme = fields
-            .optional("theme")
-            .unwrap_or_else(|| "default".to_owned());
-        let description = fields.optional("description");
-        let as_of = fields.optional("as_of");
-        let owner = fields.section("owner", OWNER_FIELDS, |owner| Owner {
-            name: owner.optional("name"),
-            site_code: owner.optional("site_code"),
-            icp: owner.optional("icp"),
-            police: owner.optional("police"),
-            mark_html: owner.optional("mark_html"),
-        });
-        let supervision = fields.section("supervision", SUPERVISION_FIELDS, Supervision::read);
-        let sanitize_html = fields.optional("sanitize_html").unwrap_or(true);
-        let max_file_mb = fields
-            .optional::<u32>("max_file_mb")
-            .map_or(DEFAULT_MAX_FILE_MB, u64::from);
+        let mut fields = document.fields(Config::FIELDS, &mut errors);
+        let config = Config::read(&mut fields);
         fields.finish();
-
-        let positions = document.value_positions();
-        let value_location = |key: &str| match positions.get(key) {
-            Some(&(line, column)) => Location::in_text(path, source, line, column),
-            None => Location::file_start(path),
-        };
         let mut diagnostics: Vec<Diagnostic> = errors.into_iter().map(Diagnostic::from).collect();
-        let base_url = base_url.unwrap_or_else(|| "/".to_owned());
-        if !valid_base_url(&base_url) {
+        let Some(mut config) = config else {
+            return Err(diagnostics);
+        };
+        config.at = Config::at(&Positions::of(&document));
+        config.file = path.to_path_buf();
+        config.source = source.to_owned();
+        if !valid_base_url(&config.base_url) {
             diagnostics.push(
                 Located::new(
-                    value_location("base_url"),
-                    ConfigErrorKind::BadBaseUrl(base_url.clone()),
+                    config.location(config.at.base_url),
+                    ConfigErrorKind::BadBaseUrl(config.base_url.clone()),
                 )
                 .into(),
             );
         }
-        if !crate::model::slug::is_valid_slug(&theme) {
+        if !crate::model::slug::is_valid_slug(&config.theme) {
             diagnostics.push(
                 Located::new(
-                    value_location("theme"),
-                    ConfigErrorKind::BadThemeName(theme.clone()),
+                    config.location(config.at.theme),
+                    ConfigErrorKind::BadThemeName(config.theme.clone()),
                 )
                 .into(),
             );
         }
-        match title {
-            Some(title) if diagnostics.is_empty() => Ok(Config {
-                title,
-                base_url: with_trailing_slash(base_url),
-                language,
-                theme,
-                description,
-                as_of,
-                owner: owner.unwrap_or_default(),
-                supervision: supervision.unwrap_or_default(),
-                sanitize_html,
-                max_file_mb,
-                locations: positions
-                    .iter()
-                    .map(|(key, &(line, column))| {
-                        (key.clone(), Location::in_text(path, source, line, column))
-                    })
-                    .collect(),
-                file: path.to_path_buf(),
-            }),
-            _ => Err(diagnostics),
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
         }
+        config.base_url = with_trailing_slash(std::mem::take(&mut config.base_url));
+        Ok(config)
     }
 
     /// Replaces `base_url` with one given on the command line.
@@ -217,14 +166,13 @@ impl Config {
         Ok(())
     }
 
-    /// Where the value of a (dotted) field is written in site.yaml, for lints.
-    /// Where the value of a (dotted) field is written in site.yaml, for
-    /// lints; the start of the file for a field it does not write.
-    pub fn field_location(&self, field: &str) -> Location {
-        self.locations
-            .get(field)
-            .cloned()
-            .unwrap_or_else(|| Location::file_start(&self.file))
+    /// Where a value of site.yaml is written (one of [`Config::at`]); the
+    /// start of the file for a field it does not write.
+    pub fn location(&self, position: Option<Position>) -> Location {
+        match position {
+            Some(at) => Location::in_text(&self.file, &self.source, at.line, at.column),
+            None => Location::file_start(&self.file),
+        }
     }
 
     /// Where the theme's files are, relative to the site root.

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Serialize, Serializer};
 use serde_yaml::Value;
 
-use crate::yaml::{FromYaml, ValueError};
+use crate::yaml::{FromYaml, ToYaml, ValueError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(NaiveDate);
@@ -117,6 +117,12 @@ impl fmt::Display for Date {
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+impl ToYaml for Date {
+    fn to_yaml(&self) -> String {
+        self.to_string()
     }
 }
 

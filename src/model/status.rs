@@ -6,7 +6,7 @@ use serde::{Serialize, Serializer};
 use serde_yaml::Value;
 
 use crate::diagnostic::nearest;
-use crate::yaml::{FromYaml, ValueError};
+use crate::yaml::{FromYaml, ToYaml, ValueError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
@@ -141,6 +141,12 @@ impl fmt::Display for Status {
 impl Serialize for Status {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.key())
+    }
+}
+
+impl ToYaml for Status {
+    fn to_yaml(&self) -> String {
+        self.key().to_owned()
     }
 }
 

@@ -3,37 +3,21 @@
 
 use serde::Serialize;
 
-use crate::yaml::{Field, Fields, field};
+use crate::yaml::record;
 
-/// Contact details for the supervision paragraph that ends every notice.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Supervision {
-    pub text: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub postcode: Option<String>,
+record! {
+    /// Contact details for the supervision paragraph that ends every notice.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    pub struct Supervision at SupervisionAt {
+        text: Option<String> = optional("监督说明"),
+        phone: Option<String> = optional("联系电话"),
+        email: Option<String> = optional("电子邮箱"),
+        address: Option<String> = optional("通信地址"),
+        postcode: Option<String> = optional("邮政编码"),
+    }
 }
 
-pub const SUPERVISION_FIELDS: &[Field] = &[
-    field("text", "监督说明"),
-    field("phone", "联系电话"),
-    field("email", "电子邮箱"),
-    field("address", "通信地址"),
-    field("postcode", "邮政编码"),
-];
-
 impl Supervision {
-    pub fn read(fields: &mut Fields) -> Self {
-        Supervision {
-            text: fields.optional("text"),
-            phone: fields.optional("phone"),
-            email: fields.optional("email"),
-            address: fields.optional("address"),
-            postcode: fields.optional("postcode"),
-        }
-    }
-
     /// `self` with every field that `over` sets replaced.
     pub fn overridden_by(&self, over: &Supervision) -> Supervision {
         let pick = |mine: &Option<String>, theirs: &Option<String>| {

@@ -98,7 +98,7 @@ impl ThemeFiles {
         } else {
             errors.push(
                 Located::new(
-                    config.field_location("theme"),
+                    config.location(config.at.theme),
                     TemplateErrorKind::ThemeMissing {
                         name: config.theme.clone(),
                     },

@@ -505,7 +505,7 @@ mod tests {
                 start: 0,
                 first_line: 1,
             },
-            fields: Default::default(),
+            at: Default::default(),
         }
     }
 
@@ -532,7 +532,7 @@ mod tests {
                 start: 0,
                 first_line: 1,
             },
-            fields: Default::default(),
+            at: Default::default(),
             issues,
             attachments: Vec::new(),
         }

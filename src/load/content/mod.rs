@@ -17,8 +17,8 @@ use crate::diagnostic::{Diagnostic, Hint, Located, Location};
 use crate::load::sources::Sources;
 use crate::model::date::Date;
 use crate::model::status::Status;
-use crate::model::supervision::{SUPERVISION_FIELDS, Supervision};
-use crate::yaml::{Document, Field, Fields, YamlError, field};
+use crate::model::supervision::Supervision;
+use crate::yaml::{Document, Positions, Record, YamlError, record};
 
 pub use crate::model::slug::{initials, is_valid_slug, leading_number, suggest_slug};
 
@@ -97,111 +97,67 @@ impl Hint for ContentErrorKind {
     }
 }
 
-/// Facts about the inspection round a notice reports on.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Inspection {
-    pub body: Option<String>,
-    pub start: Option<Date>,
-    pub end: Option<Date>,
-    pub feedback: Option<Date>,
+record! {
+    /// Facts about the inspection round a notice reports on.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    pub struct Inspection at InspectionAt {
+        body: Option<String> = optional("巡察组"),
+        start: Option<Date> = optional("巡察开始日期"),
+        end: Option<Date> = optional("巡察结束日期"),
+        feedback: Option<Date> = optional("反馈日期"),
+    }
 }
 
-/// Counts the notice's own text claims, checked against the issue files.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Declared {
-    pub aspects: Option<u32>,
-    pub items: Option<u32>,
-    pub problems: Option<u32>,
+record! {
+    /// Counts the notice's own text claims, checked against the issue files.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    pub struct Declared at DeclaredAt {
+        aspects: Option<u32> = optional("方面数"),
+        items: Option<u32> = optional("大项数"),
+        problems: Option<u32> = optional("问题数"),
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NoticeFront {
-    pub title: String,
-    pub organization: String,
-    pub published: Date,
-    pub written: Option<Date>,
-    pub index_no: Option<String>,
-    pub doc_no: Option<String>,
-    pub category: Option<String>,
-    pub validity: Option<String>,
-    pub inspection: Inspection,
-    pub declared: Declared,
-    pub supervision: Supervision,
-    pub draft: bool,
+record! {
+    /// The front matter of a notice (`notices/<slug>/index.md`).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct NoticeFront at NoticeFrontAt {
+        title: String = required("标题"),
+        organization: String = required("发布机构"),
+        published: Date = required("发布日期"),
+        written: Option<Date> = optional("成文日期"),
+        index_no: Option<String> = optional("索引号"),
+        doc_no: Option<String> = optional("文号"),
+        category: Option<String> = optional("主题分类"),
+        validity: Option<String> = optional("效力状态"),
+        inspection: Inspection = section("巡察情况"),
+        declared: Declared = section("通报所述问题数"),
+        supervision: Supervision = section("监督联系方式"),
+        draft: bool = default("草稿"),
+    }
 }
 
-const NOTICE_FIELDS: &[Field] = &[
-    field("title", "标题"),
-    field("organization", "发布机构"),
-    field("published", "发布日期"),
-    field("written", "成文日期"),
-    field("index_no", "索引号"),
-    field("doc_no", "文号"),
-    field("category", "主题分类"),
-    field("validity", "效力状态"),
-    field("inspection", "巡察情况"),
-    field("declared", "通报所述问题数"),
-    field("supervision", "监督联系方式"),
-    field("draft", "草稿"),
-];
-
-const INSPECTION_FIELDS: &[Field] = &[
-    field("body", "巡察组"),
-    field("start", "巡察开始日期"),
-    field("end", "巡察结束日期"),
-    field("feedback", "反馈日期"),
-];
-
-const DECLARED_FIELDS: &[Field] = &[
-    field("aspects", "方面数"),
-    field("items", "大项数"),
-    field("problems", "问题数"),
-];
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct IssueFront {
-    pub title: String,
-    pub aspect: Option<String>,
-    pub item: Option<String>,
-    pub status: Status,
-    pub long_term: bool,
-    pub deadline: Option<Date>,
-    pub department: Option<String>,
-    pub lead: Option<String>,
-    pub order: Option<u32>,
+record! {
+    /// The front matter of an issue (`notices/<slug>/issues/<nn>-<name>.md`).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct IssueFront at IssueFrontAt {
+        title: String = required("问题标题"),
+        aspect: Option<String> = optional("所属方面"),
+        item: Option<String> = optional("所属大项"),
+        status: Status = required("整改状态"),
+        long_term: bool = default("长期坚持"),
+        deadline: Option<Date> = optional("完成时限"),
+        department: Option<String> = optional("责任科室"),
+        lead: Option<String> = optional("牵头领导"),
+        order: Option<u32> = optional("排序"),
+    }
 }
 
 impl IssueFront {
     /// The front matter that reads back as this issue (between `---`
-    /// lines), fields in the order of the field table; what `import`
-    /// writes.
+    /// lines), fields in the order they are declared; what `import` writes.
     pub fn front_matter(&self) -> String {
-        use crate::yaml::scalar;
-        let fields: [(&str, Option<String>); 9] = [
-            ("title", Some(scalar(&self.title))),
-            ("aspect", self.aspect.as_deref().map(scalar)),
-            ("item", self.item.as_deref().map(scalar)),
-            ("status", Some(self.status.key().to_owned())),
-            ("long_term", self.long_term.then(|| "true".to_owned())),
-            ("deadline", self.deadline.map(|date| date.to_string())),
-            ("department", self.department.as_deref().map(scalar)),
-            ("lead", self.lead.as_deref().map(scalar)),
-            ("order", self.order.map(|order| order.to_string())),
-        ];
-        debug_assert!(
-            fields
-                .iter()
-                .zip(ISSUE_FIELDS)
-                .all(|((name, _), field)| *name == field.name)
-        );
-        let mut text = String::from("---\n");
-        for (name, value) in fields {
-            if let Some(value) = value {
-                text.push_str(&format!("{name}: {value}\n"));
-            }
-        }
-        text.push_str("---\n");
-        text
+        front_matter(self)
     }
 
     /// Not completed, and its deadline before `as_of`: the one rule for
@@ -211,25 +167,37 @@ impl IssueFront {
     }
 }
 
-const ISSUE_FIELDS: &[Field] = &[
-    field("title", "问题标题"),
-    field("aspect", "所属方面"),
-    field("item", "所属大项"),
-    field("status", "整改状态"),
-    field("long_term", "长期坚持"),
-    field("deadline", "完成时限"),
-    field("department", "责任科室"),
-    field("lead", "牵头领导"),
-    field("order", "排序"),
-];
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PageFront {
-    pub title: String,
-    pub order: Option<u32>,
+impl NoticeFront {
+    /// The front matter that reads back as this notice, between `---` lines.
+    pub fn front_matter(&self) -> String {
+        front_matter(self)
+    }
 }
 
-const PAGE_FIELDS: &[Field] = &[field("title", "标题"), field("order", "排序")];
+/// `record` written between `---` lines.
+fn front_matter(record: &impl Record) -> String {
+    let mut text = String::from("---\n");
+    record.write(&mut text, 0);
+    text.push_str("---\n");
+    text
+}
+
+record! {
+    /// The front matter of a standalone page (`pages/<slug>.md`).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct PageFront at PageFrontAt {
+        title: String = required("标题"),
+        order: Option<u32> = optional("排序"),
+    }
+}
+
+record! {
+    /// The front matter of the home text (`_index.md`), which may have none.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    pub struct HomeFront at HomeFrontAt {
+        title: String = default("标题"),
+    }
+}
 
 /// Markdown text and the line of its file it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,16 +221,13 @@ impl Body {
     }
 }
 
-/// Where each front-matter field's value starts (line, column), by dotted path.
-pub type FieldPositions = std::collections::HashMap<String, (usize, usize)>;
-
 #[derive(Debug, Clone)]
 pub struct NoticeSource {
     pub slug: String,
     pub file: PathBuf,
     pub front: NoticeFront,
     pub body: Body,
-    pub fields: FieldPositions,
+    pub at: NoticeFrontAt,
     pub issues: Vec<IssueSource>,
     /// Other files of the bundle, relative to its folder, copied beside the page.
     pub attachments: Vec<PathBuf>,
@@ -276,7 +241,7 @@ pub struct IssueSource {
     pub number: Option<u32>,
     pub front: IssueFront,
     pub body: Body,
-    pub fields: FieldPositions,
+    pub at: IssueFrontAt,
 }
 
 #[derive(Debug, Clone)]
@@ -285,7 +250,7 @@ pub struct PageSource {
     pub file: PathBuf,
     pub front: PageFront,
     pub body: Body,
-    pub fields: FieldPositions,
+    pub at: PageFrontAt,
 }
 
 /// Everything under `content/`.
@@ -322,7 +287,7 @@ enum Classified {
 enum Parsed {
     Home(PageSource),
     Notice(Box<NoticeSource>),
-    Issue(String, IssueSource),
+    Issue(String, Box<IssueSource>),
     Page(PageSource),
 }
 
@@ -465,7 +430,7 @@ pub fn load_part(
         match result {
             Ok(Parsed::Home(page)) => content.home = Some(page),
             Ok(Parsed::Notice(notice)) => content.notices.push(*notice),
-            Ok(Parsed::Issue(notice, issue)) => issues.entry(notice).or_default().push(issue),
+            Ok(Parsed::Issue(notice, issue)) => issues.entry(notice).or_default().push(*issue),
             Ok(Parsed::Page(page)) => content.pages.push(page),
             Err(errors) => diagnostics.extend(errors),
         }
@@ -640,99 +605,73 @@ fn parse_entry(sources: &Sources, entry: Entry) -> Result<Parsed, Vec<Diagnostic
         Entry::Home(file) => {
             let text = read_utf8(&file)?;
             // The home page text may come without front matter.
-            if frontmatter::split(&text).is_err() {
-                return Ok(Parsed::Home(PageSource {
-                    slug: String::new(),
-                    front: PageFront {
-                        title: String::new(),
-                        order: None,
-                    },
-                    body: Body {
-                        text,
-                        start: 0,
-                        first_line: 1,
-                    },
-                    fields: FieldPositions::new(),
-                    file,
-                }));
-            }
-            parse_file(&file, &text, PAGE_FIELDS, |fields| {
-                Some(PageFront {
-                    title: fields.optional("title").unwrap_or_default(),
-                    order: fields.optional("order"),
-                })
-            })
-            .map(|(front, body, fields)| {
-                Parsed::Home(PageSource {
-                    slug: String::new(),
-                    file: file.clone(),
-                    front,
-                    body,
-                    fields,
-                })
-            })
+            let (front, body, at) = if frontmatter::split(&text).is_err() {
+                let body = Body {
+                    text,
+                    start: 0,
+                    first_line: 1,
+                };
+                (HomeFront::default(), body, HomeFrontAt::default())
+            } else {
+                parse_file::<HomeFront>(&file, &text)?
+            };
+            Ok(Parsed::Home(PageSource {
+                slug: String::new(),
+                file,
+                front: PageFront {
+                    title: front.title,
+                    order: None,
+                },
+                body,
+                at: PageFrontAt {
+                    title: at.title,
+                    order: None,
+                },
+            }))
         }
         Entry::Notice { slug, file } => {
             let text = read_utf8(&file)?;
-            parse_file(&file, &text, NOTICE_FIELDS, read_notice).map(|(front, body, fields)| {
-                Parsed::Notice(Box::new(NoticeSource {
-                    slug,
-                    file: file.clone(),
-                    front,
-                    body,
-                    fields,
-                    issues: Vec::new(),
-                    attachments: Vec::new(),
-                }))
-            })
+            let (front, body, at) = parse_file(&file, &text)?;
+            Ok(Parsed::Notice(Box::new(NoticeSource {
+                slug,
+                file,
+                front,
+                body,
+                at,
+                issues: Vec::new(),
+                attachments: Vec::new(),
+            })))
         }
         Entry::Issue { notice, slug, file } => {
             let text = read_utf8(&file)?;
-            parse_file(&file, &text, ISSUE_FIELDS, read_issue).map(|(front, body, fields)| {
-                Parsed::Issue(
-                    notice,
-                    IssueSource {
-                        number: leading_number(&slug),
-                        slug,
-                        file: file.clone(),
-                        front,
-                        body,
-                        fields,
-                    },
-                )
-            })
+            let (front, body, at) = parse_file(&file, &text)?;
+            let issue = IssueSource {
+                number: leading_number(&slug),
+                slug,
+                file,
+                front,
+                body,
+                at,
+            };
+            Ok(Parsed::Issue(notice, Box::new(issue)))
         }
         Entry::Page { slug, file } => {
             let text = read_utf8(&file)?;
-            parse_file(&file, &text, PAGE_FIELDS, |fields| {
-                let title = fields.required("title");
-                let order = fields.optional("order");
-                Some(PageFront {
-                    title: title?,
-                    order,
-                })
-            })
-            .map(|(front, body, fields)| {
-                Parsed::Page(PageSource {
-                    slug,
-                    file: file.clone(),
-                    front,
-                    body,
-                    fields,
-                })
-            })
+            let (front, body, at) = parse_file(&file, &text)?;
+            Ok(Parsed::Page(PageSource {
+                slug,
+                file,
+                front,
+                body,
+                at,
+            }))
         }
     }
 }
 
-/// Splits and reads one file. `read` returns `None` when a required field is
-/// missing; every error it met is in the error list either way.
-fn parse_file<T>(
-    file: &Path,
-    text: &str,
-    known: &'static [Field],
-    read: impl FnOnce(&mut Fields) -> Option<T>,
-) -> Result<(T, Body, FieldPositions), Vec<Diagnostic>> {
+/// Splits one file and reads its front matter as an `R`; every error met
+/// is returned.
+fn parse_file<R: Record>(file: &Path, text: &str) -> Result<(R, Body, R::At), Vec<Diagnostic>> {
     let split = frontmatter::split(text).map_err(|error| {
         let kind = match error {
             frontmatter::SplitError::Missing => ContentErrorKind::NoFrontMatter,
@@ -743,8 +682,8 @@ fn parse_file<T>(
     let document = Document::parse(file, text, split.yaml, split.yaml_line)
         .map_err(|error| vec![Diagnostic::from(*error)])?;
     let mut errors: Vec<YamlError> = Vec::new();
-    let mut fields = document.fields(known, &mut errors);
-    let front = read(&mut fields);
+    let mut fields = document.fields(R::FIELDS, &mut errors);
+    let front = R::read(&mut fields);
     fields.finish();
     match front {
         Some(front) if errors.is_empty() => Ok((
@@ -754,71 +693,10 @@ fn parse_file<T>(
                 text: text.to_owned(),
                 first_line: split.body_line,
             },
-            document.value_positions(),
+            R::at(&Positions::of(&document)),
         )),
         _ => Err(errors.into_iter().map(Diagnostic::from).collect()),
     }
-}
-
-fn read_notice(fields: &mut Fields) -> Option<NoticeFront> {
-    let title = fields.required("title");
-    let organization = fields.required("organization");
-    let published = fields.required("published");
-    let written = fields.optional("written");
-    let index_no = fields.optional("index_no");
-    let doc_no = fields.optional("doc_no");
-    let category = fields.optional("category");
-    let validity = fields.optional("validity");
-    let inspection = fields.section("inspection", INSPECTION_FIELDS, |nested| Inspection {
-        body: nested.optional("body"),
-        start: nested.optional("start"),
-        end: nested.optional("end"),
-        feedback: nested.optional("feedback"),
-    });
-    let declared = fields.section("declared", DECLARED_FIELDS, |nested| Declared {
-        aspects: nested.optional("aspects"),
-        items: nested.optional("items"),
-        problems: nested.optional("problems"),
-    });
-    let supervision = fields.section("supervision", SUPERVISION_FIELDS, Supervision::read);
-    let draft = fields.optional("draft").unwrap_or(false);
-    Some(NoticeFront {
-        title: title?,
-        organization: organization?,
-        published: published?,
-        written,
-        index_no,
-        doc_no,
-        category,
-        validity,
-        inspection: inspection.unwrap_or_default(),
-        declared: declared.unwrap_or_default(),
-        supervision: supervision.unwrap_or_default(),
-        draft,
-    })
-}
-
-fn read_issue(fields: &mut Fields) -> Option<IssueFront> {
-    let title = fields.required("title");
-    let aspect = fields.optional("aspect");
-    let item = fields.optional("item");
-    let status = fields.required("status");
-    let long_term = fields.optional("long_term").unwrap_or(false);
-    let deadline = fields.optional("deadline");
-    let department = fields.optional("department");
-    let lead = fields.optional("lead");
-    let order = fields.optional("order");
-    Some(IssueFront {
-        title: title?,
-        aspect,
-        item,
-        status: status?,
-        long_term,
-        deadline,
-        department,
-        lead,
-        order,
-    })
 }
 
 fn duplicate_numbers(issues: &[IssueSource]) -> Vec<Diagnostic> {
@@ -875,10 +753,54 @@ mod tests {
                 order: (n % 4 == 0).then_some(n as u32),
             };
             let file = format!("{}\n一是整改。\n", front.front_matter());
-            let (read, _, _) = parse_file(Path::new("x.md"), &file, ISSUE_FIELDS, read_issue)
+            let (read, _, _) = parse_file::<IssueFront>(Path::new("x.md"), &file)
                 .map_err(|errors| format!("{text}: {errors:?}"))?;
             assert_eq!(read, front, "{text}");
         }
+        Ok(())
+    }
+
+    #[test]
+    fn a_notices_front_matter_reads_back_as_the_same_notice_with_its_positions()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let date = |text: &str| Date::parse(text).ok();
+        let front = NoticeFront {
+            title: "中共某某医院委员会关于巡察整改进展情况的通报".to_owned(),
+            organization: "中共某某医院委员会".to_owned(),
+            published: Date::new(2025, 4, 1).ok_or("date")?,
+            written: date("2025-03-28"),
+            index_no: Some("000000/2025-00001".to_owned()),
+            doc_no: Some("某委〔2025〕3号".to_owned()),
+            category: None,
+            validity: Some("有效".to_owned()),
+            inspection: Inspection {
+                body: Some("市委第一巡察组".to_owned()),
+                start: date("2024-09-01"),
+                end: None,
+                feedback: date("2024-12-20"),
+            },
+            declared: Declared {
+                aspects: Some(3),
+                items: None,
+                problems: Some(12),
+            },
+            supervision: Supervision {
+                phone: Some("0000-1234567".to_owned()),
+                ..Supervision::default()
+            },
+            draft: true,
+        };
+        let file = format!("{}\n正文。\n", front.front_matter());
+        let (read, _, at) = parse_file::<NoticeFront>(Path::new("index.md"), &file)
+            .map_err(|errors| format!("{errors:?}"))?;
+        assert_eq!(read, front);
+        // Each position is where its value is written in the file.
+        let line_of = |key: &str| file.lines().position(|l| l.trim_start().starts_with(key));
+        let line = |position: Option<crate::yaml::Position>| position.map(|p| p.line - 1);
+        assert_eq!(line(at.declared.problems), line_of("problems:"));
+        assert_eq!(line(at.inspection.feedback), line_of("feedback:"));
+        assert_eq!(line(at.supervision.phone), line_of("phone:"));
+        assert_eq!((at.declared.items, at.category), (None, None));
         Ok(())
     }
 

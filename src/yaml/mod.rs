@@ -13,6 +13,11 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::{Hint, Located, Location, nearest};
 
+mod record;
+
+pub(crate) use record::record;
+pub use record::{Position, Positions, Record, ToYaml, write_line, write_section};
+
 pub type YamlError = Located<YamlErrorKind>;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -146,6 +151,14 @@ impl FromYaml for u32 {
             .ok_or(ValueError::WrongType {
                 expected: "不小于 0 的整数",
             })
+    }
+}
+
+impl FromYaml for u64 {
+    fn from_yaml(value: &Value) -> Result<Self, ValueError> {
+        value.as_u64().ok_or(ValueError::WrongType {
+            expected: "不小于 0 的整数",
+        })
     }
 }
 
@@ -395,13 +408,12 @@ impl<'s> Document<'s> {
         }
     }
 
-    /// Where each field's value starts, by dotted path.
-    pub fn value_positions(&self) -> HashMap<String, (usize, usize)> {
-        self.keys
-            .keys
-            .iter()
-            .map(|(path, at)| (path.clone(), (at.line, at.value_column)))
-            .collect()
+    /// Where the value of the field at dotted `path` starts.
+    fn value_position(&self, path: &str) -> Option<Position> {
+        self.keys.get(path).map(|at| Position {
+            line: at.line,
+            column: at.value_column,
+        })
     }
 
     fn key_location(&self, path: &str) -> Option<Location> {
