@@ -4,6 +4,7 @@
 //! links (through the `url` filter) work at any base URL and from a folder.
 
 mod chart;
+mod context;
 mod filters;
 mod theme;
 
@@ -11,19 +12,13 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
-use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Tera;
 
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
-use crate::load::config::Owner;
-use crate::load::content::NoticeFront;
-use crate::model::date::Date;
-use crate::model::status::Status;
-use crate::model::supervision::Supervision;
-use crate::site::pages::{
-    HOME_NOTICES, Job, Listing, NOTICES_PER_PAGE, file_of, listing_block, listing_pages,
-};
-use crate::site::{Counts, Notice, Site, root_of};
+use crate::site::pages::{Job, file_of};
+use crate::site::{Notice, Site};
+
+use context::{NoticeHead, NoticeWithIssues, global_context};
 
 pub use filters::{chinese_number, link, ordinal, percent_text};
 pub use theme::{
@@ -216,148 +211,10 @@ impl Renderer {
         job: &Job,
         out: &mut Vec<u8>,
     ) -> Result<String, tera::Error> {
-        let mut context = Context::new();
-        let template = job.template();
-        match job {
-            Job::Home => {
-                let notices: Vec<NoticeHead> = site
-                    .notices
-                    .iter()
-                    .take(HOME_NOTICES)
-                    .map(NoticeHead::of)
-                    .collect();
-                context.insert("notices", &notices);
-                context.insert("home", &site.home);
-                context.insert("years", &site.years);
-            }
-            Job::Shelf(shelf, page) => {
-                let positions = shelf.notices(site);
-                let pages = positions.len().div_ceil(NOTICES_PER_PAGE).max(1);
-                let notices: Vec<NoticeHead> = positions
-                    .iter()
-                    .skip(page * NOTICES_PER_PAGE)
-                    .take(NOTICES_PER_PAGE)
-                    .map(|&n| NoticeHead::of(&site.notices[n]))
-                    .collect();
-                context.insert("shelf_title", &shelf.title(site));
-                context.insert("counts", &shelf.counts(site));
-                context.insert("notices", &notices);
-                context.insert("total", &positions.len());
-                context.insert("page_number", &(page + 1));
-                context.insert(
-                    "pagination",
-                    &Pagination::new(*page, pages, |p| shelf.page_path(site, p)),
-                );
-                context.insert("feed", &shelf.feed_path(site));
-            }
-            Job::Organizations => {
-                context.insert("organizations", &site.organizations);
-                context.insert("years", &site.years);
-            }
-            Job::Search => {}
-            Job::Notice(n) => {
-                let mut notice = tera::Value::from_serializable(&site.notices[*n])
-                    .into_map()
-                    .unwrap_or_default();
-                notice.insert("issues".into(), tera::Value::from(values.all_issues()));
-                context.insert_value("notice", tera::Value::from(notice));
-            }
-            Job::Issue(_, i) => {
-                let previous = i.checked_sub(1).and_then(|p| values.issue(p));
-                context.insert_value("notice", values.head());
-                context.insert_value("issue", values.issue(*i).into());
-                context.insert_value("previous", previous.into());
-                context.insert_value("next", values.issue(i + 1).into());
-            }
-            Job::Listing(listing, page) => {
-                let pages = listing_pages(site);
-                context.insert("listing_title", &listing.title());
-                context.insert("status", listing.key());
-                context.insert("rows", &listing_rows(site, *listing, *page));
-                // On the first page only: a change of status changes the
-                // total, and every later page would have to be rendered again.
-                let total = (*page == 0).then(|| listing.total(site));
-                context.insert("total", &total);
-                context.insert("page_number", &(page + 1));
-                context.insert(
-                    "pagination",
-                    &Pagination::new(*page, pages, |p| listing.page_path(p)),
-                );
-            }
-            Job::Page(p) => {
-                context.insert("page", &site.pages[*p]);
-            }
-            Job::NotFound => {}
-        }
         let path = job.path(site);
-        // The 404 page is served at any depth, so its links start from the base URL.
-        let root = match job {
-            Job::NotFound => site.config.base_path().to_owned(),
-            _ => root_of(&path),
-        };
-        context.insert("root", &root);
-        context.insert("path", &path);
-        self.tera.render_to(template, &context, out)?;
+        let context = context::of(site, values, job, &path)?;
+        self.tera.render_to(job.template(), &context, out)?;
         Ok(file_of(&path))
-    }
-}
-
-/// The links between the pages of a list: the first and last page, two on
-/// either side of this one, and gaps. Only these are made, so that a list of
-/// many pages costs each page the same.
-#[derive(Serialize)]
-struct Pagination {
-    /// 1-based.
-    number: usize,
-    count: usize,
-    previous: Option<String>,
-    next: Option<String>,
-    links: Vec<PageLink>,
-}
-
-/// A numbered link, or a gap (`number` is none).
-#[derive(Serialize)]
-struct PageLink {
-    number: Option<usize>,
-    path: Option<String>,
-    current: bool,
-}
-
-impl Pagination {
-    /// For the page at 0-based `page` of `count`, with `path` giving the
-    /// path of a 0-based page.
-    fn new(page: usize, count: usize, path: impl Fn(usize) -> String) -> Pagination {
-        let number = page + 1;
-        let mut shown: Vec<usize> = vec![1, count];
-        shown.extend(number.saturating_sub(3).max(1)..=(number + 3).min(count));
-        shown.sort_unstable();
-        shown.dedup();
-        let links = shown
-            .into_iter()
-            .filter_map(|n| {
-                let near = n == 1 || n == count || n.abs_diff(number) <= 2;
-                if near {
-                    Some(PageLink {
-                        number: Some(n),
-                        path: Some(path(n - 1)),
-                        current: n == number,
-                    })
-                } else {
-                    (n.abs_diff(number) == 3).then_some(PageLink {
-                        number: None,
-                        path: None,
-                        current: false,
-                    })
-                }
-            })
-            .collect();
-        Pagination {
-            number,
-            count,
-            previous: page.checked_sub(1).map(&path),
-            next: (number < count).then(|| path(number)),
-            links,
-        }
     }
 }
 
@@ -414,68 +271,6 @@ fn reads_site_counts(text: &str) -> bool {
     false
 }
 
-/// What every page may use: the site, its owner, totals and navigation.
-fn global_context(site: &Site) -> Context {
-    #[derive(Serialize)]
-    struct StatusLink {
-        key: &'static str,
-        label: &'static str,
-        path: String,
-    }
-    #[derive(Serialize)]
-    struct PageLink<'a> {
-        title: &'a str,
-        path: &'a str,
-    }
-    #[derive(Serialize)]
-    struct SiteView<'a> {
-        title: &'a str,
-        base_url: &'a str,
-        domain: &'a str,
-        language: &'a str,
-        description: Option<&'a str>,
-        owner: &'a Owner,
-        supervision: &'a Supervision,
-        as_of: Date,
-        totals: Counts,
-        notice_count: usize,
-        statuses: Vec<StatusLink>,
-        pages: Vec<PageLink<'a>>,
-    }
-    let config = &site.config;
-    let view = SiteView {
-        title: &config.title,
-        base_url: &config.base_url,
-        domain: config.domain(),
-        language: &config.language,
-        description: config.description.as_deref(),
-        owner: &config.owner,
-        supervision: &config.supervision,
-        as_of: site.as_of,
-        totals: site.totals,
-        notice_count: site.notices.len(),
-        statuses: Status::ALL
-            .into_iter()
-            .map(|status| StatusLink {
-                key: status.key(),
-                label: status.label(),
-                path: Listing::Status(status).page_path(0),
-            })
-            .collect(),
-        pages: site
-            .pages
-            .iter()
-            .map(|page| PageLink {
-                title: &page.title,
-                path: &page.path,
-            })
-            .collect(),
-    };
-    let mut context = Context::new();
-    context.insert("site", &view);
-    context
-}
-
 fn poisoned() -> Diagnostic {
     Diagnostic::error(None, "生成页面的线程意外中止")
 }
@@ -527,91 +322,28 @@ impl<'s> NoticeValues<'s> {
     }
 
     /// The notice without its body and issues.
-    fn head(&self) -> tera::Value {
-        self.notice
-            .map(|notice| {
-                self.head
-                    .get_or_init(|| tera::Value::from_serializable(&NoticeHead::of(notice)))
-                    .clone()
-            })
-            .into()
-    }
-
-    fn issue(&self, i: usize) -> Option<tera::Value> {
-        let issue = self.notice?.issues.get(i)?;
+    fn head(&self) -> Option<&tera::Value> {
+        let notice = self.notice?;
         Some(
-            self.issues[i]
-                .get_or_init(|| tera::Value::from_serializable(issue))
-                .clone(),
+            self.head
+                .get_or_init(|| tera::Value::from_serializable(&NoticeHead::of(notice))),
         )
     }
 
-    fn all_issues(&self) -> Vec<tera::Value> {
-        (0..self.issues.len())
-            .filter_map(|i| self.issue(i))
-            .collect()
+    fn issue(&self, i: usize) -> Option<&tera::Value> {
+        let issue = self.notice?.issues.get(i)?;
+        Some(self.issues[i].get_or_init(|| tera::Value::from_serializable(issue)))
     }
-}
 
-/// A notice without its body and issues, for pages that only refer to it.
-#[derive(Serialize)]
-struct NoticeHead<'a> {
-    slug: &'a str,
-    path: &'a str,
-    #[serde(flatten)]
-    front: &'a NoticeFront,
-    contact: &'a Supervision,
-    counts: Counts,
-    inspection_body: Option<&'a str>,
-    organization_path: &'a str,
-}
-
-impl<'a> NoticeHead<'a> {
-    fn of(notice: &'a Notice) -> Self {
-        NoticeHead {
-            slug: &notice.slug,
-            path: &notice.path,
-            front: &notice.front,
-            contact: &notice.contact,
-            counts: notice.counts,
-            inspection_body: notice.front.inspection.body.as_deref(),
-            organization_path: &notice.organization_path,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct ListingRow<'a> {
-    title: &'a str,
-    path: &'a str,
-    status: Status,
-    status_label: &'static str,
-    long_term: bool,
-    overdue: bool,
-    deadline: Option<Date>,
-    department: Option<&'a str>,
-    notice_title: &'a str,
-    notice_path: &'a str,
-}
-
-/// The rows of one page of a listing: the matching issues of its block of notices.
-fn listing_rows(site: &Site, listing: Listing, page: usize) -> Vec<ListingRow<'_>> {
-    listing_block(site, page)
-        .flat_map(|notice| notice.issues.iter().map(move |issue| (notice, issue)))
-        .filter(|(_, issue)| listing.includes(issue))
-        .map(|(notice, issue)| ListingRow {
-            title: &issue.front.title,
-            path: &issue.path,
-            status: issue.front.status,
-            status_label: issue.status_label,
-            long_term: issue.front.long_term,
-            overdue: issue.overdue,
-            deadline: issue.front.deadline,
-            department: issue.front.department.as_deref(),
-            notice_title: &notice.front.title,
-            notice_path: &notice.path,
+    /// The notice, for its own page, with every issue.
+    fn notice(&self) -> Option<NoticeWithIssues<'_>> {
+        Some(NoticeWithIssues {
+            notice: self.notice?,
+            issues: (0..self.issues.len())
+                .filter_map(|i| self.issue(i))
+                .collect(),
         })
-        .collect()
+    }
 }
 
 /// Turns a Tera error into a diagnostic at the template file and position.
@@ -772,34 +504,5 @@ mod tests {
             referenced_templates(text),
             ["base.html", "part.html", "macros.html"]
         );
-    }
-
-    fn shown(page: usize, count: usize) -> Vec<String> {
-        Pagination::new(page, count, |p| format!("p{p}"))
-            .links
-            .iter()
-            .map(|link| match (link.number, link.current) {
-                (None, _) => "…".to_owned(),
-                (Some(n), true) => format!("[{n}]"),
-                (Some(n), false) => n.to_string(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn pagination_shows_the_ends_two_either_side_and_gaps() {
-        assert_eq!(
-            shown(24, 50),
-            ["1", "…", "23", "24", "[25]", "26", "27", "…", "50"]
-        );
-        assert_eq!(shown(0, 50), ["[1]", "2", "3", "…", "50"]);
-        assert_eq!(shown(49, 50), ["1", "…", "48", "49", "[50]"]);
-        assert_eq!(shown(3, 7), ["1", "2", "3", "[4]", "5", "6", "7"]);
-        assert_eq!(shown(0, 1), ["[1]"]);
-        let middle = Pagination::new(24, 50, |p| format!("p{p}"));
-        assert_eq!(middle.previous.as_deref(), Some("p23"));
-        assert_eq!(middle.next.as_deref(), Some("p25"));
-        let last = Pagination::new(49, 50, |p| format!("p{p}"));
-        assert_eq!(last.next, None);
     }
 }

@@ -1,0 +1,385 @@
+//! The variables each page template is given: one struct per kind of
+//! page, and `site`, `root` and `path` for all. This is the contract with
+//! theme authors: docs/themes.md lists every variable, and
+//! tests/themes_doc.rs holds the list to what the templates really get.
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::load::config::Owner;
+use crate::load::content::NoticeFront;
+use crate::model::date::Date;
+use crate::model::status::Status;
+use crate::model::supervision::Supervision;
+use crate::site::pages::{
+    HOME_NOTICES, Job, Listing, NOTICES_PER_PAGE, listing_block, listing_pages,
+};
+use crate::site::{Counts, Group, Notice, Page, Site, root_of};
+
+use super::NoticeValues;
+
+/// `index.html`.
+#[derive(Serialize)]
+struct HomeVariables<'a> {
+    home: Option<&'a Page>,
+    notices: Vec<NoticeHead<'a>>,
+    years: &'a [Group],
+}
+
+/// `notices.html`: a list of notices, all of them or one body's or year's.
+#[derive(Serialize)]
+struct ShelfVariables<'a> {
+    shelf_title: String,
+    counts: Counts,
+    notices: Vec<NoticeHead<'a>>,
+    total: usize,
+    page_number: usize,
+    pagination: Pagination,
+    feed: Option<String>,
+}
+
+/// `organizations.html`.
+#[derive(Serialize)]
+struct OrganizationsVariables<'a> {
+    organizations: &'a [Group],
+    years: &'a [Group],
+}
+
+/// `notice.html`.
+#[derive(Serialize)]
+struct NoticeVariables<'v> {
+    notice: Option<NoticeWithIssues<'v>>,
+}
+
+/// A notice with every issue, as the issue pages show them (template
+/// values made once for all the notice's pages, see `NoticeValues`).
+#[derive(Serialize)]
+pub(super) struct NoticeWithIssues<'v> {
+    #[serde(flatten)]
+    pub notice: &'v Notice,
+    pub issues: Vec<&'v tera::Value>,
+}
+
+/// `issue.html`.
+#[derive(Serialize)]
+struct IssueVariables<'v> {
+    notice: Option<&'v tera::Value>,
+    issue: Option<&'v tera::Value>,
+    previous: Option<&'v tera::Value>,
+    next: Option<&'v tera::Value>,
+}
+
+/// `listing.html`: the issues of one status, or the overdue ones.
+#[derive(Serialize)]
+struct ListingVariables<'a> {
+    listing_title: String,
+    status: &'static str,
+    rows: Vec<ListingRow<'a>>,
+    /// On the first page only: a change of status changes the total, and
+    /// every later page would have to be rendered again.
+    total: Option<usize>,
+    page_number: usize,
+    pagination: Pagination,
+}
+
+/// `page.html`.
+#[derive(Serialize)]
+struct PageVariables<'a> {
+    page: &'a Page,
+}
+
+/// What every page has besides `site`.
+#[derive(Serialize)]
+struct EveryPage<'a> {
+    /// The way back to the site root (`../../`).
+    root: String,
+    /// The page's path from the root.
+    path: &'a str,
+}
+
+/// The context `job` is rendered with.
+pub(super) fn of(
+    site: &Site,
+    values: &NoticeValues,
+    job: &Job,
+    path: &str,
+) -> Result<Context, tera::Error> {
+    let mut context = match *job {
+        Job::Home => Context::from_serialize(&HomeVariables {
+            home: site.home.as_ref(),
+            notices: site
+                .notices
+                .iter()
+                .take(HOME_NOTICES)
+                .map(NoticeHead::of)
+                .collect(),
+            years: &site.years,
+        })?,
+        Job::Shelf(shelf, page) => {
+            let positions = shelf.notices(site);
+            let pages = positions.len().div_ceil(NOTICES_PER_PAGE).max(1);
+            Context::from_serialize(&ShelfVariables {
+                shelf_title: shelf.title(site),
+                counts: shelf.counts(site),
+                notices: positions
+                    .iter()
+                    .skip(page * NOTICES_PER_PAGE)
+                    .take(NOTICES_PER_PAGE)
+                    .map(|&n| NoticeHead::of(&site.notices[n]))
+                    .collect(),
+                total: positions.len(),
+                page_number: page + 1,
+                pagination: Pagination::new(page, pages, |p| shelf.page_path(site, p)),
+                feed: shelf.feed_path(site),
+            })?
+        }
+        Job::Organizations => Context::from_serialize(&OrganizationsVariables {
+            organizations: &site.organizations,
+            years: &site.years,
+        })?,
+        Job::Notice(_) => Context::from_serialize(&NoticeVariables {
+            notice: values.notice(),
+        })?,
+        Job::Issue(_, i) => Context::from_serialize(&IssueVariables {
+            notice: values.head(),
+            issue: values.issue(i),
+            previous: i.checked_sub(1).and_then(|p| values.issue(p)),
+            next: values.issue(i + 1),
+        })?,
+        Job::Listing(listing, page) => Context::from_serialize(&ListingVariables {
+            listing_title: listing.title(),
+            status: listing.key(),
+            rows: listing_rows(site, listing, page),
+            total: (page == 0).then(|| listing.total(site)),
+            page_number: page + 1,
+            pagination: Pagination::new(page, listing_pages(site), |p| listing.page_path(p)),
+        })?,
+        Job::Page(p) => Context::from_serialize(&PageVariables {
+            page: &site.pages[p],
+        })?,
+        Job::Search | Job::NotFound => Context::new(),
+    };
+    // The 404 page is served at any depth, so its links start from the base URL.
+    let root = match job {
+        Job::NotFound => site.config.base_path().to_owned(),
+        _ => root_of(path),
+    };
+    context.extend(Context::from_serialize(&EveryPage { root, path })?);
+    Ok(context)
+}
+
+/// The links between the pages of a list: the first and last page, two on
+/// either side of this one, and gaps. Only these are made, so that a list of
+/// many pages costs each page the same.
+#[derive(Serialize)]
+struct Pagination {
+    /// 1-based.
+    number: usize,
+    count: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    links: Vec<PageLink>,
+}
+
+/// A numbered link, or a gap (`number` is none).
+#[derive(Serialize)]
+struct PageLink {
+    number: Option<usize>,
+    path: Option<String>,
+    current: bool,
+}
+
+impl Pagination {
+    /// For the page at 0-based `page` of `count`, with `path` giving the
+    /// path of a 0-based page.
+    fn new(page: usize, count: usize, path: impl Fn(usize) -> String) -> Pagination {
+        let number = page + 1;
+        let mut shown: Vec<usize> = vec![1, count];
+        shown.extend(number.saturating_sub(3).max(1)..=(number + 3).min(count));
+        shown.sort_unstable();
+        shown.dedup();
+        let links = shown
+            .into_iter()
+            .filter_map(|n| {
+                let near = n == 1 || n == count || n.abs_diff(number) <= 2;
+                if near {
+                    Some(PageLink {
+                        number: Some(n),
+                        path: Some(path(n - 1)),
+                        current: n == number,
+                    })
+                } else {
+                    (n.abs_diff(number) == 3).then_some(PageLink {
+                        number: None,
+                        path: None,
+                        current: false,
+                    })
+                }
+            })
+            .collect();
+        Pagination {
+            number,
+            count,
+            previous: page.checked_sub(1).map(&path),
+            next: (number < count).then(|| path(number)),
+            links,
+        }
+    }
+}
+
+/// What every page may use: the site, its owner, totals and navigation.
+pub(super) fn global_context(site: &Site) -> Context {
+    #[derive(Serialize)]
+    struct StatusLink {
+        key: &'static str,
+        label: &'static str,
+        path: String,
+    }
+    #[derive(Serialize)]
+    struct PageLink<'a> {
+        title: &'a str,
+        path: &'a str,
+    }
+    #[derive(Serialize)]
+    struct SiteView<'a> {
+        title: &'a str,
+        base_url: &'a str,
+        domain: &'a str,
+        language: &'a str,
+        description: Option<&'a str>,
+        owner: &'a Owner,
+        supervision: &'a Supervision,
+        as_of: Date,
+        totals: Counts,
+        notice_count: usize,
+        statuses: Vec<StatusLink>,
+        pages: Vec<PageLink<'a>>,
+    }
+    let config = &site.config;
+    let view = SiteView {
+        title: &config.title,
+        base_url: &config.base_url,
+        domain: config.domain(),
+        language: &config.language,
+        description: config.description.as_deref(),
+        owner: &config.owner,
+        supervision: &config.supervision,
+        as_of: site.as_of,
+        totals: site.totals,
+        notice_count: site.notices.len(),
+        statuses: Status::ALL
+            .into_iter()
+            .map(|status| StatusLink {
+                key: status.key(),
+                label: status.label(),
+                path: Listing::Status(status).page_path(0),
+            })
+            .collect(),
+        pages: site
+            .pages
+            .iter()
+            .map(|page| PageLink {
+                title: &page.title,
+                path: &page.path,
+            })
+            .collect(),
+    };
+    let mut context = Context::new();
+    context.insert("site", &view);
+    context
+}
+
+/// A notice without its body and issues, for pages that only refer to it.
+#[derive(Serialize)]
+pub(super) struct NoticeHead<'a> {
+    slug: &'a str,
+    path: &'a str,
+    #[serde(flatten)]
+    front: &'a NoticeFront,
+    contact: &'a Supervision,
+    counts: Counts,
+    inspection_body: Option<&'a str>,
+    organization_path: &'a str,
+}
+
+impl<'a> NoticeHead<'a> {
+    pub(super) fn of(notice: &'a Notice) -> Self {
+        NoticeHead {
+            slug: &notice.slug,
+            path: &notice.path,
+            front: &notice.front,
+            contact: &notice.contact,
+            counts: notice.counts,
+            inspection_body: notice.front.inspection.body.as_deref(),
+            organization_path: &notice.organization_path,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ListingRow<'a> {
+    title: &'a str,
+    path: &'a str,
+    status: Status,
+    status_label: &'static str,
+    long_term: bool,
+    overdue: bool,
+    deadline: Option<Date>,
+    department: Option<&'a str>,
+    notice_title: &'a str,
+    notice_path: &'a str,
+}
+
+/// The rows of one page of a listing: the matching issues of its block of notices.
+fn listing_rows(site: &Site, listing: Listing, page: usize) -> Vec<ListingRow<'_>> {
+    listing_block(site, page)
+        .flat_map(|notice| notice.issues.iter().map(move |issue| (notice, issue)))
+        .filter(|(_, issue)| listing.includes(issue))
+        .map(|(notice, issue)| ListingRow {
+            title: &issue.front.title,
+            path: &issue.path,
+            status: issue.front.status,
+            status_label: issue.status_label,
+            long_term: issue.front.long_term,
+            overdue: issue.overdue,
+            deadline: issue.front.deadline,
+            department: issue.front.department.as_deref(),
+            notice_title: &notice.front.title,
+            notice_path: &notice.path,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(page: usize, count: usize) -> Vec<String> {
+        Pagination::new(page, count, |p| format!("p{p}"))
+            .links
+            .iter()
+            .map(|link| match (link.number, link.current) {
+                (None, _) => "…".to_owned(),
+                (Some(n), true) => format!("[{n}]"),
+                (Some(n), false) => n.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pagination_shows_the_ends_two_either_side_and_gaps() {
+        assert_eq!(
+            shown(24, 50),
+            ["1", "…", "23", "24", "[25]", "26", "27", "…", "50"]
+        );
+        assert_eq!(shown(0, 50), ["[1]", "2", "3", "…", "50"]);
+        assert_eq!(shown(49, 50), ["1", "…", "48", "49", "[50]"]);
+        assert_eq!(shown(3, 7), ["1", "2", "3", "[4]", "5", "6", "7"]);
+        assert_eq!(shown(0, 1), ["[1]"]);
+        let middle = Pagination::new(24, 50, |p| format!("p{p}"));
+        assert_eq!(middle.previous.as_deref(), Some("p23"));
+        assert_eq!(middle.next.as_deref(), Some("p25"));
+        let last = Pagination::new(49, 50, |p| format!("p{p}"));
+        assert_eq!(last.next, None);
+    }
+}
