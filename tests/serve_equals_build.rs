@@ -152,7 +152,7 @@ type Step = Box<dyn Fn(&Site)>;
 
 /// Applies each step while `serve` runs, and after each compares what it
 /// serves with a fresh build.
-fn serve_through(site: &Site, steps: Vec<(&str, Step)>) {
+fn serve_through<Name: AsRef<str>>(site: &Site, steps: Vec<(Name, Step)>) {
     let server = Server::start(site);
     let mut socket = server.socket();
     let mut before = fresh_build(site, &server);
@@ -161,7 +161,7 @@ fn serve_through(site: &Site, steps: Vec<(&str, Step)>) {
         apply(site);
         socket.wait_for("reload");
         let built = fresh_build(site, &server);
-        assert_serves(&server, &built, &before, step);
+        assert_serves(&server, &built, &before, step.as_ref());
         before = built;
     }
 }
@@ -481,4 +481,50 @@ fn a_site_of_many_notices_served_equals_its_build_as_notices_come_go_and_move() 
         ),
     ];
     serve_through(&many_notices(62), steps);
+}
+
+#[test]
+fn every_template_of_the_site_theme_edited_while_serving_equals_its_build() {
+    let site = many_notices(62);
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    let mut templates = Vec::new();
+    for entry in walkdir::WalkDir::new(&theme)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+    {
+        let relative = entry.path().strip_prefix(&theme).expect("inside the theme");
+        let name = relative.to_string_lossy().replace('\\', "/");
+        site.write(
+            &format!("themes/default/{name}"),
+            fs::read_to_string(entry.path()).expect("theme file"),
+        );
+        if let Some(template) = name.strip_prefix("templates/") {
+            templates.push(template.to_owned());
+        }
+    }
+    assert!(templates.len() >= 15, "{templates:?}");
+    let steps: Vec<(String, Step)> = templates
+        .into_iter()
+        .map(|template| {
+            let file = format!("themes/default/templates/{template}");
+            let name = format!("the theme's {template}");
+            let step: Step = Box::new(move |s| {
+                let text = fs::read_to_string(s.path(&file)).expect("template");
+                let mark = format!("<p>改过：{template}</p>");
+                let edited = if text.contains("{% endblock content %}") {
+                    text.replacen(
+                        "{% endblock content %}",
+                        &format!("{mark}{{% endblock content %}}"),
+                        1,
+                    )
+                } else {
+                    format!("{text}{mark}")
+                };
+                s.write(&file, edited);
+            });
+            (name, step)
+        })
+        .collect();
+    serve_through(&site, steps);
 }
