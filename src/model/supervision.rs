@@ -7,7 +7,7 @@ use crate::yaml::record;
 
 record! {
     /// Contact details for the supervision paragraph that ends every notice.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
     pub struct Supervision at SupervisionAt {
         text: Option<String> = optional("监督说明"),
         phone: Option<String> = optional("联系电话"),

@@ -156,7 +156,7 @@ impl Changes {
             let (was, is) = (before.get(path), after.get(path));
             if was != is {
                 self.add(Input::Issue(path));
-                listed |= was.map(|i| without_body(i)) != is.map(|i| without_body(i));
+                listed |= was.map(|i| i.listed()) != is.map(|i| i.listed());
             }
         }
         if listed {
@@ -229,15 +229,6 @@ fn same_head(old: &Notice, new: &Notice) -> bool {
         && old.organization_path == new.organization_path
 }
 
-/// An issue as the listings show it.
-fn without_body(issue: &Issue) -> Issue {
-    Issue {
-        body: String::new(),
-        text: String::new(),
-        ..issue.clone()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -247,6 +238,7 @@ mod tests {
     use crate::load::content::{Content, NoticeSource};
     use crate::model::date::Date;
     use crate::model::status::Status;
+    use crate::site::fingerprints::Fingerprints;
     use crate::site::pages::{Listing, Shelf};
     use crate::site::tests::{issue, notice};
 
@@ -310,6 +302,56 @@ mod tests {
             .filter(|job| changes.affect(job, &site))
             .collect();
         (changes, site, jobs)
+    }
+
+    /// The pages whose fingerprint differs from the page at the same path
+    /// before `edit`, and the pages [`Changes::affected`] names: the two
+    /// ways of telling what an edit changed must agree.
+    fn both_ways(slug: &str, edit: Option<fn(&mut NoticeSource)>) -> (Vec<Job>, Vec<Job>) {
+        let before = site(sources());
+        let fingerprints = Fingerprints::of(&before);
+        let old: std::collections::HashMap<String, u64> = Job::all(&before)
+            .iter()
+            .map(|job| (job.path(&before), fingerprints.page(job, &before, 0)))
+            .collect();
+        let (changes, after, _) = change(slug, edit);
+        let fingerprints = Fingerprints::of(&after);
+        let all = Job::all(&after);
+        let by_fingerprint = all
+            .iter()
+            .filter(|job| old.get(&job.path(&after)) != Some(&fingerprints.page(job, &after, 0)))
+            .copied()
+            .collect();
+        (
+            by_fingerprint,
+            changes.affected(&after, &all, &BTreeSet::new()),
+        )
+    }
+
+    #[test]
+    fn fingerprints_change_for_the_pages_the_changes_name() {
+        let edits: [(&str, Option<fn(&mut NoticeSource)>); 6] = [
+            (
+                "b",
+                Some(|n| n.issues[1].body.text = "一是全面整改。".into()),
+            ),
+            ("b", Some(|n| n.issues[0].front.status = Status::Completed)),
+            ("a", Some(|n| n.front.title = "新标题".into())),
+            (
+                "a",
+                Some(|n| {
+                    n.issues
+                        .push(issue("4-w", Some("一"), None, Status::InProgress, None))
+                }),
+            ),
+            ("c", None),
+            ("a", Some(|_| {})),
+        ];
+        for (n, (slug, edit)) in edits.into_iter().enumerate() {
+            let (by_fingerprint, by_changes) = both_ways(slug, edit);
+            assert_eq!(by_fingerprint, by_changes, "edit {n} of {slug}");
+            assert_eq!(by_changes.is_empty(), n == 5, "edit {n} of {slug}");
+        }
     }
 
     fn issue_path(site: &Site, slug: &str, issue: usize) -> String {

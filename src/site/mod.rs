@@ -19,9 +19,10 @@ use crate::model::status::Status;
 use crate::model::supervision::Supervision;
 
 pub mod changes;
+pub mod fingerprints;
 pub mod pages;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Counts {
     pub total: usize,
     pub completed: usize,
@@ -61,7 +62,7 @@ impl Counts {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Issue {
     pub slug: String,
     pub path: String,
@@ -83,7 +84,7 @@ pub struct Issue {
 }
 
 /// A level-2 group (大项) and the issues in it, by index into `Notice::issues`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Item {
     pub title: Option<String>,
     pub number: usize,
@@ -91,14 +92,14 @@ pub struct Item {
 }
 
 /// A level-1 group (方面).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Aspect {
     pub title: Option<String>,
     pub number: usize,
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Notice {
     pub slug: String,
     pub path: String,
@@ -127,6 +128,17 @@ pub struct Notice {
     pub attachments: Vec<PathBuf>,
 }
 
+impl Issue {
+    /// The issue as the listings show it: without its body.
+    pub fn listed(&self) -> Issue {
+        Issue {
+            body: String::new(),
+            text: String::new(),
+            ..self.clone()
+        }
+    }
+}
+
 impl Notice {
     /// Each attachment's path in the output and the file it is copied from.
     pub fn attachment_files(&self) -> impl Iterator<Item = (PathBuf, PathBuf)> + '_ {
@@ -140,7 +152,7 @@ impl Notice {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Page {
     pub slug: String,
     pub path: String,
@@ -152,7 +164,7 @@ pub struct Page {
 }
 
 /// Notices grouped by issuing body or by year, with their counts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Group {
     pub name: String,
     pub path: String,

@@ -99,7 +99,7 @@ impl Hint for ContentErrorKind {
 
 record! {
     /// Facts about the inspection round a notice reports on.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
     pub struct Inspection at InspectionAt {
         body: Option<String> = optional("巡察组"),
         start: Option<Date> = optional("巡察开始日期"),
@@ -110,7 +110,7 @@ record! {
 
 record! {
     /// Counts the notice's own text claims, checked against the issue files.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
     pub struct Declared at DeclaredAt {
         aspects: Option<u32> = optional("方面数"),
         items: Option<u32> = optional("大项数"),
@@ -120,7 +120,7 @@ record! {
 
 record! {
     /// The front matter of a notice (`notices/<slug>/index.md`).
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     pub struct NoticeFront at NoticeFrontAt {
         title: String = required("标题"),
         organization: String = required("发布机构"),
@@ -139,7 +139,7 @@ record! {
 
 record! {
     /// The front matter of an issue (`notices/<slug>/issues/<nn>-<name>.md`).
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     pub struct IssueFront at IssueFrontAt {
         title: String = required("问题标题"),
         aspect: Option<String> = optional("所属方面"),
@@ -184,7 +184,7 @@ fn front_matter(record: &impl Record) -> String {
 
 record! {
     /// The front matter of a standalone page (`pages/<slug>.md`).
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     pub struct PageFront at PageFrontAt {
         title: String = required("标题"),
         order: Option<u32> = optional("排序"),
@@ -193,7 +193,7 @@ record! {
 
 record! {
     /// The front matter of the home text (`_index.md`), which may have none.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
     pub struct HomeFront at HomeFrontAt {
         title: String = default("标题"),
     }
