@@ -279,9 +279,12 @@ mod tests {
         Site::assemble(config, content, as_of())
     }
 
+    /// An edit of a notice's sources.
+    type Edit = fn(&mut NoticeSource);
+
     /// What changing notice `slug` with `edit` (or removing it, with
     /// `None`) changes, and the pages that show it.
-    fn change(slug: &str, edit: Option<fn(&mut NoticeSource)>) -> (Changes, Site, Vec<Job>) {
+    fn change(slug: &str, edit: Option<Edit>) -> (Changes, Site, Vec<Job>) {
         let mut site = site(sources());
         let source = edit.map(|edit| {
             let mut source = sources()
@@ -307,7 +310,7 @@ mod tests {
     /// The pages whose fingerprint differs from the page at the same path
     /// before `edit`, and the pages [`Changes::affected`] names: the two
     /// ways of telling what an edit changed must agree.
-    fn both_ways(slug: &str, edit: Option<fn(&mut NoticeSource)>) -> (Vec<Job>, Vec<Job>) {
+    fn both_ways(slug: &str, edit: Option<Edit>) -> (Vec<Job>, Vec<Job>) {
         let before = site(sources());
         let fingerprints = Fingerprints::of(&before);
         let old: std::collections::HashMap<String, u64> = Job::all(&before)
@@ -330,7 +333,7 @@ mod tests {
 
     #[test]
     fn fingerprints_change_for_the_pages_the_changes_name() {
-        let edits: [(&str, Option<fn(&mut NoticeSource)>); 6] = [
+        let edits: [(&str, Option<Edit>); 6] = [
             (
                 "b",
                 Some(|n| n.issues[1].body.text = "一是全面整改。".into()),
