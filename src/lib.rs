@@ -20,7 +20,9 @@ pub mod serve;
 pub mod site;
 pub mod yaml;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 pub use diagnostic::Diagnostic;
@@ -65,6 +67,9 @@ pub struct Report {
     pub kept: Vec<PathBuf>,
     /// Files put into the output while the build ran, carried into the new output.
     pub rescued: Vec<PathBuf>,
+    /// Pages kept from the last build without rendering them: nothing they
+    /// show changed.
+    pub kept_pages: usize,
 }
 
 /// The site loaded and checked, its templates compiled: ready to render.
@@ -193,6 +198,17 @@ pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
     Ok(prepared)
 }
 
+/// This program, as far as the pages it renders go: its version, and the
+/// size and time of its executable, so that a rebuilt gongkai renders every
+/// page again.
+fn program_identity() -> (&'static str, Option<(u64, std::time::SystemTime)>) {
+    let executable = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .and_then(|meta| Some((meta.len(), meta.modified().ok()?)));
+    (env!("CARGO_PKG_VERSION"), executable)
+}
+
 /// Loads, checks and renders the whole site in memory.
 pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
     let Prepared {
@@ -223,6 +239,32 @@ pub(crate) fn split_errors(diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Ve
 }
 
 impl Prepared {
+    /// The fingerprint of every page of `jobs`: of what it shows
+    /// (`site::fingerprints`), its templates, the site's settings and this
+    /// program, so that a page whose fingerprint the output's marker lists
+    /// is the page a fresh build would make.
+    fn page_fingerprints(&self) -> Vec<u64> {
+        use std::hash::BuildHasher;
+        let site = &self.site;
+        let inputs = site::fingerprints::Fingerprints::of(site);
+        let settings = xxhash_rust::xxh3::Xxh3DefaultBuilder.hash_one((
+            &site.config,
+            site.as_of,
+            program_identity(),
+        ));
+        let mut per_template: HashMap<&str, u64> = HashMap::new();
+        for job in &self.jobs {
+            per_template.entry(job.template()).or_insert_with(|| {
+                let template = self.renderer.setting(job.template(), site);
+                xxhash_rust::xxh3::Xxh3DefaultBuilder.hash_one((settings, template))
+            });
+        }
+        self.jobs
+            .par_iter()
+            .map(|job| inputs.page(job, site, per_template[job.template()]))
+            .collect()
+    }
+
     /// The file path of every page.
     fn page_files(&self) -> impl Iterator<Item = String> + '_ {
         self.jobs.iter().map(|job| job.file(&self.site))
@@ -269,6 +311,7 @@ impl Prepared {
             warnings: self.warnings.clone(),
             kept: Vec::new(),
             rescued: Vec::new(),
+            kept_pages: 0,
         }
     }
 }
@@ -278,7 +321,7 @@ pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     let mut prepared = prepare(options)?;
     prepared
         .renderer
-        .render_each(&prepared.site, &prepared.jobs, |_, _| Ok(()))
+        .render_each(&prepared.site, &prepared.jobs, |_, _, _| Ok(()))
         .map_err(|errors| relative(errors, &options.root))?;
     let mut report = prepared.report();
     let output = options.output_dir();
@@ -315,11 +358,36 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
     // Written and reported: the search index (165 MB at 10,000 notices)
     // need not stay in memory while the pages render.
     prepared.generated = Vec::new();
-    progress.start(prepared.jobs.len());
+    // A page whose inputs, templates and settings are those it was last
+    // written from is kept as it is, without rendering it.
+    let prints = prepared.page_fingerprints();
+    let kept: Vec<bool> = prepared
+        .jobs
+        .par_iter()
+        .zip(&prints)
+        .map(|(job, &print)| staging.keep_page(&job.file(&prepared.site), print))
+        .collect::<Result<_, _>>()
+        .map_err(failed)?;
+    let (to_render, prints): (Vec<Job>, HashMap<Job, u64>) = {
+        let mut jobs = Vec::new();
+        let mut of_job = HashMap::new();
+        for ((job, print), kept) in prepared.jobs.iter().zip(prints).zip(kept) {
+            if !kept {
+                jobs.push(*job);
+                of_job.insert(*job, print);
+            }
+        }
+        (jobs, of_job)
+    };
+    report.kept_pages = prepared.jobs.len() - to_render.len();
+    progress.start(to_render.len());
     prepared
         .renderer
-        .render_each(&prepared.site, &prepared.jobs, |path, html| {
-            staging.write(path, html).map_err(Diagnostic::from)?;
+        .render_each(&prepared.site, &to_render, |job, path, html| {
+            let print = prints.get(job).copied().unwrap_or_default();
+            staging
+                .write_page(path, html, print)
+                .map_err(Diagnostic::from)?;
             progress.advance();
             Ok(())
         })

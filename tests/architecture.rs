@@ -19,6 +19,7 @@ const LAYERS: &[&str] = &[
     "model::status",
     "model::slug",
     "model::supervision",
+    "model::source_file",
     "markdown",
     "load::text",
     "load::sources",

@@ -31,7 +31,16 @@ pub fn run(
             print_warnings(&report.warnings);
             let out = options.output_dir();
             let shown = out.strip_prefix(".").unwrap_or(&out);
-            say!("已生成 {} 个页面 → {}", report.pages, shown.display());
+            if report.kept_pages > 0 {
+                say!(
+                    "已生成 {} 个页面 → {}（其中 {} 个页面所示内容未变，沿用上次生成的文件）",
+                    report.pages,
+                    shown.display(),
+                    report.kept_pages
+                );
+            } else {
+                say!("已生成 {} 个页面 → {}", report.pages, shown.display());
+            }
             print_summary(&report);
             print_kept(&report, verbose);
             say!("用时 {:.2} 秒", started.elapsed().as_secs_f64());

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
 use crate::load::sources::{DEFAULT_MAX_FILE_MB, Sources};
 use crate::model::date::Date;
+use crate::model::source_file::SourceFile;
 use crate::model::supervision::Supervision;
 use crate::yaml::{Document, Position, Positions, Record, record};
 
@@ -51,7 +52,7 @@ impl Hint for ConfigErrorKind {
 
 record! {
     /// The body that runs the site, shown in the footer.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
     pub struct Owner at OwnerAt {
         /// 主办单位
         name: Option<String> = optional("主办单位"),
@@ -68,7 +69,7 @@ record! {
 
 record! {
     /// site.yaml.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     pub struct Config at ConfigAt {
         title: String = required("网站名称"),
         /// Absolute URL of the portal, always ending in `/` once read.
@@ -91,7 +92,7 @@ record! {
         #[serde(skip)]
         pub at: ConfigAt,
         #[serde(skip)]
-        file: PathBuf,
+        file: SourceFile,
         #[serde(skip)]
         source: String,
     }
@@ -126,7 +127,7 @@ impl Config {
             return Err(diagnostics);
         };
         config.at = Config::at(&Positions::of(&document));
-        config.file = path.to_path_buf();
+        config.file = SourceFile(path.to_path_buf());
         config.source = source.to_owned();
         if !valid_base_url(&config.base_url) {
             diagnostics.push(

@@ -3,5 +3,6 @@
 
 pub mod date;
 pub mod slug;
+pub mod source_file;
 pub mod status;
 pub mod supervision;

@@ -25,10 +25,17 @@ pub(super) fn is_ours(key: &[u8], tree: &Tree) -> bool {
             .is_some_and(listed)
 }
 
-/// The marker's text: a note for people, then one line per file.
-pub(super) fn manifest<'p>(files: impl Iterator<Item = (&'p str, Fingerprint)>) -> String {
+/// The marker's text: a note for people, then one line per file: its
+/// hash, its size, for a page `/` and the fingerprint of what it showed
+/// (a listed path never starts with `/`), and its path.
+pub(super) fn manifest<'p>(
+    files: impl Iterator<Item = (&'p str, Fingerprint, Option<u64>)>,
+) -> String {
     let mut lines: Vec<String> = files
-        .map(|(path, print)| format!("{:016x} {} {path}", print.hash, print.size))
+        .map(|(path, print, inputs)| match inputs {
+            Some(inputs) => format!("{:016x} {} /{inputs:016x} {path}", print.hash, print.size),
+            None => format!("{:016x} {} {path}", print.hash, print.size),
+        })
         .collect();
     lines.sort_unstable();
     format!("{MARKER_NOTE}\n{}\n", lines.join("\n"))
@@ -41,21 +48,31 @@ pub(super) fn note_listed(marker: &Path, tree: &mut Tree) {
     let Ok(text) = fs::read_to_string(marker) else {
         return;
     };
-    for (path, fingerprint) in text.lines().skip(1).filter_map(listed) {
+    for (path, fingerprint, inputs) in text.lines().skip(1).filter_map(listed) {
         if let Some(entry) = tree.get_mut(path.as_bytes()) {
             entry.listed = Some(fingerprint);
+            entry.inputs = inputs;
         }
     }
 }
 
-/// One line of a marker (`hash size path`), when it names a path gongkai
-/// could have written.
-fn listed(line: &str) -> Option<(&str, Fingerprint)> {
+/// One line of a marker (`hash size path`, or `hash size /inputs path`
+/// for a page), when it names a path gongkai could have written.
+fn listed(line: &str) -> Option<(&str, Fingerprint, Option<u64>)> {
     let mut parts = line.splitn(3, ' ');
     let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
     let size = parts.next()?.parse().ok()?;
-    let path = parts.next()?;
-    is_listed_path(path).then_some((path, Fingerprint { size, hash }))
+    let mut path = parts.next()?;
+    let mut inputs = None;
+    if let Some(rest) = path.strip_prefix('/') {
+        let (print, page) = rest.split_once(' ')?;
+        if print.len() != 16 {
+            return None;
+        }
+        inputs = Some(u64::from_str_radix(print, 16).ok()?);
+        path = page;
+    }
+    is_listed_path(path).then_some((path, Fingerprint { size, hash }, inputs))
 }
 
 /// Whether `path` is one gongkai could have written: relative,
@@ -95,5 +112,42 @@ pub(super) fn audit(marker: &Path) -> Audit {
     Audit {
         forged: None,
         lists_files,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_line_carries_what_the_page_showed_and_is_held_to_the_same_paths() {
+        let print = Fingerprint {
+            size: 12,
+            hash: 0xab,
+        };
+        let text = manifest(
+            [
+                ("notices/a/index.html", print, Some(0x1234)),
+                ("附件 一.pdf", print, None),
+            ]
+            .into_iter(),
+        );
+        let lines: Vec<_> = text.lines().skip(1).filter_map(listed).collect();
+        assert_eq!(
+            lines,
+            [
+                ("notices/a/index.html", print, Some(0x1234)),
+                ("附件 一.pdf", print, None),
+            ]
+        );
+        for forged in [
+            "00000000000000ab 12 /etc/passwd",
+            "00000000000000ab 12 /abc def",
+            "00000000000000ab 12 /0000000000001234 ../x",
+            "00000000000000ab 12 /0000000000001234 /etc/x",
+            "00000000000000ab 12 /000000000000123z a",
+        ] {
+            assert_eq!(listed(forged), None, "{forged}");
+        }
     }
 }

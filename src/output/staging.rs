@@ -165,7 +165,8 @@ pub struct Staging {
     /// What the twin holds once cleared of what the new site does not have.
     twin_files: Tree,
     foreign: Vec<Key>,
-    written: Mutex<Vec<(String, Fingerprint)>>,
+    /// Every file placed, with the fingerprint of what it shows for a page.
+    written: Mutex<Vec<(String, Fingerprint, Option<u64>)>>,
 }
 
 impl Staging {
@@ -406,8 +407,72 @@ impl Staging {
     /// Writes the file at `path` (`/`-separated); may be called from many
     /// threads at once.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        self.place(path, Fingerprint::of(bytes), |file| file.write_all(bytes))
-            .map_err(|error| io_error(Path::new(path), error))
+        self.place(path, Fingerprint::of(bytes), None, |file| {
+            file.write_all(bytes)
+        })
+        .map_err(|error| io_error(Path::new(path), error))
+    }
+
+    /// Writes the page at `path`, noting `inputs`, the fingerprint of what
+    /// it shows, so that the next build can keep it without rendering it.
+    pub fn write_page(&self, path: &str, bytes: &[u8], inputs: u64) -> Result<(), OutputError> {
+        self.place(path, Fingerprint::of(bytes), Some(inputs), |file| {
+            file.write_all(bytes)
+        })
+        .map_err(|error| io_error(Path::new(path), error))
+    }
+
+    /// Keeps the page at `path` as the output has it, when the output's
+    /// marker says it was written from these very `inputs` and the file is
+    /// still the one it lists; `false` when it must be rendered.
+    pub fn keep_page(&self, path: &str, inputs: u64) -> Result<bool, OutputError> {
+        let live = self
+            .live
+            .get(path.as_bytes())
+            .filter(|e| e.kind == Kind::File);
+        let Some(listed) = live
+            .filter(|entry| entry.inputs == Some(inputs))
+            .and_then(|entry| entry.listed)
+        else {
+            return Ok(false);
+        };
+        let source = self.output.join(path);
+        if !has_size(&source, listed.size) {
+            return Ok(false);
+        }
+        let target = self.twin.join(path);
+        let in_twin = self
+            .twin_files
+            .get(path.as_bytes())
+            .filter(|e| e.kind == Kind::File);
+        let shared = matches!((in_twin, live), (Some(t), Some(l)) if t.inode == l.inode);
+        if in_twin.is_none() {
+            if fs::hard_link(&source, &target).is_err() {
+                return Ok(false);
+            }
+        } else if !shared {
+            // Linked beside the twin's own copy, then over it, so that a
+            // page that cannot be linked is left for rendering as it was.
+            let beside = target.with_file_name(format!(
+                ".{}.gongkai-link",
+                target.file_name().unwrap_or_default().to_string_lossy()
+            ));
+            if fs::hard_link(&source, &beside).is_err() {
+                return Ok(false);
+            }
+            fs::rename(&beside, &target).map_err(|error| io_error(&target, error))?;
+        }
+        self.record(path, listed, Some(inputs))
+            .map_err(|e| io_error(&target, e))?;
+        Ok(true)
+    }
+
+    fn record(&self, path: &str, print: Fingerprint, inputs: Option<u64>) -> io::Result<()> {
+        self.written
+            .lock()
+            .map_err(|_| io::Error::other("写入输出的线程意外中止"))?
+            .push((path.to_owned(), print, inputs));
+        Ok(())
     }
 
     /// Copies the file `from` to `path`, streaming: an attachment of any
@@ -422,7 +487,7 @@ impl Staging {
             size,
             hash: hasher.digest(),
         };
-        self.place(path, fingerprint, |file| {
+        self.place(path, fingerprint, None, |file| {
             let mut reader = open().map_err(io::Error::from)?;
             match io::copy(&mut reader, file)? {
                 copied if copied == size => Ok(()),
@@ -439,12 +504,10 @@ impl Staging {
         &self,
         path: &str,
         fingerprint: Fingerprint,
+        inputs: Option<u64>,
         write: impl FnOnce(&mut fs::File) -> io::Result<()>,
     ) -> io::Result<()> {
-        self.written
-            .lock()
-            .map_err(|_| io::Error::other("写入输出的线程意外中止"))?
-            .push((path.to_owned(), fingerprint));
+        self.record(path, fingerprint, inputs)?;
         let key = path.as_bytes();
         let target = self.twin.join(path);
         let in_twin = self.twin_files.get(key).filter(|e| e.kind == Kind::File);
@@ -491,7 +554,11 @@ impl Staging {
     /// Makes the twin the output, in one step, and the output the twin.
     pub fn commit(self) -> Result<Committed, OutputError> {
         let written = std::mem::take(&mut *lock(&self.written)?);
-        let manifest = manifest(written.iter().map(|(path, print)| (path.as_str(), *print)));
+        let manifest = manifest(
+            written
+                .iter()
+                .map(|(path, print, inputs)| (path.as_str(), *print, *inputs)),
+        );
         let marker = self.twin.join(MARKER);
         fs::write(&marker, manifest).map_err(|error| io_error(&marker, error))?;
         exchange(&self.twin, &self.output).map_err(|error| io_error(&self.output, error))?;

@@ -37,6 +37,9 @@ pub struct Entry {
     pub inode: u64,
     /// What the tree's marker says gongkai wrote here, if it lists it.
     pub listed: Option<Fingerprint>,
+    /// For a page, the fingerprint of what it showed (`site::fingerprints`)
+    /// when it was written, as the marker lists it.
+    pub inputs: Option<u64>,
 }
 
 /// A file's size and content hash, as a marker lists them.
@@ -82,6 +85,7 @@ pub fn survey(root: &Path) -> io::Result<Tree> {
                     kind,
                     inode: inode(&entry),
                     listed: None,
+                    inputs: None,
                 },
             ));
         }

@@ -73,7 +73,7 @@ impl Renderer {
         jobs: &[Job],
     ) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
         let pages = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
-        self.render_each(site, jobs, |path, html| {
+        self.render_each(site, jobs, |_, path, html| {
             let page = RenderedPage {
                 path: path.to_owned(),
                 html: String::from_utf8_lossy(html).into_owned(),
@@ -95,7 +95,7 @@ impl Renderer {
         sink: S,
     ) -> Result<(), Vec<Diagnostic>>
     where
-        S: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
+        S: Fn(&Job, &str, &[u8]) -> Result<(), Diagnostic> + Sync,
     {
         *self.tera.global_context() = global_context(site);
         let this = &*self;
@@ -107,7 +107,7 @@ impl Renderer {
                 for &index in unit {
                     buffer.clear();
                     match this.render_job(site, &values, &jobs[index], buffer) {
-                        Ok(path) => sink(&path, buffer)?,
+                        Ok(path) => sink(&jobs[index], &path, buffer)?,
                         Err(error) => failed.push((index, error)),
                     }
                 }
@@ -185,6 +185,25 @@ impl Renderer {
         self.closure(page_template)
             .iter()
             .any(|source| reads_site_counts(&source.text))
+    }
+
+    /// A hash of what the pages of `page_template` depend on besides their
+    /// inputs: the text of every template they use and, when those print
+    /// them, the portal-wide totals of `site`.
+    pub fn setting(&self, page_template: &str, site: &Site) -> u64 {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut templates: Vec<(&str, &str)> = self
+            .closure(page_template)
+            .iter()
+            .map(|source| (source.name.as_str(), source.text.as_str()))
+            .collect();
+        templates.sort_unstable();
+        let mut hasher = xxhash_rust::xxh3::Xxh3DefaultBuilder.build_hasher();
+        templates.hash(&mut hasher);
+        if self.reads_site_counts(page_template) {
+            (site.totals, site.notices.len()).hash(&mut hasher);
+        }
+        hasher.finish()
     }
 
     /// `page_template` and every template it uses, at any depth.

@@ -237,6 +237,7 @@ mod tests {
     use crate::load::config::Config;
     use crate::load::content::{Content, NoticeSource};
     use crate::model::date::Date;
+    use crate::model::source_file::SourceFile;
     use crate::model::status::Status;
     use crate::site::fingerprints::Fingerprints;
     use crate::site::pages::{Listing, Shelf};
@@ -464,7 +465,7 @@ mod tests {
             title: title.into(),
             order: None,
             body: String::new(),
-            source: "about.md".into(),
+            source: SourceFile("about.md".into()),
         };
         let mut changes = Changes::default();
         changes.pages(&[page("关于")], &[page("关于我们")]);

@@ -15,6 +15,7 @@ use crate::load::content::{
 };
 use crate::markdown::{self, Settings};
 use crate::model::date::Date;
+use crate::model::source_file::SourceFile;
 use crate::model::status::Status;
 use crate::model::supervision::Supervision;
 
@@ -80,7 +81,7 @@ pub struct Issue {
     #[serde(skip)]
     pub text: String,
     #[serde(skip)]
-    pub source: PathBuf,
+    pub source: SourceFile,
 }
 
 /// A level-2 group (大项) and the issues in it, by index into `Notice::issues`.
@@ -123,7 +124,7 @@ pub struct Notice {
     pub has_items: bool,
     pub counts: Counts,
     #[serde(skip)]
-    pub source: PathBuf,
+    pub source: SourceFile,
     #[serde(skip)]
     pub attachments: Vec<PathBuf>,
 }
@@ -160,7 +161,7 @@ pub struct Page {
     pub order: Option<u32>,
     pub body: String,
     #[serde(skip)]
-    pub source: PathBuf,
+    pub source: SourceFile,
 }
 
 /// Notices grouped by issuing body or by year, with their counts.
@@ -350,7 +351,7 @@ fn assemble_page(page: PageSource, path: String, sanitize: bool) -> Page {
         title: page.front.title,
         order: page.front.order,
         body,
-        source: page.file,
+        source: SourceFile(page.file),
     }
 }
 
@@ -405,7 +406,7 @@ fn assemble_notice(
         issues,
         aspects,
         counts,
-        source: notice.file,
+        source: SourceFile(notice.file),
         attachments: notice.attachments,
     }
 }
@@ -437,7 +438,7 @@ fn assemble_issue(
         overdue,
         body: body.html,
         text: body.text,
-        source: source.file,
+        source: SourceFile(source.file),
     }
 }
 
