@@ -21,6 +21,7 @@ pub mod site;
 pub mod yaml;
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -85,6 +86,9 @@ pub struct Prepared {
     /// are checked against and what folders the output needs.
     pub output_paths: HashSet<String>,
     pub warnings: Vec<Diagnostic>,
+    /// The parse cache of this load, to be saved once the build is done,
+    /// when it differs from the one read.
+    pub cache: Option<load::cache::Pending>,
 }
 
 /// The site loaded and its pages rendered in memory, nothing written.
@@ -130,6 +134,12 @@ fn keep<T>(result: Result<T, Vec<Diagnostic>>, problems: &mut Vec<Diagnostic>) -
 /// Loads and checks the site under `options.root` and compiles its
 /// templates; every error of config, content and templates comes back together.
 pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
+    prepare_with(options, None)
+}
+
+/// [`prepare`], taking unchanged files from the parse cache `cache` (see
+/// [`load::cache`]).
+fn prepare_with(options: &Options, cache: Option<PathBuf>) -> Result<Prepared, Vec<Diagnostic>> {
     let root = &options.root;
     let mut problems = Vec::new();
     let mut config = keep(Config::load(root), &mut problems);
@@ -145,7 +155,17 @@ pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
             .as_ref()
             .map_or(sources::DEFAULT_MAX_FILE_MB, |config| config.max_file_mb),
     );
-    let (content, content_problems) = content::load(&sources, options.drafts);
+    let (content, content_problems, pending) = match cache {
+        Some(file) => {
+            let program = xxhash_rust::xxh3::Xxh3DefaultBuilder.hash_one(program_identity());
+            let cache = load::cache::ParseCache::open(file, program);
+            content::load_cached(&sources, options.drafts, &cache)
+        }
+        None => {
+            let (content, problems) = content::load(&sources, options.drafts);
+            (content, problems, None)
+        }
+    };
     problems.extend(content_problems);
     let theme = config
         .as_ref()
@@ -181,6 +201,7 @@ pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
         jobs,
         output_paths: HashSet::new(),
         warnings: Vec::new(),
+        cache: pending,
     };
     prepared.output_paths = prepared
         .files()
@@ -244,7 +265,6 @@ impl Prepared {
     /// program, so that a page whose fingerprint the output's marker lists
     /// is the page a fresh build would make.
     fn page_fingerprints(&self) -> Vec<u64> {
-        use std::hash::BuildHasher;
         let site = &self.site;
         let inputs = site::fingerprints::Fingerprints::of(site);
         let settings = xxhash_rust::xxh3::Xxh3DefaultBuilder.hash_one((
@@ -318,7 +338,7 @@ impl Prepared {
 
 /// Validates everything and renders every page, writing nothing.
 pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
-    let mut prepared = prepare(options)?;
+    let mut prepared = prepare_with(options, Some(output::cache_of(&options.output_dir())))?;
     prepared
         .renderer
         .render_each(&prepared.site, &prepared.jobs, |_, _, _| Ok(()))
@@ -343,7 +363,7 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
     // What the output holds is read while the site loads.
     let (staging, prepared) = rayon::join(
         || output::Staging::open(&options.output_dir(), root),
-        || prepare(options),
+        || prepare_with(options, Some(output::cache_of(&options.output_dir()))),
     );
     let mut prepared = prepared?;
     let failed = |error: output::OutputError| relative(vec![Diagnostic::from(error)], root);
@@ -393,6 +413,10 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
         })
         .map_err(|errors| relative(errors, root))?;
     let committed = staging.commit().map_err(failed)?;
+    // Only an aid to the next build: one that cannot be saved is not missed.
+    if let Some(cache) = prepared.cache.take() {
+        let _ = cache.save();
+    }
     report.kept = committed.kept;
     report.rescued = committed.rescued;
     Ok(report)

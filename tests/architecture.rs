@@ -21,6 +21,7 @@ const LAYERS: &[&str] = &[
     "model::supervision",
     "model::source_file",
     "markdown",
+    "load::cache",
     "load::text",
     "load::sources",
     "load::config",

@@ -1,7 +1,8 @@
 //! A rebuild keeps the pages whose fingerprint (what they show, their
 //! templates, the site's settings) the output's marker lists unchanged,
 //! without rendering them. The invariant: after every edit, a rebuild over
-//! the last output equals a fresh build of the same sources, byte for byte.
+//! the last output equals a fresh build of the same sources, byte for byte,
+//! also when the unchanged files come from the parse cache.
 
 mod common;
 
@@ -24,6 +25,30 @@ fn number_after(stdout: &str, word: &str) -> usize {
         .and_then(|rest| rest.split(' ').next())
         .and_then(|number| number.parse().ok())
         .unwrap_or(0)
+}
+
+/// Moves the modification time of every file under `content/` changed in
+/// the last ten minutes an hour back, as if edited long before the build:
+/// then the build records it in its parse cache and takes it from there
+/// the next time. Each edited file keeps a time of its own.
+fn age(site: &Site) {
+    let hour = std::time::Duration::from_secs(3600);
+    let recent = std::time::SystemTime::now() - hour / 6;
+    for entry in walkdir::WalkDir::new(site.path("content")) {
+        let entry = entry.expect("walk content/");
+        let modified = entry
+            .metadata()
+            .expect("metadata")
+            .modified()
+            .expect("mtime");
+        if entry.file_type().is_file() && modified > recent {
+            fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .and_then(|file| file.set_modified(modified - hour))
+                .expect("set the modification time");
+        }
+    }
 }
 
 const NOTICE: &str = "content/notices/2025-ceshi/index.md";
@@ -142,9 +167,11 @@ fn a_rebuild_after_every_kind_of_edit_equals_a_fresh_build() {
     ];
     let site = Site::new();
     let fresh = tempfile::tempdir().expect("temp dir");
+    age(&site);
     site.build().assert_ok();
     for (step, apply) in steps {
         apply(&site);
+        age(&site);
         let rebuilt = site.build();
         rebuilt.assert_ok();
         let out = fresh.path().join(step.replace(' ', "-"));
@@ -192,5 +219,48 @@ fn a_site_built_from_another_folder_keeps_its_pages() {
     assert_eq!(
         snapshot(output.path().join("public").as_path()),
         snapshot(&fresh)
+    );
+}
+
+#[test]
+fn files_whose_size_and_time_did_not_change_come_from_the_parse_cache() {
+    let site = Site::new();
+    age(&site);
+    site.build().assert_ok();
+    assert!(site.path(".public.gongkai-cache").is_file());
+    let page = site.path("public/notices/2025-ceshi/issues/03-caiwu/index.html");
+    assert!(
+        fs::read_to_string(&page)
+            .expect("page")
+            .contains("一是自查凭证。")
+    );
+    // Another text of the same size, its old modification time restored:
+    // the cache still has the file as it was.
+    let file = site.path(ISSUE);
+    let modified = fs::metadata(&file)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    edit(&site, ISSUE, "一是自查凭证。", "一是核查凭证。");
+    let restore = |time| {
+        fs::File::options()
+            .write(true)
+            .open(&file)
+            .and_then(|file| file.set_modified(time))
+            .expect("set the modification time")
+    };
+    restore(modified);
+    site.build().assert_ok();
+    assert!(
+        fs::read_to_string(&page)
+            .expect("page")
+            .contains("一是自查凭证。")
+    );
+    // A time a nanosecond later, and it is read again.
+    restore(modified + std::time::Duration::from_nanos(1));
+    site.build().assert_ok();
+    assert!(
+        fs::read_to_string(&page)
+            .expect("page")
+            .contains("一是核查凭证。")
     );
 }

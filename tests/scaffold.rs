@@ -57,16 +57,31 @@ fn new_notice_and_issues_are_numbered_and_build_as_drafts() {
 }
 
 #[test]
-fn a_new_site_keeps_the_output_and_its_twin_out_of_version_control() {
+fn a_new_site_keeps_everything_a_build_makes_out_of_version_control() {
     let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("site");
     common::run_in(dir.path(), &["init", site.to_str().expect("utf-8")]).assert_ok();
-    let ignored = std::fs::read_to_string(site.join(".gitignore")).expect(".gitignore");
-    assert!(ignored.lines().any(|line| line == "/public/"));
-    assert!(
-        ignored
-            .lines()
-            .any(|line| line == "/.public.gongkai-previous/")
-    );
+    let names = |folder: &std::path::Path| -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(folder)
+            .expect("site folder")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    };
+    let before = names(&site);
     common::run_in(&site, &["build"]).assert_ok();
+    let ignored = std::fs::read_to_string(site.join(".gitignore")).expect(".gitignore");
+    let made: Vec<String> = names(&site).difference(&before).cloned().collect();
+    assert!(made.contains(&"public".to_string()), "{made:?}");
+    for name in made {
+        assert!(
+            ignored.lines().any(|line| line.trim_matches('/') == name),
+            "{name}, made by the build, is not in .gitignore"
+        );
+    }
 }

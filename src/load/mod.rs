@@ -1,6 +1,8 @@
 //! Reading the site: its files (`sources`, decoded by `text`), site.yaml
-//! (`config`) and `content/` (`content`).
+//! (`config`) and `content/` (`content`, which takes unchanged files from
+//! the last build's `cache`).
 
+pub mod cache;
 pub mod config;
 pub mod content;
 pub mod sources;

@@ -212,6 +212,14 @@ impl Sources {
         Ok(meta.len())
     }
 
+    /// The size and modification time of the file at `path` (following a
+    /// link), if it is a regular file within the limit.
+    pub fn stamp(&self, path: &Path) -> Option<crate::load::cache::FileStamp> {
+        let meta = fs::metadata(path).ok()?;
+        self.regular_within_limit(path, &meta).ok()?;
+        crate::load::cache::FileStamp::of(&meta)
+    }
+
     /// Reads a text file the walk found, or site.yaml (see [`crate::load::text`]).
     /// Only regular files within the limit are read.
     pub fn read_text(&self, path: &Path) -> Result<String, Diagnostic> {

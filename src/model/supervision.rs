@@ -1,13 +1,13 @@
 //! The supervision contact (监督方式) that ends every notice: the site's,
 //! with a notice's own fields over it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::yaml::record;
 
 record! {
     /// Contact details for the supervision paragraph that ends every notice.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
     pub struct Supervision at SupervisionAt {
         text: Option<String> = optional("监督说明"),
         phone: Option<String> = optional("联系电话"),

@@ -23,7 +23,7 @@ mod tree;
 pub use feeds::feeds;
 pub use search::{INDEX_PATH as SEARCH_INDEX_PATH, index as search_index};
 pub use sitemap::{robots, sitemap};
-pub use staging::{Committed, Staging, foreign_files, twin_of};
+pub use staging::{Committed, Staging, cache_of, foreign_files, twin_of};
 
 /// An output path as a `/`-separated key, as in URLs (`notices/a/方案.pdf`).
 pub fn path_key(path: &Path) -> String {
@@ -485,6 +485,10 @@ mod tests {
         for name in leftovers.iter().chain(&running) {
             fs::create_dir_all(dir.path().join(name).join("notices"))?;
         }
+        // A parse cache a killed build was saving, and one being saved.
+        let cache_of = |pid: u64| dir.path().join(format!(".public.gongkai-cache-new-{pid}"));
+        fs::write(cache_of(dead), "cache")?;
+        fs::write(cache_of(init), "cache")?;
         fs::write(
             dir.path().join(format!(".other.gongkai-new-{dead}")),
             "not ours",
@@ -496,6 +500,8 @@ mod tests {
         for name in &running {
             assert!(dir.path().join(name).exists(), "{name}");
         }
+        assert!(!cache_of(dead).exists());
+        assert!(cache_of(init).exists());
         assert!(
             dir.path()
                 .join(format!(".other.gongkai-new-{dead}"))

@@ -54,6 +54,13 @@ pub fn twin_of(output: &Path) -> PathBuf {
     output.with_file_name(format!(".{}.gongkai-previous", name_of(output)))
 }
 
+/// The path of the parse cache (`load::cache`) gongkai keeps beside the
+/// output `output`.
+pub fn cache_of(output: &Path) -> PathBuf {
+    let output = super::resolved(output);
+    output.with_file_name(format!(".{}.gongkai-cache", name_of(&output)))
+}
+
 /// The files, links and empty folders of the output `output` that gongkai
 /// did not write, sorted: what every build keeps as it is.
 pub fn foreign_files(output: &Path) -> io::Result<Vec<PathBuf>> {
@@ -98,9 +105,10 @@ fn foreign_folders<'k>(foreign: &'k [Key], live: &Tree) -> PathSet<'k> {
     folders
 }
 
-/// Removes the staging folders that gongkai before the twin left beside the
-/// output when killed (`.public.gongkai-new-<pid>`, `.public.gongkai-old-<pid>`),
-/// when their process is gone.
+/// Removes what builds killed before they were done left beside the
+/// output, once their process is gone: the staging folders of gongkai
+/// before the twin (`.public.gongkai-new-<pid>`, `.public.gongkai-old-<pid>`)
+/// and a parse cache being saved (`.public.gongkai-cache-new-<pid>`).
 fn remove_leftovers_of_dead_builds(parent: &Path, name: &str) {
     let processes = Path::new("/proc");
     if !processes.join("self").exists() {
@@ -114,17 +122,27 @@ fn remove_leftovers_of_dead_builds(parent: &Path, name: &str) {
         let Some(file_name) = file_name.to_str() else {
             continue;
         };
-        let pid = [".gongkai-new-", ".gongkai-old-"].iter().find_map(|kind| {
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let leftover = [
+            (".gongkai-new-", true),
+            (".gongkai-old-", true),
+            (".gongkai-cache-new-", false),
+        ]
+        .iter()
+        .find_map(|(kind, folder)| {
             file_name
                 .strip_prefix(&format!(".{name}{kind}"))
                 .filter(|pid| !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()))
+                .filter(|_| *folder == is_dir)
         });
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if let Some(pid) = pid
-            && is_dir
+        if let Some(pid) = leftover
             && !processes.join(pid).exists()
         {
-            let _ = fs::remove_dir_all(entry.path());
+            let _ = if is_dir {
+                fs::remove_dir_all(entry.path())
+            } else {
+                fs::remove_file(entry.path())
+            };
         }
     }
 }

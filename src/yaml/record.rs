@@ -6,7 +6,7 @@
 use super::{Document, Field, Fields, scalar};
 
 /// Where a value starts in its file, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Position {
     pub line: usize,
     /// In characters.
@@ -160,7 +160,7 @@ macro_rules! record {
         }
 
         #[doc = concat!("Where the values of a [`", stringify!($name), "`] are written.")]
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         $vis struct $at {
             $(pub $field: $crate::yaml::record!(@at_type $kind $ty),)*
         }

@@ -242,7 +242,14 @@ impl Trial<'_> {
                 .map_err(|error| error.to_string())?
                 .filter_map(Result::ok)
                 .map(|entry| entry.file_name().to_string_lossy().into_owned())
-                .filter(|name| name != "public" && name != ".public.gongkai-previous")
+                .filter(|name| {
+                    ![
+                        "public",
+                        ".public.gongkai-previous",
+                        ".public.gongkai-cache",
+                    ]
+                    .contains(&name.as_str())
+                })
                 .collect();
             if !beside.is_empty() {
                 return Err(format!(

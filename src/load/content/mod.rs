@@ -11,9 +11,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
+use crate::load::cache::{FileStamp, ParseCache, Pending};
 use crate::load::sources::Sources;
 use crate::model::date::Date;
 use crate::model::status::Status;
@@ -99,7 +100,7 @@ impl Hint for ContentErrorKind {
 
 record! {
     /// Facts about the inspection round a notice reports on.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
     pub struct Inspection at InspectionAt {
         body: Option<String> = optional("巡察组"),
         start: Option<Date> = optional("巡察开始日期"),
@@ -110,7 +111,7 @@ record! {
 
 record! {
     /// Counts the notice's own text claims, checked against the issue files.
-    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
     pub struct Declared at DeclaredAt {
         aspects: Option<u32> = optional("方面数"),
         items: Option<u32> = optional("大项数"),
@@ -120,7 +121,7 @@ record! {
 
 record! {
     /// The front matter of a notice (`notices/<slug>/index.md`).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     pub struct NoticeFront at NoticeFrontAt {
         title: String = required("标题"),
         organization: String = required("发布机构"),
@@ -139,7 +140,7 @@ record! {
 
 record! {
     /// The front matter of an issue (`notices/<slug>/issues/<nn>-<name>.md`).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     pub struct IssueFront at IssueFrontAt {
         title: String = required("问题标题"),
         aspect: Option<String> = optional("所属方面"),
@@ -184,7 +185,7 @@ fn front_matter(record: &impl Record) -> String {
 
 record! {
     /// The front matter of a standalone page (`pages/<slug>.md`).
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     pub struct PageFront at PageFrontAt {
         title: String = required("标题"),
         order: Option<u32> = optional("排序"),
@@ -200,7 +201,7 @@ record! {
 }
 
 /// Markdown text and the line of its file it starts on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Body {
     /// The whole file, front matter included, for showing lines in messages.
     pub text: String,
@@ -297,6 +298,16 @@ pub fn load(sources: &Sources, include_drafts: bool) -> (Content, Vec<Diagnostic
     load_part(sources, include_drafts, Part::All)
 }
 
+/// [`load`], taking from `cache` what it has of files that did not change
+/// since; also the cache of this load when it differs from `cache`.
+pub fn load_cached(
+    sources: &Sources,
+    include_drafts: bool,
+    cache: &ParseCache<Parse>,
+) -> (Content, Vec<Diagnostic>, Option<Pending>) {
+    load_from(sources, include_drafts, Part::All, Some(cache))
+}
+
 /// A part of `content/` that can be loaded on its own, for rebuilding only
 /// what changed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -316,6 +327,16 @@ pub fn load_part(
     include_drafts: bool,
     part: Part,
 ) -> (Content, Vec<Diagnostic>) {
+    let (content, diagnostics, _) = load_from(sources, include_drafts, part, None);
+    (content, diagnostics)
+}
+
+fn load_from(
+    sources: &Sources,
+    include_drafts: bool,
+    part: Part,
+    cache: Option<&ParseCache<Parse>>,
+) -> (Content, Vec<Diagnostic>, Option<Pending>) {
     let content_dir = sources.root().join(CONTENT_DIR);
     let start = match &part {
         Part::All => content_dir.clone(),
@@ -324,7 +345,7 @@ pub fn load_part(
         Part::Home => content_dir.join(HOME_FILE),
     };
     if part != Part::All && fs::symlink_metadata(&start).is_err() {
-        return (Content::default(), Vec::new());
+        return (Content::default(), Vec::new(), None);
     }
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
@@ -335,7 +356,7 @@ pub fn load_part(
         .with_hint(Some(
             "通报放在 content/notices/<名称>/index.md；新建站点可用 gongkai init <目录>".into(),
         ));
-        return (Content::default(), vec![missing]);
+        return (Content::default(), vec![missing], None);
     }
     let mut entries = Vec::new();
     let mut attachments: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
@@ -419,10 +440,23 @@ pub fn load_part(
         }
     }
 
-    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = entries
-        .into_par_iter()
-        .map(|entry| parse_entry(sources, entry))
-        .collect();
+    let read = read_all(sources, &content_dir, entries, cache);
+    let pending = cache.and_then(|cache| {
+        cache.update(read.iter().filter_map(|read| {
+            let (key, stamp) = read.stamped.as_ref()?;
+            Some((key.as_str(), *stamp, read.parse.as_ref().ok()?))
+        }))
+    });
+    let parsed = read.into_iter().map(|Read { entry, parse, .. }| {
+        let parse = parse?;
+        let file = entry.file().to_path_buf();
+        entry.with(parse).ok_or_else(|| {
+            vec![Diagnostic::error(
+                Some(Location::file_start(&file)),
+                "内部错误：缓存中的文件类型与文件位置不符",
+            )]
+        })
+    });
 
     let mut content = Content::default();
     let mut issues: BTreeMap<String, Vec<IssueSource>> = BTreeMap::new();
@@ -444,7 +478,48 @@ pub fn load_part(
     content
         .notices
         .retain(|notice| include_drafts || !notice.front.draft);
-    (content, diagnostics)
+    (content, diagnostics, pending)
+}
+
+/// A file of `content/` and what was read from it.
+struct Read {
+    entry: Entry,
+    parse: Result<Parse, Vec<Diagnostic>>,
+    /// Its path relative to `content/` and its stamp, when a cache is used.
+    stamped: Option<(String, FileStamp)>,
+}
+
+/// Reads and parses `entries` in parallel, taking from `cache` the files
+/// it has as they are now.
+fn read_all(
+    sources: &Sources,
+    content_dir: &Path,
+    entries: Vec<Entry>,
+    cache: Option<&ParseCache<Parse>>,
+) -> Vec<Read> {
+    let stamped = |file: &Path| {
+        let key = file.strip_prefix(content_dir).ok()?.to_string_lossy();
+        Some((key.into_owned(), sources.stamp(file)?))
+    };
+    entries
+        .into_par_iter()
+        .map(|entry| {
+            let stamped = cache.and_then(|_| stamped(entry.file()));
+            let cached = cache
+                .zip(stamped.as_ref())
+                .and_then(|(cache, (key, stamp))| cache.take(key, *stamp))
+                .filter(|parse| entry.reads_as(parse));
+            let parse = match cached {
+                Some(parse) => Ok(*parse),
+                None => entry.parse(sources),
+            };
+            Read {
+                entry,
+                parse,
+                stamped,
+            }
+        })
+        .collect()
 }
 
 /// Whether an attachment would run script on the site's own origin when a
@@ -599,73 +674,133 @@ fn classify(parts: &[&str], path: &Path) -> Result<Option<Classified>, Diagnosti
     }
 }
 
-fn parse_entry(sources: &Sources, entry: Entry) -> Result<Parsed, Vec<Diagnostic>> {
-    let read_utf8 = |file: &Path| sources.read_text(file).map_err(|e| vec![e]);
-    match entry {
-        Entry::Home(file) => {
-            let text = read_utf8(&file)?;
+/// The front matter and body of one file, whichever kind of file it is:
+/// what the parse cache keeps of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "most files are issues: theirs is the size to have"
+)]
+pub enum Parse {
+    // Boxed: a notice's front matter is twice an issue's, and there are
+    // thirty issues to a notice.
+    Notice(Box<NoticeFront>, Body, Box<NoticeFrontAt>),
+    Issue(IssueFront, Body, IssueFrontAt),
+    Page(PageFront, Body, PageFrontAt),
+}
+
+impl Entry {
+    fn file(&self) -> &Path {
+        match self {
+            Entry::Home(file)
+            | Entry::Notice { file, .. }
+            | Entry::Issue { file, .. }
+            | Entry::Page { file, .. } => file,
+        }
+    }
+
+    /// Whether `parse` is of this kind of file.
+    fn reads_as(&self, parse: &Parse) -> bool {
+        matches!(
+            (self, parse),
+            (Entry::Home(_) | Entry::Page { .. }, Parse::Page(..))
+                | (Entry::Notice { .. }, Parse::Notice(..))
+                | (Entry::Issue { .. }, Parse::Issue(..))
+        )
+    }
+
+    /// Reads and parses the file.
+    fn parse(&self, sources: &Sources) -> Result<Parse, Vec<Diagnostic>> {
+        let file = self.file();
+        let text = sources.read_text(file).map_err(|e| vec![e])?;
+        Ok(match self {
             // The home page text may come without front matter.
-            let (front, body, at) = if frontmatter::split(&text).is_err() {
+            Entry::Home(_) if frontmatter::split(&text).is_err() => {
                 let body = Body {
                     text,
                     start: 0,
                     first_line: 1,
                 };
-                (HomeFront::default(), body, HomeFrontAt::default())
-            } else {
-                parse_file::<HomeFront>(&file, &text)?
-            };
-            Ok(Parsed::Home(PageSource {
-                slug: String::new(),
-                file,
-                front: PageFront {
+                Parse::Page(
+                    PageFront {
+                        title: String::new(),
+                        order: None,
+                    },
+                    body,
+                    PageFrontAt::default(),
+                )
+            }
+            Entry::Home(_) => {
+                let (front, body, at) = parse_file::<HomeFront>(file, &text)?;
+                let front = PageFront {
                     title: front.title,
                     order: None,
-                },
-                body,
-                at: PageFrontAt {
+                };
+                let at = PageFrontAt {
                     title: at.title,
                     order: None,
-                },
-            }))
-        }
-        Entry::Notice { slug, file } => {
-            let text = read_utf8(&file)?;
-            let (front, body, at) = parse_file(&file, &text)?;
-            Ok(Parsed::Notice(Box::new(NoticeSource {
-                slug,
+                };
+                Parse::Page(front, body, at)
+            }
+            Entry::Notice { .. } => {
+                let (front, body, at) = parse_file(file, &text)?;
+                Parse::Notice(Box::new(front), body, Box::new(at))
+            }
+            Entry::Issue { .. } => {
+                let (front, body, at) = parse_file(file, &text)?;
+                Parse::Issue(front, body, at)
+            }
+            Entry::Page { .. } => {
+                let (front, body, at) = parse_file(file, &text)?;
+                Parse::Page(front, body, at)
+            }
+        })
+    }
+
+    /// The notice, issue or page this file is, read as `parse`; `None` when
+    /// `parse` is of another kind of file.
+    fn with(self, parse: Parse) -> Option<Parsed> {
+        Some(match (self, parse) {
+            (Entry::Home(file), Parse::Page(front, body, at)) => Parsed::Home(PageSource {
+                slug: String::new(),
                 file,
                 front,
                 body,
                 at,
-                issues: Vec::new(),
-                attachments: Vec::new(),
-            })))
-        }
-        Entry::Issue { notice, slug, file } => {
-            let text = read_utf8(&file)?;
-            let (front, body, at) = parse_file(&file, &text)?;
-            let issue = IssueSource {
-                number: leading_number(&slug),
-                slug,
-                file,
-                front,
-                body,
-                at,
-            };
-            Ok(Parsed::Issue(notice, Box::new(issue)))
-        }
-        Entry::Page { slug, file } => {
-            let text = read_utf8(&file)?;
-            let (front, body, at) = parse_file(&file, &text)?;
-            Ok(Parsed::Page(PageSource {
-                slug,
-                file,
-                front,
-                body,
-                at,
-            }))
-        }
+            }),
+            (Entry::Notice { slug, file }, Parse::Notice(front, body, at)) => {
+                Parsed::Notice(Box::new(NoticeSource {
+                    slug,
+                    file,
+                    front: *front,
+                    body,
+                    at: *at,
+                    issues: Vec::new(),
+                    attachments: Vec::new(),
+                }))
+            }
+            (Entry::Issue { notice, slug, file }, Parse::Issue(front, body, at)) => {
+                let issue = IssueSource {
+                    number: leading_number(&slug),
+                    slug,
+                    file,
+                    front,
+                    body,
+                    at,
+                };
+                Parsed::Issue(notice, Box::new(issue))
+            }
+            (Entry::Page { slug, file }, Parse::Page(front, body, at)) => {
+                Parsed::Page(PageSource {
+                    slug,
+                    file,
+                    front,
+                    body,
+                    at,
+                })
+            }
+            _ => return None,
+        })
     }
 }
 
