@@ -219,10 +219,19 @@ def write(path, text):
         f.write(text)
 
 
-def twin_of(output):
-    """The folder gongkai keeps beside its output (the previous build)."""
+def beside(output):
+    """What gongkai keeps beside its output: the previous build and the
+    parse cache. A fresh build has neither."""
     parent, name = os.path.split(output)
-    return os.path.join(parent, f".{name}.gongkai-previous")
+    return [os.path.join(parent, f".{name}.gongkai-previous"),
+            os.path.join(parent, f".{name}.gongkai-cache")]
+
+
+def remove(path):
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    elif os.path.exists(path):
+        os.remove(path)
 
 
 def measure(command, output, fresh=True):
@@ -230,9 +239,8 @@ def measure(command, output, fresh=True):
     `output` (or, not `fresh`, over what it holds), and whether it finished
     (the kernel may kill a build that runs out of memory)."""
     if fresh:
-        for folder in (output, twin_of(output)):
-            if os.path.exists(folder):
-                shutil.rmtree(folder)
+        for path in [output, *beside(output)]:
+            remove(path)
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -341,12 +349,12 @@ def rebuilds(notices, place):
     runs = {"fresh": [], "every page": [], "one notice": []}
     for _ in range(RUNS):
         runs["fresh"].append(build(synth, fresh_out, True))
-        for folder in (fresh_out, twin_of(fresh_out)):
-            shutil.rmtree(folder, ignore_errors=True)
+        for path in [fresh_out, *beside(fresh_out)]:
+            remove(path)
         runs["every page"] += [build(every_page, out, False), build(synth, out, False)]
         runs["one notice"] += [build(one_notice, out, False), build(synth, out, False)]
-    for folder in (synth, every_page, one_notice, out, twin_of(out)):
-        shutil.rmtree(folder, ignore_errors=True)
+    for path in [synth, every_page, one_notice, out, *beside(out)]:
+        remove(path)
     return {name: [statistics.median(r[i] for r in rs) for i in range(3)] for name, rs in runs.items()}
 
 

@@ -11,6 +11,7 @@
 //! system that keeps times in coarse steps (FAT keeps two seconds) could
 //! give a later edit of the same size the same time.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs;
 use std::io;
@@ -57,11 +58,17 @@ impl FileStamp {
 /// What was read from one file, until a build takes it.
 type Slot<T> = Mutex<Option<Box<T>>>;
 
+/// The files one chunk of the cache file holds, and its bytes.
+type Chunk = (Vec<(String, FileStamp)>, Vec<u8>);
+
 /// What was read from each file, by its path relative to `content/`.
 pub struct ParseCache<T> {
     file: PathBuf,
     program: u64,
     entries: HashMap<String, (FileStamp, Slot<T>)>,
+    /// Each chunk of the file as read: the files it holds and its bytes,
+    /// written again as they are when it holds the same files.
+    chunks: Vec<Chunk>,
     /// Files modified after this are not recorded.
     settled_before: SystemTime,
 }
@@ -82,21 +89,31 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> ParseCache<T> {
             .checked_sub(SETTLING)
             .unwrap_or(UNIX_EPOCH);
         let bytes = fs::read(&file).unwrap_or_default();
-        let chunks = postcard::from_bytes::<(u32, u64, Vec<&[u8]>)>(&bytes)
+        let raw_chunks = postcard::from_bytes::<(u32, u64, Vec<&[u8]>)>(&bytes)
             .ok()
             .filter(|(format, written_by, _)| *format == FORMAT && *written_by == program)
             .map(|(_, _, chunks)| chunks)
             .unwrap_or_default();
         // Boxed: what a file gives is large, and is moved into the map.
-        let chunks = chunks
+        let read = raw_chunks
             .par_iter()
             .map(|chunk| postcard::from_bytes::<Vec<(String, FileStamp, Box<T>)>>(chunk).ok())
             .collect::<Option<Vec<_>>>()
             .unwrap_or_default();
-        let mut entries = HashMap::with_capacity(chunks.iter().map(Vec::len).sum());
+        let chunks = read
+            .iter()
+            .zip(&raw_chunks)
+            .map(|(entries, raw)| {
+                let files = entries
+                    .iter()
+                    .map(|(key, stamp, _)| (key.clone(), *stamp))
+                    .collect();
+                (files, raw.to_vec())
+            })
+            .collect();
+        let mut entries = HashMap::with_capacity(read.iter().map(Vec::len).sum());
         entries.extend(
-            chunks
-                .into_iter()
+            read.into_iter()
                 .flatten()
                 .map(|(key, stamp, value)| (key, (stamp, Mutex::new(Some(value))))),
         );
@@ -104,6 +121,7 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> ParseCache<T> {
             file,
             program,
             entries,
+            chunks,
             settled_before,
         }
     }
@@ -140,11 +158,26 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> ParseCache<T> {
         if unchanged {
             return None;
         }
-        let chunks: Vec<Vec<u8>> = kept
-            .par_chunks(CHUNK)
-            .map(postcard::to_stdvec)
-            .collect::<Result<_, _>>()
-            .ok()?;
+        let chunks: Vec<Cow<[u8]>> =
+            kept.par_chunks(CHUNK)
+                .enumerate()
+                .map(|(at, chunk)| match self.chunks.get(at) {
+                    Some((files, raw))
+                        if files.len() == chunk.len()
+                            && files.iter().zip(chunk).all(
+                                |((key, stamp), (now, stamped, _))| key == now && stamp == stamped,
+                            ) =>
+                    {
+                        Ok(Cow::Borrowed(&raw[..]))
+                    }
+                    _ => postcard::to_stdvec(chunk).map(Cow::Owned),
+                })
+                .collect::<Result<_, _>>()
+                .ok()?;
+        let chunks: Vec<&serde_bytes::Bytes> = chunks
+            .iter()
+            .map(|chunk| serde_bytes::Bytes::new(chunk))
+            .collect();
         let bytes = postcard::to_stdvec(&(FORMAT, self.program, chunks)).ok()?;
         Some(Pending {
             file: self.file.clone(),

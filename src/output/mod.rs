@@ -266,7 +266,7 @@ mod tests {
     }
 
     #[test]
-    fn replaces_its_own_output_and_keeps_only_the_twin_beside_it()
+    fn replaces_its_own_output_and_keeps_only_the_twin_and_its_index_beside_it()
     -> Result<(), Box<dyn std::error::Error>> {
         let (dir, site, out) = site_and_output()?;
         write_atomically(
@@ -280,7 +280,12 @@ mod tests {
         assert!(!out.join("b.html").exists());
         assert_eq!(
             names_in(dir.path())?,
-            [".public.gongkai-previous", "public", "site"]
+            [
+                ".public.gongkai-index",
+                ".public.gongkai-previous",
+                "public",
+                "site"
+            ]
         );
         // The twin holds the previous site exactly.
         let twin = twin_of(&out);

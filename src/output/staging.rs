@@ -35,7 +35,8 @@ use super::system::{
     refuse_mount_point, symlink, take_on_owner_and_mode,
 };
 use super::tree::{
-    Entry, FastHash, Key, Kind, Tree, child_key, folders_of, names_in, path_of, survey,
+    Entry, FastHash, Key, Kind, Seen, Tree, child_key, folders_of, names_in, path_of, survey,
+    survey_since,
 };
 use super::{MARKER, OutputError, OutputErrorKind, OutputFile, Source, check_target, io_error};
 use crate::diagnostic::{Located, Location};
@@ -52,6 +53,22 @@ fn name_of(output: &Path) -> String {
 /// The path of the twin of the output `output`.
 pub fn twin_of(output: &Path) -> PathBuf {
     output.with_file_name(format!(".{}.gongkai-previous", name_of(output)))
+}
+
+/// Changes whenever the layout of the index file does.
+const SEEN_FORMAT: u32 = 1;
+
+/// The path of the file in which a build leaves what its surveys saw of
+/// the output and its twin (`tree::Seen`), beside the output `output`.
+fn index_of(output: &Path) -> PathBuf {
+    output.with_file_name(format!(".{}.gongkai-index", name_of(output)))
+}
+
+/// What the last build saw of the output and of its twin, read from the
+/// bytes of the index it left.
+fn read_seen(index: &[u8]) -> Option<(Seen<'_>, Seen<'_>)> {
+    let (format, live, twin) = postcard::from_bytes::<(u32, Seen, Seen)>(index).ok()?;
+    (format == SEEN_FORMAT).then_some((live, twin))
 }
 
 /// The path of the parse cache (`load::cache`) gongkai keeps beside the
@@ -108,7 +125,8 @@ fn foreign_folders<'k>(foreign: &'k [Key], live: &Tree) -> PathSet<'k> {
 /// Removes what builds killed before they were done left beside the
 /// output, once their process is gone: the staging folders of gongkai
 /// before the twin (`.public.gongkai-new-<pid>`, `.public.gongkai-old-<pid>`)
-/// and a parse cache being saved (`.public.gongkai-cache-new-<pid>`).
+/// and a parse cache or index being saved (`.public.gongkai-cache-new-<pid>`,
+/// `.public.gongkai-index-new-<pid>`).
 fn remove_leftovers_of_dead_builds(parent: &Path, name: &str) {
     let processes = Path::new("/proc");
     if !processes.join("self").exists() {
@@ -127,6 +145,7 @@ fn remove_leftovers_of_dead_builds(parent: &Path, name: &str) {
             (".gongkai-new-", true),
             (".gongkai-old-", true),
             (".gongkai-cache-new-", false),
+            (".gongkai-index-new-", false),
         ]
         .iter()
         .find_map(|(kind, folder)| {
@@ -227,12 +246,17 @@ impl Staging {
             _ => {}
         }
         let surveyed_at = file_system_time(&parent.join(format!(".{name}.gongkai-clock")));
-        let surveyed = |root: &Path| {
-            let mut tree = survey(root)?;
+        let index = fs::read(index_of(output)).unwrap_or_default();
+        let seen = read_seen(&index);
+        let surveyed = |root: &Path, seen: Option<&Seen>| {
+            let mut tree = survey_since(root, seen)?;
             note_listed(&root.join(MARKER), &mut tree);
             Ok::<Tree, io::Error>(tree)
         };
-        let (live, twin_files) = rayon::join(|| surveyed(output), || surveyed(&twin));
+        let (live, twin_files) = rayon::join(
+            || surveyed(output, seen.as_ref().map(|(live, _)| live)),
+            || surveyed(&twin, seen.as_ref().map(|(_, twin)| twin)),
+        );
         let live = live.map_err(|error| io_error(output, error))?;
         let twin_files = twin_files.map_err(|error| io_error(&twin, error))?;
         let foreign = foreign_in(&live);
@@ -581,10 +605,37 @@ impl Staging {
         fs::write(&marker, manifest).map_err(|error| io_error(&marker, error))?;
         exchange(&self.twin, &self.output).map_err(|error| io_error(&self.output, error))?;
         let rescued = self.rescue_late_arrivals();
+        // What both surveys saw, for the next build to read only the
+        // folders changed since (by this build, among others). Only an aid:
+        // one that cannot be saved is not missed.
+        let _ = self.save_seen();
         let mut kept = self.foreign;
         kept.sort_unstable();
         let kept = kept.iter().map(|key| path_of(key).to_path_buf()).collect();
         Ok(Committed { kept, rescued })
+    }
+
+    /// Saves what the surveys of this build saw: the twin's as the new
+    /// output's, the output's as the new twin's.
+    fn save_seen(&self) -> io::Result<()> {
+        let (live, twin) = rayon::join(
+            || Seen::of(&self.twin_files, &self.output, self.surveyed_at),
+            || Seen::of(&self.live, &self.twin, self.surveyed_at),
+        );
+        let (Some(live), Some(twin)) = (live, twin) else {
+            return Ok(());
+        };
+        let bytes = postcard::to_stdvec(&(SEEN_FORMAT, live, twin)).map_err(io::Error::other)?;
+        let index = index_of(&self.output);
+        let beside = index.with_file_name(format!(
+            "{}-new-{}",
+            index.file_name().unwrap_or_default().to_string_lossy(),
+            std::process::id()
+        ));
+        fs::write(&beside, bytes)?;
+        fs::rename(&beside, &index).inspect_err(|_| {
+            let _ = fs::remove_file(&beside);
+        })
     }
 
     /// Moves into the new output what someone put into the old one while

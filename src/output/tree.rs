@@ -9,6 +9,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -61,11 +62,61 @@ impl Fingerprint {
 /// Everything under `root`; a folder that does not exist is an empty tree.
 /// Links are listed, never followed.
 pub fn survey(root: &Path) -> io::Result<Tree> {
+    survey_since(root, None)
+}
+
+/// [`survey`], taking from `seen` (what the last survey of this folder saw)
+/// the entries of every folder that has not changed since: a folder whose
+/// status-change time is before the one `seen` was taken at, and which is
+/// the very folder seen there (same inode), holds the entries seen in it.
+pub fn survey_since(root: &Path, seen: Option<&Seen<'_>>) -> io::Result<Tree> {
     type Found = Mutex<Vec<(Key, Entry)>>;
-    fn read(root: &Path, folder: &[u8], found: &Found) -> io::Result<()> {
-        let mut here = Vec::new();
-        let mut folders = Vec::new();
-        for entry in fs::read_dir(root.join(path_of(folder)))? {
+    fn read(
+        root: &Path,
+        folder: &[u8],
+        listing: Option<Vec<(Key, Entry)>>,
+        known: Option<&Known>,
+        found: &Found,
+    ) -> io::Result<()> {
+        let here = match listing {
+            Some(listing) => listing,
+            None => read_folder(root, folder)?,
+        };
+        let folders: Vec<(Key, u64)> = here
+            .iter()
+            .filter(|(_, entry)| entry.kind == Kind::Folder)
+            .map(|(key, entry)| (key.clone(), entry.inode))
+            .collect();
+        found
+            .lock()
+            .map_err(|_| io::Error::other("读取输出目录的线程意外中止"))?
+            .extend(here);
+        folders.par_iter().try_for_each(|(inner, inode)| {
+            let listing = known.and_then(|known| known.unchanged(inner, *inode));
+            read(root, inner, listing, known, found)
+        })
+    }
+    let Ok(meta) = fs::symlink_metadata(root) else {
+        return Ok(Tree::default());
+    };
+    if !meta.is_dir() {
+        return Ok(Tree::default());
+    }
+    let known = seen.and_then(|seen| Known::of(seen, root, &meta));
+    let found = Mutex::new(Vec::new());
+    read(root, b"", None, known.as_ref(), &found)?;
+    let found = found
+        .into_inner()
+        .map_err(|_| io::Error::other("读取输出目录的线程意外中止"))?;
+    let mut tree = Tree::with_capacity_and_hasher(found.len(), Default::default());
+    tree.extend(found);
+    Ok(tree)
+}
+
+/// The entries of one folder, as it lists them.
+fn read_folder(root: &Path, folder: &[u8]) -> io::Result<Vec<(Key, Entry)>> {
+    fs::read_dir(root.join(path_of(folder)))?
+        .map(|entry| {
             let entry = entry?;
             let file_type = entry.file_type()?;
             let kind = if file_type.is_symlink() {
@@ -76,38 +127,198 @@ pub fn survey(root: &Path) -> io::Result<Tree> {
                 Kind::File
             };
             let key = child_key(folder, &bytes_of(&entry.file_name()));
-            if kind == Kind::Folder {
-                folders.push(key.clone());
-            }
-            here.push((
-                key.into_boxed_slice(),
-                Entry {
-                    kind,
-                    inode: inode(&entry),
-                    listed: None,
-                    inputs: None,
-                },
-            ));
+            Ok((key.into_boxed_slice(), Entry::new(kind, inode(&entry))))
+        })
+        .collect()
+}
+
+impl Entry {
+    fn new(kind: Kind, inode: u64) -> Entry {
+        Entry {
+            kind,
+            inode,
+            listed: None,
+            inputs: None,
         }
-        found
-            .lock()
-            .map_err(|_| io::Error::other("读取输出目录的线程意外中止"))?
-            .extend(here);
-        folders
-            .par_iter()
-            .try_for_each(|inner| read(root, inner, found))
     }
-    if !fs::symlink_metadata(root).is_ok_and(|meta| meta.is_dir()) {
-        return Ok(Tree::default());
+}
+
+/// What a survey of a folder saw, and from when: the folder's inode, a
+/// time by the file system's clock taken before the survey began, and the
+/// entries of every folder under it (name, kind, inode).
+///
+/// A folder's entries change only together with its status-change time
+/// (ctime), which no program can set back, so a folder whose ctime is
+/// before that time holds what was seen; one changed since (by anyone, the
+/// build that surveyed it included) is read again.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Seen<'t> {
+    root: u64,
+    before: (u64, u32),
+    #[serde(borrow)]
+    folders: Vec<SeenFolder<'t>>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct SeenFolder<'t> {
+    #[serde(with = "serde_bytes")]
+    key: &'t [u8],
+    inode: u64,
+    #[serde(borrow)]
+    entries: Vec<SeenEntry<'t>>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct SeenEntry<'t> {
+    #[serde(with = "serde_bytes")]
+    name: &'t [u8],
+    kind: u8,
+    inode: u64,
+}
+
+impl Seen<'_> {
+    /// What `tree`, surveyed under `root` from `before` on, holds.
+    pub fn of<'t>(tree: &'t Tree, root: &Path, before: SystemTime) -> Option<Seen<'t>> {
+        let root_inode = folder_inode(&fs::symlink_metadata(root).ok()?)?;
+        let since_epoch = before.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+        let mut folders: HashMap<&[u8], SeenFolder, FastHash> = HashMap::default();
+        folders.insert(b"", SeenFolder::new(b"", root_inode));
+        for (key, entry) in tree {
+            if entry.kind == Kind::Folder {
+                folders
+                    .entry(&key[..])
+                    .or_insert_with(|| SeenFolder::new(key, 0))
+                    .inode = entry.inode;
+            }
+        }
+        for (key, entry) in tree {
+            let (folder, name) = match key.iter().rposition(|&byte| byte == b'/') {
+                Some(slash) => (&key[..slash], &key[slash + 1..]),
+                None => (&b""[..], &key[..]),
+            };
+            let kind = match entry.kind {
+                Kind::File => 0,
+                Kind::Folder => 1,
+                Kind::Link => 2,
+            };
+            folders.get_mut(folder)?.entries.push(SeenEntry {
+                name,
+                kind,
+                inode: entry.inode,
+            });
+        }
+        Some(Seen {
+            root: root_inode,
+            before: (since_epoch.as_secs(), since_epoch.subsec_nanos()),
+            folders: folders.into_values().collect(),
+        })
     }
-    let found = Mutex::new(Vec::new());
-    read(root, b"", &found)?;
-    let found = found
-        .into_inner()
-        .map_err(|_| io::Error::other("读取输出目录的线程意外中止"))?;
-    let mut tree = Tree::with_capacity_and_hasher(found.len(), Default::default());
-    tree.extend(found);
-    Ok(tree)
+}
+
+impl<'t> SeenFolder<'t> {
+    fn new(key: &'t [u8], inode: u64) -> SeenFolder<'t> {
+        SeenFolder {
+            key,
+            inode,
+            entries: Vec::new(),
+        }
+    }
+}
+
+/// [`Seen`], looked up by folder, for a survey of the folder it was seen in.
+struct Known<'s> {
+    folders: HashMap<&'s [u8], &'s SeenFolder<'s>, FastHash>,
+    before: (u64, u32),
+    #[cfg(unix)]
+    root: std::os::fd::OwnedFd,
+}
+
+impl<'s> Known<'s> {
+    /// `seen`, if it was seen in the very folder `root` (described by `meta`).
+    #[cfg(unix)]
+    fn of(seen: &'s Seen<'s>, root: &Path, meta: &fs::Metadata) -> Option<Known<'s>> {
+        use rustix::fs::{CWD, Mode, OFlags, openat};
+        if folder_inode(meta)? != seen.root {
+            return None;
+        }
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+        Some(Known {
+            folders: seen
+                .folders
+                .iter()
+                .map(|folder| (folder.key, folder))
+                .collect(),
+            before: seen.before,
+            root: openat(CWD, root, flags, Mode::empty()).ok()?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &'s Seen<'s>, _: &Path, _: &fs::Metadata) -> Option<Known<'s>> {
+        None
+    }
+
+    /// The entries of the folder `key` (whose inode its parent lists as
+    /// `inode`), when it is the folder seen there and has not changed since.
+    fn unchanged(&self, key: &[u8], inode: u64) -> Option<Vec<(Key, Entry)>> {
+        let seen = self.folders.get(key)?;
+        if seen.inode != inode || !self.unchanged_since_seen(key, inode) {
+            return None;
+        }
+        seen.entries
+            .iter()
+            .map(|&SeenEntry { name, kind, inode }| {
+                let valid = !name.is_empty()
+                    && name != b"."
+                    && name != b".."
+                    && !name.contains(&b'/')
+                    && !name.contains(&0);
+                let kind = match kind {
+                    0 => Kind::File,
+                    1 => Kind::Folder,
+                    2 => Kind::Link,
+                    _ => return None,
+                };
+                valid.then(|| {
+                    (
+                        child_key(key, name).into_boxed_slice(),
+                        Entry::new(kind, inode),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    #[cfg(unix)]
+    fn unchanged_since_seen(&self, key: &[u8], inode: u64) -> bool {
+        use rustix::fs::{AtFlags, FileType, statat};
+        let Ok(stat) = statat(&self.root, path_of(key), AtFlags::SYMLINK_NOFOLLOW) else {
+            return false;
+        };
+        let changed = (
+            u64::try_from(stat.st_ctime).unwrap_or(u64::MAX),
+            u32::try_from(stat.st_ctime_nsec).unwrap_or(u32::MAX),
+        );
+        FileType::from_raw_mode(stat.st_mode) == FileType::Directory
+            && stat.st_ino == inode
+            && changed < self.before
+    }
+
+    #[cfg(not(unix))]
+    fn unchanged_since_seen(&self, _: &[u8], _: u64) -> bool {
+        false
+    }
+}
+
+#[cfg(unix)]
+fn folder_inode(meta: &fs::Metadata) -> Option<u64> {
+    meta.is_dir()
+        .then(|| std::os::unix::fs::MetadataExt::ino(meta))
+}
+
+#[cfg(not(unix))]
+fn folder_inode(_: &fs::Metadata) -> Option<u64> {
+    None
 }
 
 /// The key of the entry `name` in the folder `folder` (`""` for the root).
@@ -194,6 +405,98 @@ mod tests {
         assert_eq!(kinds(b"root"), Some(Kind::Link));
         assert_eq!(tree.len(), 3);
         assert!(survey(&dir.path().join("missing"))?.is_empty());
+        Ok(())
+    }
+
+    /// Keys, kinds and inodes of a tree, sorted, to compare surveys.
+    fn listing(tree: &Tree) -> Vec<(Key, Kind, u64)> {
+        let mut listing: Vec<_> = tree
+            .iter()
+            .map(|(key, entry)| (key.clone(), entry.kind, entry.inode))
+            .collect();
+        listing.sort_by(|a, b| a.0.cmp(&b.0));
+        listing
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_survey_since_what_was_seen_reads_again_every_folder_changed_since()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        for folder in ["notices/a", "notices/b", "uploads"] {
+            fs::create_dir_all(root.join(folder))?;
+            fs::write(root.join(folder).join("index.html"), folder)?;
+        }
+        // The file system's clock moves in steps: what was seen counts from
+        // a moment after the folders were made.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let before = SystemTime::now();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let first = survey(root)?;
+        let seen = Seen::of(&first, root, before).ok_or("seen")?;
+        let bytes = postcard::to_stdvec(&seen)?;
+        let seen: Seen = postcard::from_bytes(&bytes)?;
+        assert_eq!(listing(&survey_since(root, Some(&seen))?), listing(&first));
+        // Files come and go, a folder is replaced by another of its name.
+        fs::write(root.join("uploads/new.pdf"), "pdf")?;
+        fs::remove_file(root.join("notices/a/index.html"))?;
+        fs::remove_dir_all(root.join("notices/b"))?;
+        fs::create_dir(root.join("notices/b"))?;
+        fs::write(root.join("notices/b/other.html"), "b")?;
+        assert_eq!(
+            listing(&survey_since(root, Some(&seen))?),
+            listing(&survey(root)?)
+        );
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn what_was_seen_is_used_only_for_the_folder_it_was_seen_in_and_only_as_names()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path().join("public");
+        fs::create_dir_all(root.join("notices"))?;
+        fs::write(root.join("notices/index.html"), "一")?;
+        let tree = survey(&root)?;
+        // Seen "in the future": every folder counts as unchanged, so what
+        // it lists is taken as it is.
+        let later = SystemTime::now() + std::time::Duration::from_secs(3600);
+        let mut seen = Seen::of(&tree, &root, later).ok_or("seen")?;
+        let notices = seen
+            .folders
+            .iter_mut()
+            .find(|folder| folder.key == b"notices")
+            .ok_or("notices")?;
+        notices.entries.push(SeenEntry {
+            name: b"listed.html",
+            kind: 0,
+            inode: 1,
+        });
+        let taken = survey_since(&root, Some(&seen))?;
+        assert!(taken.contains_key(&b"notices/listed.html"[..]));
+        // A name that is not a name makes the folder be read instead.
+        let notices = seen
+            .folders
+            .iter_mut()
+            .find(|folder| folder.key == b"notices")
+            .ok_or("notices")?;
+        notices.entries.push(SeenEntry {
+            name: b"../../victim",
+            kind: 0,
+            inode: 2,
+        });
+        assert_eq!(listing(&survey_since(&root, Some(&seen))?), listing(&tree));
+        // Another folder of the same name (a copy put in its place) is read.
+        let copy = dir.path().join("copy");
+        fs::create_dir_all(copy.join("notices"))?;
+        fs::write(copy.join("notices/index.html"), "一")?;
+        let seen = Seen::of(&tree, &root, later).ok_or("seen")?;
+        assert_eq!(
+            listing(&survey_since(&copy, Some(&seen))?),
+            listing(&survey(&copy)?)
+        );
         Ok(())
     }
 }

@@ -247,6 +247,7 @@ impl Trial<'_> {
                         "public",
                         ".public.gongkai-previous",
                         ".public.gongkai-cache",
+                        ".public.gongkai-index",
                     ]
                     .contains(&name.as_str())
                 })
