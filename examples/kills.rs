@@ -105,7 +105,7 @@ fn main() -> Result<(), String> {
     delays.sort_unstable();
     println!(
         "{} kills at {}×{}: the output was the old site after {}, the new site after {}; \
-         every next build made the new site exactly, nothing left beside the output but its twin",
+         every next build made the new site exactly, nothing left beside the output but its twin, parse cache and index",
         args.kills, args.notices, args.issues, outcome.left_old, outcome.left_new
     );
     println!(

@@ -412,11 +412,14 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
             Ok(())
         })
         .map_err(|errors| relative(errors, root))?;
-    let committed = staging.commit().map_err(failed)?;
-    // Only an aid to the next build: one that cannot be saved is not missed.
-    if let Some(cache) = prepared.cache.take() {
-        let _ = cache.save();
-    }
+    // The parse cache is only an aid to the next build: one that cannot be
+    // saved is not missed.
+    let cache = prepared.cache.take();
+    let (committed, _) = rayon::join(
+        || staging.commit(),
+        || cache.map(load::cache::Pending::save),
+    );
+    let committed = committed.map_err(failed)?;
     report.kept = committed.kept;
     report.rescued = committed.rescued;
     Ok(report)

@@ -604,11 +604,10 @@ impl Staging {
         let marker = self.twin.join(MARKER);
         fs::write(&marker, manifest).map_err(|error| io_error(&marker, error))?;
         exchange(&self.twin, &self.output).map_err(|error| io_error(&self.output, error))?;
-        let rescued = self.rescue_late_arrivals();
-        // What both surveys saw, for the next build to read only the
-        // folders changed since (by this build, among others). Only an aid:
-        // one that cannot be saved is not missed.
-        let _ = self.save_seen();
+        // What both surveys saw is saved for the next build to read only
+        // the folders changed since (by this build, among others). Only an
+        // aid: one that cannot be saved is not missed.
+        let (rescued, _) = rayon::join(|| self.rescue_late_arrivals(), || self.save_seen());
         let mut kept = self.foreign;
         kept.sort_unstable();
         let kept = kept.iter().map(|key| path_of(key).to_path_buf()).collect();
