@@ -31,8 +31,8 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::marker::{Fingerprint, is_ours, manifest, note_listed};
 use super::system::{
-    InTwin, Lock, ModifiedTimes, exchange, file_system_time, has_size, open_own,
-    refuse_mount_point, symlink, take_on_owner_and_mode,
+    InTwin, Lock, Rooted, exchange, file_system_time, has_size, open_own, refuse_mount_point,
+    symlink, take_on_owner_and_mode,
 };
 use super::tree::{
     Entry, FastHash, Key, Kind, Seen, Tree, child_key, folders_of, names_in, path_of, survey,
@@ -198,6 +198,8 @@ pub struct Staging {
     /// What the current output holds (with what its marker lists), and
     /// when it was read.
     live: Tree,
+    /// The output folder, opened to look its files up quickly.
+    live_root: Rooted,
     surveyed_at: SystemTime,
     /// What the twin holds once cleared of what the new site does not have.
     twin_files: Tree,
@@ -265,6 +267,7 @@ impl Staging {
             twin,
             _lock: lock,
             live,
+            live_root: Rooted::open(output),
             surveyed_at,
             twin_files,
             foreign,
@@ -478,10 +481,10 @@ impl Staging {
         else {
             return Ok(false);
         };
-        let source = self.output.join(path);
-        if !has_size(&source, listed.size) {
+        if !self.live_root.has_size(path.as_bytes(), listed.size) {
             return Ok(false);
         }
+        let source = self.output.join(path);
         let target = self.twin.join(path);
         let in_twin = self
             .twin_files
@@ -557,7 +560,7 @@ impl Staging {
         let shared = matches!((in_twin, live), (Some(t), Some(l)) if t.inode == l.inode);
         let mut own_copy = in_twin.is_some() && !shared;
         if live.is_some_and(|entry| entry.listed == Some(fingerprint))
-            && has_size(&self.output.join(path), fingerprint.size)
+            && self.live_root.has_size(key, fingerprint.size)
         {
             if shared {
                 return Ok(());
@@ -642,10 +645,10 @@ impl Staging {
     /// the old output. Only folders changed since then are read.
     fn rescue_late_arrivals(&self) -> Vec<PathBuf> {
         let old = &self.twin;
-        let modified = ModifiedTimes::of_folders_under(old);
+        let modified = Rooted::open(old);
         let changed_since = |folder: &[u8]| {
             modified
-                .of(folder)
+                .modified(folder)
                 .is_none_or(|modified| modified >= self.surveyed_at)
         };
         let mut folders: Vec<&[u8]> = self

@@ -51,37 +51,37 @@ pub(super) fn file_system_time(probe: &Path) -> SystemTime {
     made.unwrap_or_else(|_| SystemTime::now() - std::time::Duration::from_secs(2))
 }
 
-/// Modification times of folders under one root, looked up relative to it
-/// (a third faster than by whole paths, for 30,000 folders).
-pub(super) struct ModifiedTimes {
+/// Entries under one root, looked up relative to it (a third faster than by
+/// whole paths, for 30,000 folders or files). The root is the folder it was
+/// opened on, wherever that folder is renamed to later.
+pub(super) struct Rooted {
     #[cfg(unix)]
     root: Option<std::os::fd::OwnedFd>,
     #[cfg(not(unix))]
     root: PathBuf,
 }
 
-impl ModifiedTimes {
-    pub fn of_folders_under(root: &Path) -> ModifiedTimes {
+impl Rooted {
+    pub fn open(root: &Path) -> Rooted {
         #[cfg(unix)]
         {
             use rustix::fs::{CWD, Mode, OFlags, openat};
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            ModifiedTimes {
+            Rooted {
                 root: openat(CWD, root, flags, Mode::empty()).ok(),
             }
         }
         #[cfg(not(unix))]
-        ModifiedTimes {
+        Rooted {
             root: root.to_path_buf(),
         }
     }
 
-    pub fn of(&self, folder: &[u8]) -> Option<SystemTime> {
+    /// The modification time of the folder `folder` (`b""` for the root).
+    pub fn modified(&self, folder: &[u8]) -> Option<SystemTime> {
         #[cfg(unix)]
         {
-            use rustix::fs::{AtFlags, statat};
-            let at = if folder.is_empty() { b"." } else { folder };
-            let stat = statat(self.root.as_ref()?, path_of(at), AtFlags::SYMLINK_NOFOLLOW).ok()?;
+            let stat = self.stat(folder)?;
             let since_epoch = std::time::Duration::new(
                 u64::try_from(stat.st_mtime).ok()?,
                 u32::try_from(stat.st_mtime_nsec).ok()?,
@@ -94,6 +94,27 @@ impl ModifiedTimes {
                 .and_then(|meta| meta.modified())
                 .ok()
         }
+    }
+
+    /// Whether the entry `key` is a regular file of `size` bytes.
+    pub fn has_size(&self, key: &[u8], size: u64) -> bool {
+        #[cfg(unix)]
+        {
+            use rustix::fs::FileType;
+            self.stat(key).is_some_and(|stat| {
+                FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
+                    && u64::try_from(stat.st_size) == Ok(size)
+            })
+        }
+        #[cfg(not(unix))]
+        has_size(&self.root.join(path_of(key)), size)
+    }
+
+    #[cfg(unix)]
+    fn stat(&self, key: &[u8]) -> Option<rustix::fs::Stat> {
+        use rustix::fs::{AtFlags, statat};
+        let at = if key.is_empty() { b"." } else { key };
+        statat(self.root.as_ref()?, path_of(at), AtFlags::SYMLINK_NOFOLLOW).ok()
     }
 }
 

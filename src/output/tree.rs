@@ -181,36 +181,49 @@ impl Seen<'_> {
     pub fn of<'t>(tree: &'t Tree, root: &Path, before: SystemTime) -> Option<Seen<'t>> {
         let root_inode = folder_inode(&fs::symlink_metadata(root).ok()?)?;
         let since_epoch = before.duration_since(SystemTime::UNIX_EPOCH).ok()?;
-        let mut folders: HashMap<&[u8], SeenFolder, FastHash> = HashMap::default();
-        folders.insert(b"", SeenFolder::new(b"", root_inode));
-        for (key, entry) in tree {
-            if entry.kind == Kind::Folder {
-                folders
-                    .entry(&key[..])
-                    .or_insert_with(|| SeenFolder::new(key, 0))
-                    .inode = entry.inode;
+        // Entries grouped by their folder: sorted by it, then taken in runs.
+        // (A folder holding nothing is not listed: it is read again.)
+        let mut entries: Vec<(&[u8], SeenEntry)> = tree
+            .iter()
+            .map(|(key, entry)| {
+                let (folder, name) = match key.iter().rposition(|&byte| byte == b'/') {
+                    Some(slash) => (&key[..slash], &key[slash + 1..]),
+                    None => (&b""[..], &key[..]),
+                };
+                let kind = match entry.kind {
+                    Kind::File => 0,
+                    Kind::Folder => 1,
+                    Kind::Link => 2,
+                };
+                let seen = SeenEntry {
+                    name,
+                    kind,
+                    inode: entry.inode,
+                };
+                (folder, seen)
+            })
+            .collect();
+        entries.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut folders: Vec<SeenFolder> = Vec::new();
+        for (folder, entry) in entries {
+            match folders.last_mut() {
+                Some(last) if last.key == folder => last.entries.push(entry),
+                _ => {
+                    let inode = match tree.get(folder) {
+                        _ if folder.is_empty() => root_inode,
+                        Some(seen) if seen.kind == Kind::Folder => seen.inode,
+                        _ => return None,
+                    };
+                    let mut seen = SeenFolder::new(folder, inode);
+                    seen.entries.push(entry);
+                    folders.push(seen);
+                }
             }
-        }
-        for (key, entry) in tree {
-            let (folder, name) = match key.iter().rposition(|&byte| byte == b'/') {
-                Some(slash) => (&key[..slash], &key[slash + 1..]),
-                None => (&b""[..], &key[..]),
-            };
-            let kind = match entry.kind {
-                Kind::File => 0,
-                Kind::Folder => 1,
-                Kind::Link => 2,
-            };
-            folders.get_mut(folder)?.entries.push(SeenEntry {
-                name,
-                kind,
-                inode: entry.inode,
-            });
         }
         Some(Seen {
             root: root_inode,
             before: (since_epoch.as_secs(), since_epoch.subsec_nanos()),
-            folders: folders.into_values().collect(),
+            folders,
         })
     }
 }
