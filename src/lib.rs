@@ -86,9 +86,6 @@ pub struct Prepared {
     /// are checked against and what folders the output needs.
     pub output_paths: HashSet<String>,
     pub warnings: Vec<Diagnostic>,
-    /// The parse cache of this load, to be saved once the build is done,
-    /// when it differs from the one read.
-    pub cache: Option<load::cache::Pending>,
 }
 
 /// The site loaded and its pages rendered in memory, nothing written.
@@ -137,9 +134,11 @@ pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
     prepare_with(options, None)
 }
 
-/// [`prepare`], taking unchanged files from the parse cache `cache` (see
-/// [`load::cache`]).
-fn prepare_with(options: &Options, cache: Option<PathBuf>) -> Result<Prepared, Vec<Diagnostic>> {
+/// The parse cache of a build or check (see [`load::cache`]).
+type OpenCache<'o> = &'o dyn Fn() -> load::cache::ParseCache<content::Parse>;
+
+/// [`prepare`], taking unchanged files from the parse cache `cache` opens.
+fn prepare_with(options: &Options, cache: Option<OpenCache>) -> Result<Prepared, Vec<Diagnostic>> {
     let root = &options.root;
     let mut problems = Vec::new();
     let mut config = keep(Config::load(root), &mut problems);
@@ -155,16 +154,9 @@ fn prepare_with(options: &Options, cache: Option<PathBuf>) -> Result<Prepared, V
             .as_ref()
             .map_or(sources::DEFAULT_MAX_FILE_MB, |config| config.max_file_mb),
     );
-    let (content, content_problems, pending) = match cache {
-        Some(file) => {
-            let program = xxhash_rust::xxh3::Xxh3DefaultBuilder.hash_one(program_identity());
-            let cache = load::cache::ParseCache::open(file, program);
-            content::load_cached(&sources, options.drafts, &cache)
-        }
-        None => {
-            let (content, problems) = content::load(&sources, options.drafts);
-            (content, problems, None)
-        }
+    let (content, content_problems) = match cache {
+        Some(cache) => content::load_cached(&sources, options.drafts, &cache()),
+        None => content::load(&sources, options.drafts),
     };
     problems.extend(content_problems);
     let theme = config
@@ -201,7 +193,6 @@ fn prepare_with(options: &Options, cache: Option<PathBuf>) -> Result<Prepared, V
         jobs,
         output_paths: HashSet::new(),
         warnings: Vec::new(),
-        cache: pending,
     };
     prepared.output_paths = prepared
         .files()
@@ -228,6 +219,11 @@ fn program_identity() -> (&'static str, Option<(u64, std::time::SystemTime)>) {
         .ok()
         .and_then(|meta| Some((meta.len(), meta.modified().ok()?)));
     (env!("CARGO_PKG_VERSION"), executable)
+}
+
+/// [`program_identity`], hashed: what a parse cache is written for.
+fn program_hash() -> u64 {
+    xxhash_rust::xxh3::Xxh3DefaultBuilder.hash_one(program_identity())
 }
 
 /// Loads, checks and renders the whole site in memory.
@@ -338,7 +334,11 @@ impl Prepared {
 
 /// Validates everything and renders every page, writing nothing.
 pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
-    let mut prepared = prepare_with(options, Some(output::cache_of(&options.output_dir())))?;
+    let cache = || {
+        let file = output::cache_of(&options.output_dir());
+        load::cache::ParseCache::open_to_read(file, program_hash())
+    };
+    let mut prepared = prepare_with(options, Some(&cache))?;
     prepared
         .renderer
         .render_each(&prepared.site, &prepared.jobs, |_, _, _| Ok(()))
@@ -363,7 +363,13 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
     // What the output holds is read while the site loads.
     let (staging, prepared) = rayon::join(
         || output::Staging::open(&options.output_dir(), root),
-        || prepare_with(options, Some(output::cache_of(&options.output_dir()))),
+        || {
+            let cache = || {
+                let file = output::cache_of(&options.output_dir());
+                load::cache::ParseCache::open(file, program_hash())
+            };
+            prepare_with(options, Some(&cache))
+        },
     );
     let mut prepared = prepared?;
     let failed = |error: output::OutputError| relative(vec![Diagnostic::from(error)], root);
@@ -412,14 +418,7 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
             Ok(())
         })
         .map_err(|errors| relative(errors, root))?;
-    // The parse cache is only an aid to the next build: one that cannot be
-    // saved is not missed.
-    let cache = prepared.cache.take();
-    let (committed, _) = rayon::join(
-        || staging.commit(),
-        || cache.map(load::cache::Pending::save),
-    );
-    let committed = committed.map_err(failed)?;
+    let committed = staging.commit().map_err(failed)?;
     report.kept = committed.kept;
     report.rescued = committed.rescued;
     Ok(report)

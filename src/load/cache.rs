@@ -58,33 +58,37 @@ impl FileStamp {
 /// What was read from one file, until a build takes it.
 type Slot<T> = Mutex<Option<Box<T>>>;
 
-/// The files one chunk of the cache file holds, and its bytes.
-type Chunk = (Vec<(String, FileStamp)>, Vec<u8>);
+/// The files one chunk of the cache file holds, and where its bytes are.
+type Chunk = (Vec<(String, FileStamp)>, std::ops::Range<usize>);
 
 /// What was read from each file, by its path relative to `content/`.
 pub struct ParseCache<T> {
     file: PathBuf,
     program: u64,
     entries: HashMap<String, (FileStamp, Slot<T>)>,
-    /// Each chunk of the file as read: the files it holds and its bytes,
-    /// written again as they are when it holds the same files.
+    /// The file as read, and each of its chunks: the files it holds and
+    /// where its bytes are, written again as they are when it holds the
+    /// same files.
+    bytes: Vec<u8>,
     chunks: Vec<Chunk>,
+    /// Whether [`ParseCache::save`] writes (a build) or not (`check`).
+    saves: bool,
     /// Files modified after this are not recorded.
     settled_before: SystemTime,
 }
 
-/// The cache as a build found it, to be saved once the build succeeded.
-#[must_use]
-pub struct Pending {
-    file: PathBuf,
-    bytes: Vec<u8>,
-}
-
 impl<T: Serialize + DeserializeOwned + Send + Sync> ParseCache<T> {
     /// The cache in `file`, for the program `program` (a hash of what
-    /// decides how files are read); empty when there is none, or it cannot
-    /// be read, or another program wrote it.
+    /// decides how files are read), to be read and saved again; empty when
+    /// there is none, or it cannot be read, or another program wrote it.
     pub fn open(file: PathBuf, program: u64) -> ParseCache<T> {
+        let mut cache = ParseCache::open_to_read(file, program);
+        cache.saves = true;
+        cache
+    }
+
+    /// [`ParseCache::open`], for reading only: [`ParseCache::save`] writes nothing.
+    pub fn open_to_read(file: PathBuf, program: u64) -> ParseCache<T> {
         let settled_before = SystemTime::now()
             .checked_sub(SETTLING)
             .unwrap_or(UNIX_EPOCH);
@@ -108,7 +112,8 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> ParseCache<T> {
                     .iter()
                     .map(|(key, stamp, _)| (key.clone(), *stamp))
                     .collect();
-                (files, raw.to_vec())
+                let start = raw.as_ptr() as usize - bytes.as_ptr() as usize;
+                (files, start..start + raw.len())
             })
             .collect();
         let mut entries = HashMap::with_capacity(read.iter().map(Vec::len).sum());
@@ -121,7 +126,9 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> ParseCache<T> {
             file,
             program,
             entries,
+            bytes,
             chunks,
+            saves: false,
             settled_before,
         }
     }
@@ -136,15 +143,17 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> ParseCache<T> {
         value.lock().ok()?.take()
     }
 
-    /// The cache of `read` (every file read, its stamp and what was read
-    /// from it), when it differs from this one.
-    pub fn update<'r>(
-        &self,
-        read: impl IntoIterator<Item = (&'r str, FileStamp, &'r T)>,
-    ) -> Option<Pending>
+    /// Saves the cache of `read` (every file read, its stamp and what was
+    /// read from it), when it differs from this one, replacing the file in
+    /// one step so that a build killed while saving leaves the old cache or
+    /// the new one. Only an aid: a cache that cannot be saved is not missed.
+    pub fn save<'r>(&self, read: impl IntoIterator<Item = (&'r str, FileStamp, &'r T)>)
     where
         T: 'r,
     {
+        if !self.saves {
+            return;
+        }
         let kept: Vec<(&str, FileStamp, &T)> = read
             .into_iter()
             .filter(|(_, stamp, _)| stamp.modified() < self.settled_before)
@@ -156,9 +165,9 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> ParseCache<T> {
                     .is_some_and(|(recorded, _)| recorded == stamp)
             });
         if unchanged {
-            return None;
+            return;
         }
-        let chunks: Vec<Cow<[u8]>> =
+        let Ok(chunks) =
             kept.par_chunks(CHUNK)
                 .enumerate()
                 .map(|(at, chunk)| match self.chunks.get(at) {
@@ -168,33 +177,30 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> ParseCache<T> {
                                 |((key, stamp), (now, stamped, _))| key == now && stamp == stamped,
                             ) =>
                     {
-                        Ok(Cow::Borrowed(&raw[..]))
+                        Ok(Cow::Borrowed(&self.bytes[raw.clone()]))
                     }
                     _ => postcard::to_stdvec(chunk).map(Cow::Owned),
                 })
-                .collect::<Result<_, _>>()
-                .ok()?;
+                .collect::<Result<Vec<Cow<[u8]>>, _>>()
+        else {
+            return;
+        };
         let chunks: Vec<&serde_bytes::Bytes> = chunks
             .iter()
             .map(|chunk| serde_bytes::Bytes::new(chunk))
             .collect();
-        let bytes = postcard::to_stdvec(&(FORMAT, self.program, chunks)).ok()?;
-        Some(Pending {
-            file: self.file.clone(),
-            bytes,
-        })
-    }
-}
-
-impl Pending {
-    /// Replaces the cache file in one step, so that a build killed while
-    /// saving leaves the old one or the new one.
-    pub fn save(self) -> io::Result<()> {
         let beside = new_file_of(&self.file, std::process::id());
-        fs::write(&beside, &self.bytes)?;
-        fs::rename(&beside, &self.file).inspect_err(|_| {
+        let written = fs::File::create(&beside).and_then(|file| {
+            let mut out = io::BufWriter::new(file);
+            postcard::to_io(&(FORMAT, self.program, chunks), &mut out).map_err(io::Error::other)?;
+            io::Write::flush(&mut out)
+        });
+        if written
+            .and_then(|()| fs::rename(&beside, &self.file))
+            .is_err()
+        {
             let _ = fs::remove_file(&beside);
-        })
+        }
     }
 }
 
@@ -221,13 +227,13 @@ mod tests {
     fn a_file_is_taken_from_the_cache_only_with_the_stamp_it_had() {
         let folder = tempfile::tempdir().expect("temporary folder");
         let file = folder.path().join(".public.gongkai-cache");
-        let empty: ParseCache<String> = ParseCache::open(file.clone(), 7);
         let text = "正文".to_string();
-        empty
-            .update([("notices/a/index.md", stamp(6, 1_000), &text)])
-            .expect("a new entry is saved")
-            .save()
-            .expect("saved");
+        // `check` reads the cache and never writes it.
+        let reading: ParseCache<String> = ParseCache::open_to_read(file.clone(), 7);
+        reading.save([("notices/a/index.md", stamp(6, 1_000), &text)]);
+        assert!(!file.exists());
+        let empty: ParseCache<String> = ParseCache::open(file.clone(), 7);
+        empty.save([("notices/a/index.md", stamp(6, 1_000), &text)]);
         let cache: ParseCache<String> = ParseCache::open(file.clone(), 7);
         assert_eq!(cache.take("notices/a/index.md", stamp(7, 1_000)), None);
         assert_eq!(cache.take("notices/a/index.md", stamp(6, 1_001)), None);
@@ -236,15 +242,15 @@ mod tests {
             cache.take("notices/a/index.md", stamp(6, 1_000)),
             Some(Box::new(text.clone()))
         );
-        // Nothing to save when the same files were read.
-        assert!(
-            cache
-                .update([("notices/a/index.md", stamp(6, 1_000), &text)])
-                .is_none()
-        );
+        // Nothing is saved when the same files were read.
+        fs::remove_file(&file).expect("removed");
+        cache.save([("notices/a/index.md", stamp(6, 1_000), &text)]);
+        assert!(!file.exists());
+        cache.save([("notices/a/index.md", stamp(6, 1_001), &text)]);
+        assert!(file.exists());
         // Another program starts from nothing.
         let other: ParseCache<String> = ParseCache::open(file, 8);
-        assert_eq!(other.take("notices/a/index.md", stamp(6, 1_000)), None);
+        assert_eq!(other.take("notices/a/index.md", stamp(6, 1_001)), None);
     }
 
     #[test]
@@ -257,14 +263,10 @@ mod tests {
             .expect("a clock after 1970")
             .as_secs();
         let text = "正文".to_string();
-        cache
-            .update([
-                ("a.md", stamp(6, now), &text),
-                ("b.md", stamp(6, 1_000), &text),
-            ])
-            .expect("saved")
-            .save()
-            .expect("saved");
+        cache.save([
+            ("a.md", stamp(6, now), &text),
+            ("b.md", stamp(6, 1_000), &text),
+        ]);
         let reopened: ParseCache<String> = ParseCache::open(file, 1);
         assert_eq!(reopened.take("a.md", stamp(6, now)), None);
         assert_eq!(reopened.take("b.md", stamp(6, 1_000)), Some(Box::new(text)));

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Hint, Located, Location};
-use crate::load::cache::{FileStamp, ParseCache, Pending};
+use crate::load::cache::{FileStamp, ParseCache};
 use crate::load::sources::Sources;
 use crate::model::date::Date;
 use crate::model::status::Status;
@@ -299,12 +299,12 @@ pub fn load(sources: &Sources, include_drafts: bool) -> (Content, Vec<Diagnostic
 }
 
 /// [`load`], taking from `cache` what it has of files that did not change
-/// since; also the cache of this load when it differs from `cache`.
+/// since, and saving the cache of this load when it differs.
 pub fn load_cached(
     sources: &Sources,
     include_drafts: bool,
     cache: &ParseCache<Parse>,
-) -> (Content, Vec<Diagnostic>, Option<Pending>) {
+) -> (Content, Vec<Diagnostic>) {
     load_from(sources, include_drafts, Part::All, Some(cache))
 }
 
@@ -327,8 +327,7 @@ pub fn load_part(
     include_drafts: bool,
     part: Part,
 ) -> (Content, Vec<Diagnostic>) {
-    let (content, diagnostics, _) = load_from(sources, include_drafts, part, None);
-    (content, diagnostics)
+    load_from(sources, include_drafts, part, None)
 }
 
 fn load_from(
@@ -336,7 +335,7 @@ fn load_from(
     include_drafts: bool,
     part: Part,
     cache: Option<&ParseCache<Parse>>,
-) -> (Content, Vec<Diagnostic>, Option<Pending>) {
+) -> (Content, Vec<Diagnostic>) {
     let content_dir = sources.root().join(CONTENT_DIR);
     let start = match &part {
         Part::All => content_dir.clone(),
@@ -345,7 +344,7 @@ fn load_from(
         Part::Home => content_dir.join(HOME_FILE),
     };
     if part != Part::All && fs::symlink_metadata(&start).is_err() {
-        return (Content::default(), Vec::new(), None);
+        return (Content::default(), Vec::new());
     }
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
@@ -356,7 +355,7 @@ fn load_from(
         .with_hint(Some(
             "通报放在 content/notices/<名称>/index.md；新建站点可用 gongkai init <目录>".into(),
         ));
-        return (Content::default(), vec![missing], None);
+        return (Content::default(), vec![missing]);
     }
     let mut entries = Vec::new();
     let mut attachments: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
@@ -441,12 +440,12 @@ fn load_from(
     }
 
     let read = read_all(sources, &content_dir, entries, cache);
-    let pending = cache.and_then(|cache| {
-        cache.update(read.iter().filter_map(|read| {
+    if let Some(cache) = cache {
+        cache.save(read.iter().filter_map(|read| {
             let (key, stamp) = read.stamped.as_ref()?;
             Some((key.as_str(), *stamp, read.parse.as_ref().ok()?))
-        }))
-    });
+        }));
+    }
     let parsed = read.into_iter().map(|Read { entry, parse, .. }| {
         let parse = parse?;
         let file = entry.file().to_path_buf();
@@ -478,7 +477,7 @@ fn load_from(
     content
         .notices
         .retain(|notice| include_drafts || !notice.front.draft);
-    (content, diagnostics, pending)
+    (content, diagnostics)
 }
 
 /// A file of `content/` and what was read from it.
