@@ -134,11 +134,11 @@ pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
     prepare_with(options, None)
 }
 
-/// The parse cache of a build or check (see [`load::cache`]).
-type OpenCache<'o> = &'o dyn Fn() -> load::cache::ParseCache<content::Parse>;
-
 /// [`prepare`], taking unchanged files from the parse cache `cache` opens.
-fn prepare_with(options: &Options, cache: Option<OpenCache>) -> Result<Prepared, Vec<Diagnostic>> {
+fn prepare_with(
+    options: &Options,
+    cache: Option<&content::OpenCache<'_>>,
+) -> Result<Prepared, Vec<Diagnostic>> {
     let root = &options.root;
     let mut problems = Vec::new();
     let mut config = keep(Config::load(root), &mut problems);
@@ -155,7 +155,7 @@ fn prepare_with(options: &Options, cache: Option<OpenCache>) -> Result<Prepared,
             .map_or(sources::DEFAULT_MAX_FILE_MB, |config| config.max_file_mb),
     );
     let (content, content_problems) = match cache {
-        Some(cache) => content::load_cached(&sources, options.drafts, &cache()),
+        Some(cache) => content::load_cached(&sources, options.drafts, cache),
         None => content::load(&sources, options.drafts),
     };
     problems.extend(content_problems);
@@ -374,9 +374,12 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
     let mut prepared = prepared?;
     let failed = |error: output::OutputError| relative(vec![Diagnostic::from(error)], root);
     let mut staging = staging.map_err(failed)?;
-    staging
-        .make_room(prepared.output_paths.iter().map(String::as_str))
-        .map_err(failed)?;
+    // The pages' fingerprints are worked out while the twin is cleared.
+    let (made_room, prints) = rayon::join(
+        || staging.make_room(prepared.output_paths.iter().map(String::as_str)),
+        || prepared.page_fingerprints(),
+    );
+    made_room.map_err(failed)?;
     let files = prepared.files();
     staging.write_files(&files).map_err(failed)?;
     drop(files);
@@ -386,7 +389,6 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
     prepared.generated = Vec::new();
     // A page whose inputs, templates and settings are those it was last
     // written from is kept as it is, without rendering it.
-    let prints = prepared.page_fingerprints();
     let kept: Vec<bool> = prepared
         .jobs
         .par_iter()

@@ -298,15 +298,19 @@ pub fn load(sources: &Sources, include_drafts: bool) -> (Content, Vec<Diagnostic
     load_part(sources, include_drafts, Part::All)
 }
 
-/// [`load`], taking from `cache` what it has of files that did not change
-/// since, and saving the cache of this load when it differs.
+/// [`load`], taking from the cache `open_cache` opens (while `content/` is
+/// walked) what it has of files that did not change since, and saving the
+/// cache of this load when it differs.
 pub fn load_cached(
     sources: &Sources,
     include_drafts: bool,
-    cache: &ParseCache<Parse>,
+    open_cache: &OpenCache<'_>,
 ) -> (Content, Vec<Diagnostic>) {
-    load_from(sources, include_drafts, Part::All, Some(cache))
+    load_from(sources, include_drafts, Part::All, Some(open_cache))
 }
+
+/// Opens the parse cache of a load.
+pub type OpenCache<'a> = dyn Fn() -> ParseCache<Parse> + Sync + 'a;
 
 /// A part of `content/` that can be loaded on its own, for rebuilding only
 /// what changed.
@@ -334,7 +338,7 @@ fn load_from(
     sources: &Sources,
     include_drafts: bool,
     part: Part,
-    cache: Option<&ParseCache<Parse>>,
+    open_cache: Option<&OpenCache<'_>>,
 ) -> (Content, Vec<Diagnostic>) {
     let content_dir = sources.root().join(CONTENT_DIR);
     let start = match &part {
@@ -361,7 +365,12 @@ fn load_from(
     let mut attachments: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     let mut notice_folders = BTreeMap::new();
 
-    for walked in sources.walk(&start, &is_ignored) {
+    let (cache, walked) = rayon::join(
+        || open_cache.map(|open| open()),
+        || sources.walk(&start, &is_ignored),
+    );
+    let cache = cache.as_ref();
+    for walked in walked {
         let walked = match walked {
             Ok(walked) => walked,
             Err(error) => {
