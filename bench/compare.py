@@ -224,7 +224,8 @@ def beside(output):
     parse cache. A fresh build has neither."""
     parent, name = os.path.split(output)
     return [os.path.join(parent, f".{name}.gongkai-previous"),
-            os.path.join(parent, f".{name}.gongkai-cache")]
+            os.path.join(parent, f".{name}.gongkai-cache"),
+            os.path.join(parent, f".{name}.gongkai-index")]
 
 
 def remove(path):
