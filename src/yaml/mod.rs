@@ -16,7 +16,9 @@ use crate::diagnostic::{Hint, Located, Location, nearest};
 mod record;
 
 pub(crate) use record::record;
-pub use record::{Position, Positions, Record, ToYaml, write_line, write_section};
+pub use record::{
+    Listed, Position, Positions, Record, ToYaml, write_line, write_list, write_section,
+};
 
 pub type YamlError = Located<YamlErrorKind>;
 
@@ -197,11 +199,45 @@ impl KeyIndex {
     fn scan(yaml: &str, first_line: usize) -> Self {
         let mut keys = HashMap::new();
         let mut parents: Vec<(usize, String)> = Vec::new();
+        // How many items each list has shown so far, by its path.
+        let mut items: HashMap<String, usize> = HashMap::new();
         for (index, line) in yaml.lines().enumerate() {
-            let content = line.trim_start_matches(' ');
-            let indent = line.len() - content.len();
-            if content.is_empty() || content.starts_with('#') || content.starts_with('-') {
+            let mut content = line.trim_start_matches(' ');
+            let mut indent = line.len() - content.len();
+            if content.is_empty() || content.starts_with('#') {
                 continue;
+            }
+            if let Some(item) = content
+                .strip_prefix("- ")
+                .or_else(|| content.strip_prefix('-'))
+                && (content.len() == 1 || content.starts_with("- "))
+            {
+                // An item of the list at `parents.last()`: its keys are at
+                // `list.N.key`, the first of them on the item's own line.
+                while parents.last().is_some_and(|(depth, _)| *depth >= indent) {
+                    parents.pop();
+                }
+                let Some((_, list)) = parents.last() else {
+                    continue;
+                };
+                let count = items.entry(list.clone()).or_default();
+                let path = format!("{list}.{count}");
+                *count += 1;
+                parents.push((indent, path));
+                let inside = item.trim_start_matches(' ');
+                indent += content.len() - inside.len();
+                content = inside;
+                if content.is_empty() || content.starts_with('#') {
+                    continue;
+                }
+                if content.starts_with('{') {
+                    let line_number = first_line + index;
+                    let Some((_, item_path)) = parents.last() else {
+                        continue;
+                    };
+                    scan_flow_mapping(line, indent, line_number, item_path, &mut keys);
+                    continue;
+                }
             }
             let Some((key, value_offset)) = split_key(content) else {
                 continue;
@@ -420,6 +456,28 @@ impl<'s> Document<'s> {
         self.keys
             .get(path)
             .map(|at| Location::in_text(self.file, self.source, at.line, at.key_column))
+    }
+
+    /// Where the first key of the mapping at `path` (an item of a list) is.
+    fn first_key_location(&self, path: &str) -> Option<Location> {
+        let prefix = format!("{path}.");
+        self.keys
+            .keys
+            .iter()
+            .filter(|(key, _)| key.starts_with(&prefix))
+            .map(|(_, at)| (at.line, at.key_column))
+            .min()
+            .map(|(line, column)| Location::in_text(self.file, self.source, line, column))
+    }
+
+    /// How many items of the list at `path` have keys.
+    fn items_of(&self, path: &str) -> usize {
+        (0..)
+            .take_while(|index| {
+                let prefix = format!("{path}.{index}.");
+                self.keys.keys.keys().any(|key| key.starts_with(&prefix))
+            })
+            .count()
     }
 
     fn value_location(&self, path: &str) -> Option<Location> {
@@ -813,6 +871,62 @@ impl<'d> Fields<'d> {
         let value = read(&mut nested);
         nested.finish();
         Some(value)
+    }
+
+    /// Reads a list of mappings, such as `progress: [{date: …}, …]`, each
+    /// item with `read` (its fields at `name.N.field`), then reports the
+    /// unknown keys of each; `None` when the field is absent, not a list, or
+    /// an item is unreadable.
+    pub fn list<T>(
+        &mut self,
+        name: &str,
+        known: &'static [Field],
+        read: impl Fn(&mut Fields) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let value = self.value(name)?;
+        let path = self.full_path(name);
+        let label = self.field(name).label;
+        let Value::Sequence(sequence) = value else {
+            self.wrong_type(&path, label, "以“- ”开头的列表", value);
+            return None;
+        };
+        let mut read_all = Some(Vec::with_capacity(sequence.len()));
+        for (index, item) in sequence.iter().enumerate() {
+            let item_path = format!("{path}.{index}");
+            let Value::Mapping(map) = item else {
+                let location = self.document.key_location(&path);
+                let kind = YamlErrorKind::WrongType {
+                    field: item_path,
+                    label,
+                    expected: "“字段: 值”的映射",
+                    found: describe(item),
+                };
+                let location = location.unwrap_or_else(|| self.start.clone());
+                self.errors.push(Located::new(location, kind));
+                read_all = None;
+                continue;
+            };
+            let start = self
+                .document
+                .first_key_location(&item_path)
+                .or_else(|| self.document.key_location(&path))
+                .unwrap_or_else(|| self.start.clone());
+            let mut fields = Fields {
+                document: self.document,
+                path: item_path,
+                map,
+                known,
+                start,
+                errors: self.errors,
+            };
+            let value = read(&mut fields);
+            fields.finish();
+            match (value, &mut read_all) {
+                (Some(value), Some(all)) => all.push(value),
+                _ => read_all = None,
+            }
+        }
+        read_all
     }
 
     /// Reports every key that is not one of the known fields (the first

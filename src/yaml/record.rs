@@ -40,6 +40,17 @@ impl<'d> Positions<'d> {
         self.document.value_position(&self.path_of(name))
     }
 
+    /// The positions inside each item of the list `name`.
+    pub fn items(&self, name: &str) -> Vec<Positions<'d>> {
+        let path = self.path_of(name);
+        (0..self.document.items_of(&path))
+            .map(|index| Positions {
+                document: self.document,
+                path: format!("{path}.{index}"),
+            })
+            .collect()
+    }
+
     /// The positions inside the mapping `name`.
     pub fn within(&self, name: &str) -> Positions<'d> {
         Positions {
@@ -103,6 +114,39 @@ pub fn write_line(out: &mut String, indent: usize, name: &str, value: &impl ToYa
     out.push('\n');
 }
 
+/// A list of records, the type of a `list` field.
+pub trait Listed {
+    type Item: Record;
+    type At;
+}
+
+impl<R: Record> Listed for Vec<R> {
+    type Item = R;
+    type At = R::At;
+}
+
+/// A list: `name:` and an item per record below it (`- field: value`),
+/// unless it is empty.
+pub fn write_list<R: Record>(out: &mut String, indent: usize, name: &str, items: &[R]) {
+    if items.is_empty() {
+        return;
+    }
+    out.push_str(&" ".repeat(indent));
+    out.push_str(name);
+    out.push_str(":\n");
+    for item in items {
+        let mut fields = String::new();
+        item.write(&mut fields, indent + 4);
+        out.push_str(&" ".repeat(indent + 2));
+        out.push_str("- ");
+        // The item's first field goes on its `- ` line.
+        match fields.get(indent + 4..) {
+            Some(first_on) if !first_on.is_empty() => out.push_str(first_on),
+            _ => out.push_str("{}\n"),
+        }
+    }
+}
+
 /// A section: `name:` and its fields below it, unless it holds nothing.
 pub fn write_section<R: Record + Default + PartialEq>(
     out: &mut String,
@@ -126,6 +170,8 @@ pub fn write_section<R: Record + Default + PartialEq>(
 /// - `default("标签")`: the type's default when absent;
 /// - `or("标签", value)`: `value` when absent;
 /// - `section("标签")`: a nested record, its default when absent;
+/// - `list("标签")`: a `Vec` of records (`- field: value` items), empty
+///   when absent;
 ///
 /// and, after `also`, fields that are not read (set by the caller after
 /// reading; their defaults until then). The positions struct named after
@@ -196,6 +242,7 @@ macro_rules! record {
     };
 
     (@at_type section $ty:ty) => { <$ty as $crate::yaml::Record>::At };
+    (@at_type list $ty:ty) => { Vec<<$ty as $crate::yaml::Listed>::At> };
     (@at_type $kind:ident $ty:ty) => { Option<$crate::yaml::Position> };
 
     (@read required $fields:ident $field:ident $ty:ty) => {
@@ -221,11 +268,28 @@ macro_rules! record {
             .unwrap_or_default()
     };
 
+    (@read list $fields:ident $field:ident $ty:ty) => {
+        $fields
+            .list(
+                stringify!($field),
+                <<$ty as $crate::yaml::Listed>::Item as $crate::yaml::Record>::FIELDS,
+                <<$ty as $crate::yaml::Listed>::Item as $crate::yaml::Record>::read,
+            )
+            .unwrap_or_default()
+    };
+
     (@take required $field:ident) => { $field? };
     (@take $kind:ident $field:ident) => { $field };
 
     (@at section $positions:ident $field:ident $ty:ty) => {
         <$ty as $crate::yaml::Record>::at(&$positions.within(stringify!($field)))
+    };
+    (@at list $positions:ident $field:ident $ty:ty) => {
+        $positions
+            .items(stringify!($field))
+            .iter()
+            .map(<<$ty as $crate::yaml::Listed>::Item as $crate::yaml::Record>::at)
+            .collect()
     };
     (@at $kind:ident $positions:ident $field:ident $ty:ty) => {
         $positions.value(stringify!($field))
@@ -252,6 +316,9 @@ macro_rules! record {
     (@write section $out:ident $indent:ident $field:ident $ty:ty, $value:expr) => {
         $crate::yaml::write_section($out, $indent, stringify!($field), &$value)
     };
+    (@write list $out:ident $indent:ident $field:ident $ty:ty, $value:expr) => {
+        $crate::yaml::write_list($out, $indent, stringify!($field), &$value)
+    };
 }
 
 pub(crate) use record;
@@ -261,6 +328,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::diagnostic::Located;
     use crate::yaml::YamlErrorKind;
 
     record! {
@@ -283,6 +351,120 @@ mod tests {
         also {
             extra: usize,
         }
+    }
+
+    record! {
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        struct Step at StepAt {
+            day: String = required("日期"),
+            note: Option<String> = optional("说明"),
+        }
+    }
+
+    record! {
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        struct Steps at StepsAt {
+            title: String = required("标题"),
+            steps: Vec<Step> = list("进展"),
+        }
+    }
+
+    fn read_steps(yaml: &str) -> (Option<Steps>, StepsAt, Vec<Located<YamlErrorKind>>) {
+        let document = Document::parse(Path::new("x.yaml"), yaml, yaml, 1).expect("parses");
+        let mut errors = Vec::new();
+        let mut fields = document.fields(Steps::FIELDS, &mut errors);
+        let steps = Steps::read(&mut fields);
+        fields.finish();
+        let at = Steps::at(&Positions::of(&document));
+        (steps, at, errors)
+    }
+
+    #[test]
+    fn a_list_of_records_is_read_with_the_positions_of_each_item() {
+        let yaml = "title: 标题\nsteps:\n  - day: 一日\n    note: 开始\n  -   day: 二日\n  - {day: 三日, note: 完}\nnext: 1\n";
+        let (steps, at, errors) = read_steps(yaml);
+        assert_eq!(errors.len(), 1, "only `next` is unknown: {errors:?}");
+        assert_eq!(errors[0].at.line, 7);
+        let steps = steps.expect("read").steps;
+        let days: Vec<&str> = steps.iter().map(|step| step.day.as_str()).collect();
+        assert_eq!(days, ["一日", "二日", "三日"]);
+        assert_eq!(steps[2].note.as_deref(), Some("完"));
+        assert_eq!(at.steps.len(), 3);
+        assert_eq!(
+            at.steps[0].day,
+            Some(Position {
+                line: 3,
+                column: 10
+            })
+        );
+        assert_eq!(
+            at.steps[0].note,
+            Some(Position {
+                line: 4,
+                column: 11
+            })
+        );
+        assert_eq!(
+            at.steps[1].day,
+            Some(Position {
+                line: 5,
+                column: 12
+            })
+        );
+        assert_eq!(
+            at.steps[2].note,
+            Some(Position {
+                line: 6,
+                column: 21
+            })
+        );
+    }
+
+    #[test]
+    fn a_list_that_is_not_one_or_an_item_that_is_wrong_is_reported_where_it_is() {
+        let (steps, _, errors) = read_steps("title: 标题\nsteps: 一日\n");
+        assert_eq!(steps.map(|s| s.steps), Some(Vec::new()));
+        assert!(
+            matches!(&errors[..], [e] if e.at.line == 2
+                && matches!(&e.kind, YamlErrorKind::WrongType { field, .. } if field == "steps")),
+            "{errors:?}"
+        );
+        let (_, _, errors) =
+            read_steps("title: 标题\nsteps:\n  - day: 一日\n  - note: 无日期\n    dya: 二日\n");
+        let lines: Vec<_> = errors.iter().map(|e| (e.at.line, e.kind.clone())).collect();
+        assert!(
+            lines.iter().any(|(line, kind)| *line == 4
+                && matches!(kind, YamlErrorKind::MissingField { field, .. } if field == "steps.1.day")),
+            "a missing field is told at its item: {lines:?}"
+        );
+        assert!(
+            lines.iter().any(|(line, kind)| *line == 5
+                && matches!(kind, YamlErrorKind::UnknownField { field, .. } if field == "dya")),
+            "an unknown key is told where it is: {lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_list_is_written_as_items_that_read_back() {
+        let steps = Steps {
+            title: "标题".to_owned(),
+            steps: vec![
+                Step {
+                    day: "一日".to_owned(),
+                    note: Some("说明: 含冒号".to_owned()),
+                },
+                Step {
+                    day: "二日".to_owned(),
+                    note: None,
+                },
+            ],
+        };
+        let mut yaml = String::new();
+        steps.write(&mut yaml, 0);
+        assert!(yaml.contains("steps:\n  - day: 一日\n    note: "), "{yaml}");
+        let (read, _, errors) = read_steps(&yaml);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(read, Some(steps));
     }
 
     fn read(yaml: &str) -> (Option<Sample>, SampleAt, Vec<YamlErrorKind>) {
