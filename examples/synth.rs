@@ -258,6 +258,10 @@ declared: {{ aspects: {aspects}, problems: {issues} }}
         if status != "completed" {
             let year = if rng.random_bool(0.2) { 2025 } else { 2026 };
             front.push_str(&format!("deadline: {}\n", date(rng, year)));
+        } else {
+            // After the feedback (the year before) and before `as_of`; not
+            // drawn, so the rest of the site is what the same seed gave before.
+            front.push_str(&format!("completed: {year}-01-{:02}\n", 1 + i % 28));
         }
         front.push_str(&format!(
             "department: {}\nlead: {}\n---\n\n**整改情况：**",

@@ -139,6 +139,7 @@ fn notice_template(today: Date) -> String {
         declared: Declared::default(),
         supervision: Supervision::default(),
         draft: true,
+        as_of: None,
     };
     format!(
         r#"{}
@@ -161,7 +162,12 @@ fn notice_template(today: Date) -> String {
 }
 
 /// Creates `content/notices/<notice>/issues/NN-<slug>.md`, numbered after the last issue.
-pub fn new_issue(root: &Path, notice: &str, slug: &str) -> Result<PathBuf, ScaffoldError> {
+pub fn new_issue(
+    root: &Path,
+    notice: &str,
+    slug: &str,
+    today: Date,
+) -> Result<PathBuf, ScaffoldError> {
     let notice = checked_slug(notice)?;
     let slug = checked_slug(slug)?;
     let folder = root.join(CONTENT_DIR).join(NOTICES_DIR).join(notice);
@@ -184,11 +190,12 @@ pub fn new_issue(root: &Path, notice: &str, slug: &str) -> Result<PathBuf, Scaff
         format!("{:02}-{slug}.md", last + 1)
     };
     let path = issues.join(name);
-    write_new(&path, &issue_template())?;
+    write_new(&path, &issue_template(today))?;
     Ok(path)
 }
 
-fn issue_template() -> String {
+/// A new issue, its status confirmed `today`.
+fn issue_template(today: Date) -> String {
     let front = IssueFront {
         title: "（问题标题）".to_owned(),
         aspect: Some("（所属方面，没有可删去此行）".to_owned()),
@@ -199,6 +206,9 @@ fn issue_template() -> String {
         department: Some("党委办公室".to_owned()),
         lead: Some("党委书记".to_owned()),
         order: None,
+        updated: Some(today),
+        completed: None,
+        progress: Vec::new(),
     };
     format!("{}\n**整改措施：**一是……；二是……。\n", front.front_matter())
 }
@@ -212,10 +222,14 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let today = Date::new(2025, 3, 17).ok_or("date")?;
         new_notice(dir.path(), "2025-xuncha", today)?;
-        let first = new_issue(dir.path(), "2025-xuncha", "lingdao")?;
+        let first = new_issue(dir.path(), "2025-xuncha", "lingdao", today)?;
+        assert!(
+            fs::read_to_string(&first)?.contains("\nupdated: 2025-03-17\n"),
+            "a new issue says when its status was confirmed"
+        );
         let issues = first.parent().ok_or("parent")?;
         fs::write(issues.join("07-caiwu.md"), "")?;
-        let next = new_issue(dir.path(), "2025-xuncha", "renshi")?;
+        let next = new_issue(dir.path(), "2025-xuncha", "renshi", today)?;
         assert!(first.ends_with("01-lingdao.md"));
         assert!(next.ends_with("08-renshi.md"));
         Ok(())

@@ -798,3 +798,67 @@ fn a_second_build_into_the_same_output_is_refused_while_the_first_runs() {
     assert!(run.stderr.contains("GK0808"), "{}", run.stderr);
     site.build().assert_ok();
 }
+
+/// An issue's page says as of when its status stands, when it was
+/// completed, and shows its progress as a dated timeline, each step with
+/// the status it reached; an issue that gives no date stands at its
+/// notice's `as_of`, or else at the notice's publication.
+#[test]
+fn an_issue_page_shows_its_progress_over_time() {
+    let site = Site::new();
+    let issue = "content/notices/2025-ceshi/issues/03-caiwu.md";
+    let source = fs::read_to_string(site.path(issue)).expect("issue");
+    site.write(
+        issue,
+        source.replacen(
+            "status: 整改中\ndeadline: 2025-12-31\n",
+            "status: completed\ncompleted: 2025-06-30\nprogress:\n  - date: 2025-04-02\n    status: 整改中\n    note: 自查**凭证** 412 份\n  - {date: 2025-05-15, note: 修订报销制度}\n  - {date: 2025-06-30, status: completed}\n",
+            1,
+        ),
+    );
+    site.build().assert_ok();
+    let page = site.html("public/notices/2025-ceshi/issues/03-caiwu/index.html");
+    assert_eq!(text(&page, ".issue-table .as-of"), "截至2025年6月30日");
+    let completed = texts(&page, ".issue-table div");
+    assert!(
+        completed.iter().any(|row| row == "完成日期2025年6月30日"),
+        "{completed:?}"
+    );
+    let steps = texts(&page, ".timeline .steps li");
+    assert_eq!(
+        steps,
+        [
+            "2025年4月2日 整改中自查凭证 412 份",
+            "2025年5月15日修订报销制度",
+            "2025年6月30日 已完成",
+        ]
+    );
+    assert_eq!(
+        select(&page, ".timeline .step-note strong").len(),
+        1,
+        "notes are Markdown"
+    );
+    let times: Vec<&str> = select(&page, ".timeline time")
+        .iter()
+        .filter_map(|time| time.value().attr("datetime"))
+        .collect();
+    assert_eq!(times, ["2025-04-02", "2025-05-15", "2025-06-30"]);
+
+    // Without dates of its own: the notice's publication, then its `as_of`.
+    let other = site.html("public/notices/2025-ceshi/issues/02-xuexi/index.html");
+    assert_eq!(text(&other, ".issue-table .as-of"), "截至2025年3月17日");
+    assert!(select(&other, ".timeline").is_empty());
+    let notice = "content/notices/2025-ceshi/index.md";
+    let source = fs::read_to_string(site.path(notice)).expect("notice");
+    site.write(
+        notice,
+        source.replacen(
+            "published: 2025-03-17\n",
+            "published: 2025-03-17\nas_of: 2025-02-28\n",
+            1,
+        ),
+    );
+    site.build().assert_ok();
+    let other = site.html("public/notices/2025-ceshi/issues/02-xuexi/index.html");
+    assert_eq!(text(&other, ".issue-table .as-of"), "截至2025年2月28日");
+}

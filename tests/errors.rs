@@ -400,3 +400,74 @@ fn empty_site_yaml_and_empty_files() {
         "缺少 front matter",
     );
 }
+
+#[test]
+fn progress_out_of_order() {
+    fails(
+        |site| {
+            replace(
+                site,
+                ISSUE,
+                "department: 财务科\n",
+                "department: 财务科\nprogress:\n  - date: 2025-05-01\n  - {date: 2025-04-01, note: 补记}\n",
+            )
+        },
+        "03-caiwu.md:10:12",
+        "进展日期2025年4月1日早于上一条进展的2025年5月1日",
+    );
+}
+
+#[test]
+fn progress_that_is_not_a_list() {
+    fails(
+        |site| {
+            replace(
+                site,
+                ISSUE,
+                "department: 财务科\n",
+                "department: 财务科\nprogress: 已完成自查\n",
+            )
+        },
+        "03-caiwu.md:8:11",
+        "列表",
+    );
+}
+
+#[test]
+fn completed_date_of_an_issue_in_progress() {
+    fails(
+        |site| {
+            replace(
+                site,
+                ISSUE,
+                "department: 财务科\n",
+                "department: 财务科\ncompleted: 2025-06-30\n",
+            )
+        },
+        "03-caiwu.md:8:12",
+        "写了完成日期，但整改状态是“整改中”",
+    );
+}
+
+/// A history as a clerk writes it: block and flow items, two steps on one
+/// day, statuses on some steps only, the last of them the current status.
+#[test]
+fn a_history_in_order_builds_without_a_word_about_it() {
+    let site = Site::new();
+    replace(
+        &site,
+        ISSUE,
+        "status: 整改中\ndeadline: 2025-12-31\ndepartment: 财务科\n",
+        "status: completed\ndepartment: 财务科\nupdated: 2025-07-01\ncompleted: 2025-06-30\nprogress:\n  - date: 2025-03-01\n    status: in_progress\n    note: 制定整改方案\n  - {date: 2025-03-01, note: 召开专题会议}\n  - date: 2025-06-30\n    status: 已完成\n",
+    );
+    let run = site.build();
+    run.assert_ok();
+    assert!(!run.stderr.contains("GK072"), "{}", run.stderr);
+    let check = site.run(&["check", "--strict"]);
+    assert!(
+        !check.stdout.contains("GK072") && !check.stderr.contains("GK072"),
+        "{}{}",
+        check.stdout,
+        check.stderr
+    );
+}

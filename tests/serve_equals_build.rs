@@ -169,7 +169,7 @@ fn serve_through<Name: AsRef<str>>(site: &Site, steps: Vec<(Name, Step)>) {
 #[test]
 fn the_example_portal_served_equals_its_build_through_edits() {
     const NOTICE: &str = "content/notices/2025-qinghe-shequ/index.md";
-    const ISSUE: &str = "content/notices/2025-qinghe-shequ/issues/01-xuexi-jihua.md";
+    const ISSUE: &str = "content/notices/2025-qinghe-shequ/issues/02-diyi-yiti.md";
     let steps: Vec<(&str, Step)> = vec![
         (
             "an issue's status",
@@ -177,7 +177,7 @@ fn the_example_portal_served_equals_its_build_through_edits() {
                 edit(
                     s,
                     ISSUE,
-                    "status: completed",
+                    "status: completed\ncompleted: 2025-07-25",
                     "status: in_progress\ndeadline: 2026-06-30",
                 )
             }),
@@ -196,6 +196,28 @@ fn the_example_portal_served_equals_its_build_through_edits() {
         (
             "a notice's date",
             Box::new(|s| edit(s, NOTICE, "published: 2025-10-09", "published: 2024-10-09")),
+        ),
+        (
+            "an issue's progress",
+            Box::new(|s| {
+                edit(
+                    s,
+                    "content/notices/2025-qinghe-shequ/issues/01-xuexi-jihua.md",
+                    "  - date: 2025-06-20\n    note: 印发2025年度理论学习计划",
+                    "  - date: 2025-06-21\n    note: 印发年度理论学习计划",
+                )
+            }),
+        ),
+        (
+            "a notice's as-of date",
+            Box::new(|s| {
+                edit(
+                    s,
+                    NOTICE,
+                    "published: 2024-10-09",
+                    "published: 2024-10-09\nas_of: 2024-09-30",
+                )
+            }),
         ),
         (
             "a list template",

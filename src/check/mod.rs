@@ -57,6 +57,25 @@ pub enum LintKind {
     },
     #[error("没有监督联系方式（电话、邮箱或通信地址）")]
     NoContact,
+    #[error("进展日期{date}早于上一条进展的{previous}：进展要按时间先后排列")]
+    ProgressOutOfOrder { date: String, previous: String },
+    #[error("{what}{date}晚于统计日期{as_of}")]
+    AfterAsOf {
+        what: &'static str,
+        date: String,
+        as_of: String,
+    },
+    #[error("最后一条进展的状态是“{last}”，与整改状态“{status}”不一致")]
+    ProgressStatusDiffers {
+        last: &'static str,
+        status: &'static str,
+    },
+    #[error("写了完成日期，但整改状态是“{status}”")]
+    CompletedButNotCompleted { status: &'static str },
+    #[error("完成日期{completed}早于巡察反馈日期{feedback}")]
+    CompletedBeforeFeedback { completed: String, feedback: String },
+    #[error("已完成的问题没有写完成日期")]
+    NoCompletionDate,
     #[error("{what}格式不对：“{value}”")]
     MalformedContact { what: &'static str, value: String },
     #[error("链接指向的{what}不存在：{target}")]
@@ -99,7 +118,12 @@ impl LintKind {
             | LintKind::HeadingAttributes { .. }
             | LintKind::ScriptInHtml { .. }
             | LintKind::HtmlTooDeep
-            | LintKind::MarkdownTooDeep => Severity::Error,
+            | LintKind::MarkdownTooDeep
+            | LintKind::ProgressOutOfOrder { .. }
+            | LintKind::AfterAsOf { .. }
+            | LintKind::ProgressStatusDiffers { .. }
+            | LintKind::CompletedButNotCompleted { .. }
+            | LintKind::CompletedBeforeFeedback { .. } => Severity::Error,
             LintKind::Overdue { .. } => Severity::Note,
             _ => Severity::Warning,
         }
@@ -128,6 +152,12 @@ impl Hint for LintKind {
             LintKind::DroppedHtml { .. } => "GK0717",
             LintKind::HtmlTooDeep => "GK0718",
             LintKind::MarkdownTooDeep => "GK0719",
+            LintKind::ProgressOutOfOrder { .. } => "GK0720",
+            LintKind::AfterAsOf { .. } => "GK0721",
+            LintKind::ProgressStatusDiffers { .. } => "GK0722",
+            LintKind::CompletedButNotCompleted { .. } => "GK0723",
+            LintKind::CompletedBeforeFeedback { .. } => "GK0724",
+            LintKind::NoCompletionDate => "GK0725",
         }
     }
 
@@ -143,6 +173,22 @@ impl Hint for LintKind {
             }
             LintKind::DeadlineBeforeFeedback { .. } | LintKind::DatesOutOfOrder { .. } => {
                 "检查日期是否写错".into()
+            }
+            LintKind::ProgressOutOfOrder { .. } => {
+                "progress 中每条进展按日期从早到晚排列，最新的一条放在最后".into()
+            }
+            LintKind::AfterAsOf { .. } => {
+                "日期不能晚于统计日期（site.yaml 的 as_of，或 gongkai build --as-of）：检查是否写错".into()
+            }
+            LintKind::ProgressStatusDiffers { status, .. } => format!(
+                "status 是问题当前的状态：最后一条进展写了 status 时应同为“{status}”，或把 status 改为最新的状态"
+            ),
+            LintKind::CompletedButNotCompleted { .. } => {
+                "整改完成后把 status 改为 completed；尚未完成的请删去 completed".into()
+            }
+            LintKind::CompletedBeforeFeedback { .. } => "检查日期是否写错".into(),
+            LintKind::NoCompletionDate => {
+                "请添加「completed: 2025-06-30」这样的完成日期，页面上显示为完成日期".into()
             }
             LintKind::NoContact => {
                 "在 site.yaml 或通报的 supervision 中写明 phone、email 或 address".into()
@@ -405,6 +451,7 @@ fn lint_issue(
             },
         ));
     }
+    lint_progress(notice, issue, as_of, lints);
     if issue.body.markdown().trim().is_empty() {
         lints.diagnostics.push(diagnostic(
             Location::in_text(
@@ -429,6 +476,83 @@ fn lint_issue(
     .filter_map(|(position, value)| Some((position, value?)))
     .collect();
     lint_front_text(file, &issue.body, &texts, lints);
+}
+
+/// The dates and statuses of an issue's progress over time: in order, none
+/// after `as_of`, the last status the current one, a completion date only
+/// for a completed issue and not before the inspection's feedback.
+fn lint_progress(notice: &NoticeSource, issue: &IssueSource, as_of: Date, lints: &mut Lints) {
+    let file = &issue.file;
+    let at = |position: Option<Position>| field_at(file, &issue.body, position);
+    let (front, positions) = (&issue.front, &issue.at);
+    let mut push = |position: Option<Position>, kind: LintKind| {
+        lints.diagnostics.push(diagnostic(at(position), kind));
+    };
+    let step_at = |index: usize| positions.progress.get(index);
+    let mut previous: Option<Date> = None;
+    for (index, step) in front.progress.iter().enumerate() {
+        let date_at = step_at(index).and_then(|at| at.date);
+        if let Some(before) = previous.filter(|before| step.date < *before) {
+            let kind = LintKind::ProgressOutOfOrder {
+                date: step.date.chinese(),
+                previous: before.chinese(),
+            };
+            push(date_at, kind);
+        }
+        previous = Some(previous.map_or(step.date, |before| before.max(step.date)));
+        if step.date > as_of {
+            let kind = LintKind::AfterAsOf {
+                what: "进展日期",
+                date: step.date.chinese(),
+                as_of: as_of.chinese(),
+            };
+            push(date_at, kind);
+        }
+    }
+    let last_status = front
+        .progress
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(index, step)| Some((step.status?, step_at(index).and_then(|at| at.status))));
+    if let Some((last, last_at)) = last_status.filter(|(last, _)| *last != front.status) {
+        let kind = LintKind::ProgressStatusDiffers {
+            last: last.label(),
+            status: front.status.label(),
+        };
+        push(last_at.or(positions.status), kind);
+    }
+    // `updated` may be later: `gongkai new issue` writes today's date into
+    // a site whose `as_of` is fixed.
+    if let Some(completed) = front.completed.filter(|date| *date > as_of) {
+        let kind = LintKind::AfterAsOf {
+            what: "完成日期",
+            date: completed.chinese(),
+            as_of: as_of.chinese(),
+        };
+        push(positions.completed, kind);
+    }
+    match front.completed {
+        Some(_) if front.status != Status::Completed => {
+            let kind = LintKind::CompletedButNotCompleted {
+                status: front.status.label(),
+            };
+            push(positions.completed, kind);
+        }
+        None if front.status == Status::Completed => {
+            push(positions.status, LintKind::NoCompletionDate);
+        }
+        _ => {}
+    }
+    if let (Some(completed), Some(feedback)) = (front.completed, notice.front.inspection.feedback)
+        && completed < feedback
+    {
+        let kind = LintKind::CompletedBeforeFeedback {
+            completed: completed.chinese(),
+            feedback: feedback.chinese(),
+        };
+        push(positions.completed, kind);
+    }
 }
 
 /// Personal data in front-matter text fields.

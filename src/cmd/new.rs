@@ -38,7 +38,7 @@ pub fn notice(root: &Path, slug: &str) -> ExitCode {
 }
 
 pub fn issue(root: &Path, notice: &str, slug: &str) -> ExitCode {
-    match scaffold::new_issue(root, notice, slug) {
+    match scaffold::new_issue(root, notice, slug, gongkai::model::date::Date::today()) {
         Ok(path) => {
             say!("已创建问题 {}", path.display());
             ExitCode::SUCCESS

@@ -73,6 +73,7 @@ impl Metadata {
             declared: self.declared.clone(),
             supervision: self.supervision.clone(),
             draft: self.published.is_none(),
+            as_of: None,
         }
     }
 }
@@ -527,6 +528,9 @@ fn parse_issues(
                     department: None,
                     lead: None,
                     order: None,
+                    updated: None,
+                    completed: None,
+                    progress: Vec::new(),
                 },
                 body: String::new(),
                 heading: line.clone(),

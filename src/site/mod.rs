@@ -76,12 +76,28 @@ pub struct Issue {
     pub aspect_number: Option<usize>,
     pub item_number: Option<usize>,
     pub overdue: bool,
+    /// The date the status shown stands at (截至): the latest of
+    /// `updated`, the last progress step and `completed`; without them the
+    /// notice's `as_of`, or its publication.
+    pub status_as_of: Date,
+    /// `progress`, oldest first, the notes rendered.
+    pub steps: Vec<Step>,
     pub body: String,
     /// The body as plain text, for the search index.
     #[serde(skip)]
     pub text: String,
     #[serde(skip)]
     pub source: SourceFile,
+}
+
+/// One dated step of an issue's progress, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Step {
+    pub date: Date,
+    pub status: Option<Status>,
+    pub status_label: Option<&'static str>,
+    /// The note as HTML.
+    pub note: Option<String>,
 }
 
 /// A level-2 group (大项) and the issues in it, by index into `Notice::issues`.
@@ -382,10 +398,13 @@ fn assemble_notice(
         let key = |issue: &IssueSource| issue.number.or(issue.front.order).unwrap_or(u32::MAX);
         key(a).cmp(&key(b)).then_with(|| a.slug.cmp(&b.slug))
     });
+    let stands_at = notice.front.as_of.unwrap_or(notice.front.published);
     let mut issues: Vec<Issue> = sources
         .into_iter()
         .enumerate()
-        .map(|(index, source)| assemble_issue(source, &path, index + 1, as_of, sanitize))
+        .map(|(index, source)| {
+            assemble_issue(source, &path, index + 1, (as_of, stands_at), sanitize)
+        })
         .collect();
     let aspects = group(&mut issues);
     let mut counts = Counts::default();
@@ -411,22 +430,46 @@ fn assemble_notice(
     }
 }
 
+/// `dates`: the site's `as_of`, for overdue, and the date the notice's
+/// figures stand at, for an issue that gives no date of its own.
 fn assemble_issue(
     source: IssueSource,
     notice_path: &str,
     number: usize,
-    as_of: Date,
+    (as_of, notice_stands_at): (Date, Date),
     sanitize: bool,
 ) -> Issue {
     let path = format!("{notice_path}issues/{}/", source.slug);
-    let body = markdown::render(
-        source.body.markdown(),
-        Settings {
-            sanitize,
-            root: &root_of(&path),
-        },
-    );
+    let root = root_of(&path);
+    let settings = Settings {
+        sanitize,
+        root: &root,
+    };
+    let body = markdown::render(source.body.markdown(), settings);
     let overdue = source.front.is_overdue(as_of);
+    let front = &source.front;
+    let status_as_of = [
+        front.updated,
+        front.completed,
+        front.progress.iter().map(|step| step.date).max(),
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(notice_stands_at);
+    let steps = front
+        .progress
+        .iter()
+        .map(|step| Step {
+            date: step.date,
+            status: step.status,
+            status_label: step.status.map(Status::label),
+            note: step
+                .note
+                .as_deref()
+                .map(|note| markdown::to_html(note, settings)),
+        })
+        .collect();
     Issue {
         status_label: source.front.status.label(),
         slug: source.slug,
@@ -436,6 +479,8 @@ fn assemble_issue(
         aspect_number: None,
         item_number: None,
         overdue,
+        status_as_of,
+        steps,
         body: body.html,
         text: body.text,
         source: SourceFile(source.file),
@@ -512,6 +557,9 @@ mod tests {
                 department: None,
                 lead: None,
                 order: None,
+                updated: None,
+                completed: None,
+                progress: Vec::new(),
             },
             body: Body {
                 text: "一是……".into(),
@@ -539,6 +587,7 @@ mod tests {
                 declared: Declared::default(),
                 supervision: Supervision::default(),
                 draft: false,
+                as_of: None,
             },
             body: Body {
                 text: "前\n<!-- issues -->\n后\n".into(),

@@ -56,7 +56,7 @@ supervision: { phone: 0518-11111111 }
 pub const ISSUES: [(&str, &str); 4] = [
     (
         "01-lingdao.md",
-        "---\ntitle: 党的领导作用发挥不充分\naspect: 党的领导方面\nitem: 党的领导弱化\nstatus: completed\nlong_term: true\ndepartment: 党委办公室\nlead: 党委书记\n---\n\n**整改情况：**一是修订制度；二是加强学习。\n",
+        "---\ntitle: 党的领导作用发挥不充分\naspect: 党的领导方面\nitem: 党的领导弱化\nstatus: completed\nlong_term: true\ndepartment: 党委办公室\nlead: 党委书记\ncompleted: 2025-01-20\n---\n\n**整改情况：**一是修订制度；二是加强学习。\n",
     ),
     (
         "02-xuexi.md",

@@ -134,7 +134,18 @@ record! {
         inspection: Inspection = section("巡察情况"),
         declared: Declared = section("通报所述问题数"),
         supervision: Supervision = section("监督联系方式"),
+        as_of: Option<Date> = optional("截至日期"),
         draft: bool = default("草稿"),
+    }
+}
+
+record! {
+    /// One dated step of an issue's rectification, an item of `progress:`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub struct Progress at ProgressAt {
+        date: Date = required("日期"),
+        status: Option<Status> = optional("状态"),
+        note: Option<String> = optional("说明"),
     }
 }
 
@@ -151,6 +162,9 @@ record! {
         department: Option<String> = optional("责任科室"),
         lead: Option<String> = optional("牵头领导"),
         order: Option<u32> = optional("排序"),
+        updated: Option<Date> = optional("更新日期"),
+        completed: Option<Date> = optional("完成日期"),
+        progress: Vec<Progress> = list("进展"),
     }
 }
 
@@ -894,6 +908,9 @@ mod tests {
                 department: Some((*text).to_owned()),
                 lead: None,
                 order: (n % 4 == 0).then_some(n as u32),
+                updated: None,
+                completed: None,
+                progress: Vec::new(),
             };
             let file = format!("{}\n一是整改。\n", front.front_matter());
             let (read, _, _) = parse_file::<IssueFront>(Path::new("x.md"), &file)
@@ -932,6 +949,7 @@ mod tests {
                 ..Supervision::default()
             },
             draft: true,
+            as_of: None,
         };
         let file = format!("{}\n正文。\n", front.front_matter());
         let (read, _, at) = parse_file::<NoticeFront>(Path::new("index.md"), &file)
