@@ -53,7 +53,7 @@ fn notice_page_shows_metadata_progress_and_numbered_issues() {
     assert_eq!(text(&page, ".rate strong"), "1/4，25%");
     assert_eq!(
         texts(&page, ".figure-list .fig-num"),
-        ["1", "1", "2", "1", "2"]
+        ["1", "1", "2", "1", "2", "3"]
     );
     assert_eq!(
         texts(&page, ".aspect-title"),
@@ -78,9 +78,10 @@ fn notice_page_shows_metadata_progress_and_numbered_issues() {
         headings.last().map(String::as_str),
         Some("三、下一步工作打算")
     );
-    // Badges: statuses, long-term, overdue (deadline 2025-09-01 < as_of 2025-10-01).
+    // Badges: statuses, long-term, overdue by the days since the deadline
+    // (2025-09-01, as_of 2025-10-01), not updated since the notice (2025-03-17).
     let badges = texts(&page, "#issue-4 .badge");
-    assert_eq!(badges, ["整改中", "逾期"]);
+    assert_eq!(badges, ["整改中", "逾期30天", "198天未更新"]);
     assert_eq!(texts(&page, "#issue-1 .badge"), ["已完成", "长期坚持"]);
     assert!(texts(&page, "#issue-1 .issue-body strong").contains(&"整改情况：".to_owned()));
     // Supervision: the notice's phone over the site's, the site's e-mail kept.
@@ -209,9 +210,12 @@ fn home_sums_all_notices_and_lists_the_newest_first() {
         ]
     );
     assert_eq!(text(&home, ".overview .rate strong"), "2/5，40%");
+    // Three statuses that add up to the total, then long-term, overdue and
+    // not updated (the notice of 2025-03-17 gives the only date: 198 days
+    // before as_of).
     assert_eq!(
         texts(&home, ".overview .fig-num"),
-        ["2", "1", "2", "1", "2"]
+        ["2", "1", "2", "1", "2", "3"]
     );
 }
 
@@ -444,7 +448,9 @@ fn stray_files_are_warned_about_but_do_not_stop_the_build() {
 }
 
 /// The counts on the home and notice pages of the example portal equal a
-/// count of `status:`, `long_term:` and `deadline:` lines in its issue files.
+/// count of `status:`, `long_term:` and `deadline:` lines in its issue
+/// files, and of its dates (`updated:`, `completed:`, a progress step's
+/// `date:`, else the notice's `as_of:` or `published:`) against `as_of`.
 #[test]
 fn example_counts_equal_what_the_files_say() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -452,10 +458,23 @@ fn example_counts_equal_what_the_files_say() {
     let output = out.path().join("public");
     common::run_in(repo, &["build", "-o", output.to_str().expect("utf-8")]).assert_ok();
     let as_of = "2025-10-31"; // site.yaml's as_of
-    let mut totals = [0usize; 5];
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date");
+    let dates_after = |text: &str, key: &str| -> Vec<String> {
+        text.match_indices(key)
+            .filter_map(|(at, _)| text.get(at + key.len()..at + key.len() + 10))
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut totals = [0usize; 6];
     for notice in fs::read_dir(repo.join("content/notices")).expect("notices") {
         let notice = notice.expect("entry").path();
-        let mut counts = [0usize; 5];
+        let index = fs::read_to_string(notice.join("index.md")).expect("index.md");
+        let notice_date = dates_after(&index, "\nas_of: ")
+            .into_iter()
+            .chain(dates_after(&index, "\npublished: "))
+            .next()
+            .expect("published");
+        let mut counts = [0usize; 6];
         for issue in fs::read_dir(notice.join("issues")).expect("issues") {
             let text = fs::read_to_string(issue.expect("entry").path()).expect("read");
             let field = |name: &str| {
@@ -472,6 +491,13 @@ fn example_counts_equal_what_the_files_say() {
             counts[3] += usize::from(field("long_term:").as_deref() == Some("true"));
             let late = field("deadline:").is_some_and(|d| d.as_str() < as_of);
             counts[4] += usize::from(late && status != "completed");
+            let latest = ["\nupdated: ", "\ncompleted: ", "date: "]
+                .iter()
+                .flat_map(|key| dates_after(&text, key))
+                .max()
+                .unwrap_or_else(|| notice_date.clone());
+            let unchanged_for = (day(as_of) - day(&latest)).num_days();
+            counts[5] += usize::from(status != "completed" && unchanged_for >= 90);
         }
         let slug = notice
             .file_name()

@@ -79,6 +79,9 @@ record! {
         description: Option<String> = optional("网站简介"),
         /// The date overdue is judged against; the build date when not set.
         as_of: Option<Date> = optional("统计截止日期"),
+        /// An issue not completed whose latest date is this many days or
+        /// more before `as_of` is marked as not updated (未更新).
+        stale_after_days: u32 = or("未更新天数", 90_u32),
         owner: Owner = section("主办单位信息"),
         supervision: Supervision = section("监督联系方式"),
         /// Raw HTML in Markdown is cleaned unless this is turned off.

@@ -129,6 +129,7 @@ fn progress_chart(value: Value, _: Kwargs, _: &State) -> TeraResult<Value> {
         in_progress: number("in_progress"),
         long_term: number("long_term"),
         overdue: number("overdue"),
+        stale: number("stale"),
     };
     Ok(Value::safe_string(&chart::progress_svg(&counts)))
 }

@@ -477,9 +477,9 @@ mod tests {
             &text,
         )?;
         // The notice's three issues (their neighbours show the status), the
-        // notice, one page of each of the four listings, the home page.
+        // notice, one page of each of the six listings, the home page.
         assert!(
-            summary.starts_with("问题 3 页、通报 1 页、列表 4 页"),
+            summary.starts_with("问题 3 页、通报 1 页、列表 6 页"),
             "{summary}"
         );
         assert!(summary.contains("首页"), "{summary}");

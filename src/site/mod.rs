@@ -31,6 +31,7 @@ pub struct Counts {
     pub in_progress: usize,
     pub long_term: usize,
     pub overdue: usize,
+    pub stale: usize,
 }
 
 impl Counts {
@@ -43,6 +44,7 @@ impl Counts {
         }
         self.long_term += usize::from(issue.front.long_term);
         self.overdue += usize::from(issue.overdue);
+        self.stale += usize::from(issue.stale_days.is_some());
     }
 
     fn add(&mut self, other: &Counts) {
@@ -52,6 +54,7 @@ impl Counts {
         self.in_progress += other.in_progress;
         self.long_term += other.long_term;
         self.overdue += other.overdue;
+        self.stale += other.stale;
     }
 
     pub fn count(&self, status: Status) -> usize {
@@ -76,6 +79,11 @@ pub struct Issue {
     pub aspect_number: Option<usize>,
     pub item_number: Option<usize>,
     pub overdue: bool,
+    /// Days since the deadline, when overdue.
+    pub overdue_days: Option<i64>,
+    /// Days from `status_as_of` to the site's `as_of`, when the issue is
+    /// not completed and that is `stale_after_days` or more (N天未更新).
+    pub stale_days: Option<i64>,
     /// The date the status shown stands at (截至): the latest of
     /// `updated`, the last progress step and `completed`; without them the
     /// notice's `as_of`, or its publication.
@@ -224,11 +232,11 @@ impl Site {
             organizations: Vec::new(),
             years: Vec::new(),
         };
-        let (supervision, sanitize) = (&site.config.supervision, site.config.sanitize_html);
+        let config = &site.config;
         site.notices = content
             .notices
             .into_par_iter()
-            .map(|notice| assemble_notice(notice, supervision, as_of, sanitize))
+            .map(|notice| assemble_notice(notice, config, as_of))
             .collect();
         site.order_and_count();
         site.replace_pages(content.pages);
@@ -241,12 +249,7 @@ impl Site {
     pub fn replace_notice(&mut self, slug: &str, source: Option<NoticeSource>) -> Option<Notice> {
         let old = self.position(slug).map(|index| self.notices.remove(index));
         if let Some(source) = source {
-            let notice = assemble_notice(
-                source,
-                &self.config.supervision,
-                self.as_of,
-                self.config.sanitize_html,
-            );
+            let notice = assemble_notice(source, &self.config, self.as_of);
             self.notices.push(notice);
         }
         self.order_and_count();
@@ -371,12 +374,8 @@ fn assemble_page(page: PageSource, path: String, sanitize: bool) -> Page {
     }
 }
 
-fn assemble_notice(
-    notice: NoticeSource,
-    site_contact: &Supervision,
-    as_of: Date,
-    sanitize: bool,
-) -> Notice {
+fn assemble_notice(notice: NoticeSource, config: &Config, as_of: Date) -> Notice {
+    let sanitize = config.sanitize_html;
     let path = format!("notices/{}/", notice.slug);
     let root = root_of(&path);
     let settings = Settings {
@@ -398,13 +397,15 @@ fn assemble_notice(
         let key = |issue: &IssueSource| issue.number.or(issue.front.order).unwrap_or(u32::MAX);
         key(a).cmp(&key(b)).then_with(|| a.slug.cmp(&b.slug))
     });
-    let stands_at = notice.front.as_of.unwrap_or(notice.front.published);
+    let dates = Dates {
+        as_of,
+        notice_stands_at: notice.front.as_of.unwrap_or(notice.front.published),
+        stale_after_days: config.stale_after_days,
+    };
     let mut issues: Vec<Issue> = sources
         .into_iter()
         .enumerate()
-        .map(|(index, source)| {
-            assemble_issue(source, &path, index + 1, (as_of, stands_at), sanitize)
-        })
+        .map(|(index, source)| assemble_issue(source, &path, index + 1, &dates, sanitize))
         .collect();
     let aspects = group(&mut issues);
     let mut counts = Counts::default();
@@ -412,7 +413,7 @@ fn assemble_notice(
         counts.add_issue(issue);
     }
     Notice {
-        contact: site_contact.overridden_by(&notice.front.supervision),
+        contact: config.supervision.overridden_by(&notice.front.supervision),
         organization_path: String::new(),
         has_aspects: issues.iter().any(|issue| issue.front.aspect.is_some()),
         has_items: issues.iter().any(|issue| issue.front.item.is_some()),
@@ -430,15 +431,28 @@ fn assemble_notice(
     }
 }
 
-/// `dates`: the site's `as_of`, for overdue, and the date the notice's
-/// figures stand at, for an issue that gives no date of its own.
+/// What an issue's dates are judged against.
+struct Dates {
+    /// The site's `as_of`, for overdue and not updated.
+    as_of: Date,
+    /// The date the notice's figures stand at, for an issue that gives no
+    /// date of its own.
+    notice_stands_at: Date,
+    stale_after_days: u32,
+}
+
 fn assemble_issue(
     source: IssueSource,
     notice_path: &str,
     number: usize,
-    (as_of, notice_stands_at): (Date, Date),
+    dates: &Dates,
     sanitize: bool,
 ) -> Issue {
+    let Dates {
+        as_of,
+        notice_stands_at,
+        stale_after_days,
+    } = *dates;
     let path = format!("{notice_path}issues/{}/", source.slug);
     let root = root_of(&path);
     let settings = Settings {
@@ -457,6 +471,12 @@ fn assemble_issue(
     .flatten()
     .max()
     .unwrap_or(notice_stands_at);
+    let overdue_days = front
+        .deadline
+        .filter(|_| overdue)
+        .map(|deadline| days_between(deadline, as_of));
+    let stale_days = Some(days_between(status_as_of, as_of))
+        .filter(|days| front.status != Status::Completed && *days >= i64::from(stale_after_days));
     let steps = front
         .progress
         .iter()
@@ -479,12 +499,19 @@ fn assemble_issue(
         aspect_number: None,
         item_number: None,
         overdue,
+        overdue_days,
+        stale_days,
         status_as_of,
         steps,
         body: body.html,
         text: body.text,
         source: SourceFile(source.file),
     }
+}
+
+/// Days from `from` to `to`.
+fn days_between(from: Date, to: Date) -> i64 {
+    (to.naive() - from.naive()).num_days()
 }
 
 /// Groups issues by aspect then item, in the order each group first appears;
@@ -610,7 +637,7 @@ mod tests {
             issue("1-al", Some("一"), Some("甲"), Status::Partial, None),
             issue("11-d", Some("二"), Some("乙"), Status::Partial, past),
         ];
-        let notice = assemble_notice(notice(issues), &Supervision::default(), as_of, true);
+        let notice = assemble_notice(notice(issues), &config(), as_of);
         let slugs: Vec<&str> = notice.issues.iter().map(|i| i.slug.as_str()).collect();
         assert_eq!(slugs, ["1-al", "2-b", "10-c", "11-d"]);
         assert_eq!(notice.aspects.len(), 2);
@@ -631,7 +658,8 @@ mod tests {
                 partial: 2,
                 in_progress: 1,
                 long_term: 1,
-                overdue: 2
+                overdue: 2,
+                stale: 3,
             }
         );
         assert!(notice.body_after.is_some());
@@ -648,12 +676,15 @@ mod tests {
                 Status::InProgress,
                 Some(as_of),
             )]),
-            &Supervision::default(),
+            &config(),
             as_of,
-            true,
         );
         assert!(!notice.issues[0].overdue);
         assert!(!notice.has_aspects);
+    }
+
+    fn config() -> Config {
+        Config::parse(std::path::Path::new("site.yaml"), "title: 测试\n").expect("site.yaml")
     }
 
     #[test]

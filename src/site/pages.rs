@@ -149,20 +149,27 @@ pub enum Input<'s> {
 pub enum Listing {
     Status(Status),
     Overdue,
+    /// Not completed and not updated for `stale_after_days`.
+    Stale,
+    LongTerm,
 }
 
 impl Listing {
-    pub const ALL: [Listing; 4] = [
+    pub const ALL: [Listing; 6] = [
         Listing::Status(Status::Completed),
         Listing::Status(Status::Partial),
         Listing::Status(Status::InProgress),
         Listing::Overdue,
+        Listing::Stale,
+        Listing::LongTerm,
     ];
 
     pub fn includes(self, issue: &Issue) -> bool {
         match self {
             Listing::Status(status) => issue.front.status == status,
             Listing::Overdue => issue.overdue,
+            Listing::Stale => issue.stale_days.is_some(),
+            Listing::LongTerm => issue.front.long_term,
         }
     }
 
@@ -170,6 +177,8 @@ impl Listing {
         match self {
             Listing::Status(status) => status.key(),
             Listing::Overdue => "overdue",
+            Listing::Stale => "stale",
+            Listing::LongTerm => "long-term",
         }
     }
 
@@ -177,6 +186,8 @@ impl Listing {
         match self {
             Listing::Status(status) => format!("{}的问题", status.label()),
             Listing::Overdue => "逾期未完成的问题".to_owned(),
+            Listing::Stale => "长时间未更新进展的问题".to_owned(),
+            Listing::LongTerm => "需长期坚持的问题".to_owned(),
         }
     }
 
@@ -184,6 +195,8 @@ impl Listing {
         match self {
             Listing::Status(status) => site.totals.count(status),
             Listing::Overdue => site.totals.overdue,
+            Listing::Stale => site.totals.stale,
+            Listing::LongTerm => site.totals.long_term,
         }
     }
 
@@ -191,7 +204,7 @@ impl Listing {
     pub fn page_path(self, page: usize) -> String {
         let base = match self {
             Listing::Status(status) => format!("status/{}/", status.key()),
-            Listing::Overdue => "overdue/".to_owned(),
+            Listing::Overdue | Listing::Stale | Listing::LongTerm => format!("{}/", self.key()),
         };
         if page == 0 {
             base
