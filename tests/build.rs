@@ -869,6 +869,16 @@ fn an_issue_page_shows_its_progress_over_time() {
         .filter_map(|time| time.value().attr("datetime"))
         .collect();
     assert_eq!(times, ["2025-04-02", "2025-05-15", "2025-06-30"]);
+    // Its latest date is when the page, and its notice's, last changed.
+    let sitemap = fs::read_to_string(site.path("public/sitemap.xml")).expect("sitemap");
+    for page in ["notices/2025-ceshi/issues/03-caiwu/", "notices/2025-ceshi/"] {
+        let entry = format!("{page}</loc><lastmod>2025-06-30</lastmod>");
+        assert!(sitemap.contains(&entry), "{entry} not in {sitemap}");
+    }
+    let untouched = "notices/2025-ceshi/issues/02-xuexi/</loc><lastmod>2025-03-17</lastmod>";
+    assert!(sitemap.contains(untouched), "{sitemap}");
+    let ld = select(&page, "script[type='application/ld+json']")[0].inner_html();
+    assert!(ld.contains(r#""dateModified": "2025-06-30""#), "{ld}");
 
     // Without dates of its own: the notice's publication, then its `as_of`.
     let other = site.html("public/notices/2025-ceshi/issues/02-xuexi/index.html");

@@ -13,13 +13,15 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The date a page last changed: its notice's publication date, or the
-/// newest notice's for pages that list notices.
+/// The date a page last changed: the latest date it shows (an issue's
+/// status, a notice's publication or its issues' statuses), or the latest
+/// of every notice's for pages that list them.
 fn lastmod(site: &Site, job: &Job) -> Option<Date> {
     match job {
-        Job::Notice(n) | Job::Issue(n, _) => Some(site.notices[*n].front.published),
+        Job::Notice(n) => Some(site.notices[*n].last_changed),
+        Job::Issue(n, i) => Some(site.notices[*n].issues[*i].last_changed),
         Job::Page(_) | Job::NotFound | Job::Search => None,
-        _ => site.notices.first().map(|n| n.front.published),
+        _ => site.notices.iter().map(|notice| notice.last_changed).max(),
     }
 }
 

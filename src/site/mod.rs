@@ -90,6 +90,9 @@ pub struct Issue {
     pub status_as_of: Date,
     /// `progress`, oldest first, the notes rendered.
     pub steps: Vec<Step>,
+    /// The latest date the page shows: its status's, or its notice's
+    /// publication when that is later.
+    pub last_changed: Date,
     pub body: String,
     /// The body as plain text, for the search index.
     #[serde(skip)]
@@ -147,6 +150,9 @@ pub struct Notice {
     pub has_aspects: bool,
     pub has_items: bool,
     pub counts: Counts,
+    /// The latest date the page shows: its publication, or the latest of
+    /// its issues' statuses.
+    pub last_changed: Date,
     #[serde(skip)]
     pub source: SourceFile,
     #[serde(skip)]
@@ -399,6 +405,7 @@ fn assemble_notice(notice: NoticeSource, config: &Config, as_of: Date) -> Notice
     });
     let dates = Dates {
         as_of,
+        published: notice.front.published,
         notice_stands_at: notice.front.as_of.unwrap_or(notice.front.published),
         stale_after_days: config.stale_after_days,
     };
@@ -412,6 +419,10 @@ fn assemble_notice(notice: NoticeSource, config: &Config, as_of: Date) -> Notice
     for issue in &issues {
         counts.add_issue(issue);
     }
+    let last_changed = issues
+        .iter()
+        .map(|issue| issue.last_changed)
+        .fold(notice.front.published, Date::max);
     Notice {
         contact: config.supervision.overridden_by(&notice.front.supervision),
         organization_path: String::new(),
@@ -426,6 +437,7 @@ fn assemble_notice(notice: NoticeSource, config: &Config, as_of: Date) -> Notice
         issues,
         aspects,
         counts,
+        last_changed,
         source: SourceFile(notice.file),
         attachments: notice.attachments,
     }
@@ -435,6 +447,7 @@ fn assemble_notice(notice: NoticeSource, config: &Config, as_of: Date) -> Notice
 struct Dates {
     /// The site's `as_of`, for overdue and not updated.
     as_of: Date,
+    published: Date,
     /// The date the notice's figures stand at, for an issue that gives no
     /// date of its own.
     notice_stands_at: Date,
@@ -450,6 +463,7 @@ fn assemble_issue(
 ) -> Issue {
     let Dates {
         as_of,
+        published,
         notice_stands_at,
         stale_after_days,
     } = *dates;
@@ -503,6 +517,7 @@ fn assemble_issue(
         stale_days,
         status_as_of,
         steps,
+        last_changed: status_as_of.max(published),
         body: body.html,
         text: body.text,
         source: SourceFile(source.file),
