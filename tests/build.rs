@@ -898,3 +898,22 @@ fn an_issue_page_shows_its_progress_over_time() {
     let other = site.html("public/notices/2025-ceshi/issues/02-xuexi/index.html");
     assert_eq!(text(&other, ".issue-table .as-of"), "截至2025年2月28日");
 }
+
+/// The overdue listing puts the latest first, whatever the order of the
+/// notice's issues, and says by how many days each is late.
+#[test]
+fn the_overdue_listing_puts_the_latest_first() {
+    let site = Site::new();
+    let issue = "content/notices/2025-ceshi/issues/02-xuexi.md";
+    let source = fs::read_to_string(site.path(issue)).expect("issue");
+    site.write(
+        issue,
+        source.replacen("deadline: 2025-06-30", "deadline: 2025-09-20", 1),
+    );
+    site.build().assert_ok();
+    let listing = site.html("public/overdue/index.html");
+    assert_eq!(
+        texts(&listing, ".listing .badge.overdue"),
+        ["逾期30天", "逾期11天"]
+    );
+}

@@ -334,9 +334,10 @@ struct ListingRow<'a> {
     notice_path: &'a str,
 }
 
-/// The rows of one page of a listing: the matching issues of its block of notices.
+/// The rows of one page of a listing: the matching issues of its block of
+/// notices; the overdue and not-updated ones the longest first.
 fn listing_rows(site: &Site, listing: Listing, page: usize) -> Vec<ListingRow<'_>> {
-    listing_block(site, page)
+    let mut rows: Vec<ListingRow> = listing_block(site, page)
         .flat_map(|notice| notice.issues.iter().map(move |issue| (notice, issue)))
         .filter(|(_, issue)| listing.includes(issue))
         .map(|(notice, issue)| ListingRow {
@@ -353,7 +354,13 @@ fn listing_rows(site: &Site, listing: Listing, page: usize) -> Vec<ListingRow<'_
             notice_title: &notice.front.title,
             notice_path: &notice.path,
         })
-        .collect()
+        .collect();
+    match listing {
+        Listing::Overdue => rows.sort_by_key(|row| std::cmp::Reverse(row.overdue_days)),
+        Listing::Stale => rows.sort_by_key(|row| std::cmp::Reverse(row.stale_days)),
+        _ => {}
+    }
+    rows
 }
 
 #[cfg(test)]
