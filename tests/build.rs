@@ -917,3 +917,42 @@ fn the_overdue_listing_puts_the_latest_first() {
         ["逾期30天", "逾期11天"]
     );
 }
+
+/// Once an organisation publishes a newer notice, each issue of its older
+/// ones that gives neither `updated` nor `progress` is pointed out; one
+/// that does is not, nor is anything before the newer notice exists.
+#[test]
+fn older_notices_issues_are_asked_when_their_status_stands() {
+    let site = Site::new();
+    let quiet = site.run(&["check"]);
+    assert!(!quiet.stderr.contains("GK0726"), "{}", quiet.stderr);
+    site.write(
+        "content/notices/2025-ceshi-xu/index.md",
+        "---\ntitle: 续报\norganization: 中共测试医院委员会\npublished: 2025-09-01\n---\n正文\n",
+    );
+    let issue = "content/notices/2025-ceshi/issues/02-xuexi.md";
+    let source = fs::read_to_string(site.path(issue)).expect("issue");
+    site.write(
+        issue,
+        source.replacen("---\n\n", "updated: 2025-08-30\n---\n\n", 1),
+    );
+    let run = site.run(&["check"]);
+    run.assert_ok();
+    // Messages come grouped by file, the file's path on a line of its own.
+    let asked: Vec<&str> = run
+        .stderr
+        .split("\n\n")
+        .filter(|block| block.contains("GK0726"))
+        .filter_map(|block| block.trim_start().lines().next()?.strip_prefix("content/"))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            "notices/2025-ceshi/issues/01-lingdao.md",
+            "notices/2025-ceshi/issues/03-caiwu.md",
+            "notices/2025-ceshi/issues/04-zichan.md"
+        ],
+        "{}",
+        run.stderr
+    );
+}

@@ -76,6 +76,10 @@ pub enum LintKind {
     CompletedBeforeFeedback { completed: String, feedback: String },
     #[error("已完成的问题没有写完成日期")]
     NoCompletionDate,
+    #[error(
+        "{organization}已发布更新的通报《{newer}》，这条问题没有写更新日期或进展，看不出整改状态是否仍是当时的"
+    )]
+    NotUpdatedSinceNewer { organization: String, newer: String },
     #[error("{what}格式不对：“{value}”")]
     MalformedContact { what: &'static str, value: String },
     #[error("链接指向的{what}不存在：{target}")]
@@ -158,6 +162,7 @@ impl Hint for LintKind {
             LintKind::CompletedButNotCompleted { .. } => "GK0723",
             LintKind::CompletedBeforeFeedback { .. } => "GK0724",
             LintKind::NoCompletionDate => "GK0725",
+            LintKind::NotUpdatedSinceNewer { .. } => "GK0726",
         }
     }
 
@@ -189,6 +194,9 @@ impl Hint for LintKind {
             LintKind::CompletedBeforeFeedback { .. } => "检查日期是否写错".into(),
             LintKind::NoCompletionDate => {
                 "请添加「completed: 2025-06-30」这样的完成日期，页面上显示为完成日期".into()
+            }
+            LintKind::NotUpdatedSinceNewer { .. } => {
+                "写上「updated: 2025-06-30」（确认状态的日期），或在 progress 中记下此后的进展".into()
             }
             LintKind::NoContact => {
                 "在 site.yaml 或通报的 supervision 中写明 phone、email 或 address".into()
@@ -254,12 +262,30 @@ fn field_at(file: &Path, body: &Body, position: Option<Position>) -> Location {
 
 /// Lints everything under `content/`.
 pub fn lint_content(config: &Config, content: &Content, as_of: Date) -> Lints {
+    // The newest notice of each organisation: the statuses of its older
+    // ones stand at their own dates unless their issues say otherwise.
+    let mut newest: BTreeMap<&str, &NoticeSource> = BTreeMap::new();
+    for notice in &content.notices {
+        let organization = notice.front.organization.as_str();
+        let newer = newest.get(organization).is_none_or(|kept| {
+            (notice.front.published, &notice.slug) > (kept.front.published, &kept.slug)
+        });
+        if newer {
+            newest.insert(organization, notice);
+        }
+    }
     let per_notice: Vec<Lints> = content
         .notices
         .par_iter()
         .map(|notice| {
             let mut lints = Lints::default();
             lint_notice(config, notice, as_of, &mut lints);
+            if let Some(newer) = newest
+                .get(notice.front.organization.as_str())
+                .filter(|newer| newer.front.published > notice.front.published)
+            {
+                lint_not_updated_since(notice, newer, &mut lints);
+            }
             lints
         })
         .collect();
@@ -476,6 +502,22 @@ fn lint_issue(
     .filter_map(|(position, value)| Some((position, value?)))
     .collect();
     lint_front_text(file, &issue.body, &texts, lints);
+}
+
+/// The issues of `notice` that say nothing of their status since, now that
+/// its organisation has published `newer`.
+fn lint_not_updated_since(notice: &NoticeSource, newer: &NoticeSource, lints: &mut Lints) {
+    for issue in &notice.issues {
+        if issue.front.updated.is_some() || !issue.front.progress.is_empty() {
+            continue;
+        }
+        let kind = LintKind::NotUpdatedSinceNewer {
+            organization: notice.front.organization.clone(),
+            newer: newer.front.title.clone(),
+        };
+        let at = field_at(&issue.file, &issue.body, issue.at.status);
+        lints.diagnostics.push(diagnostic(at, kind));
+    }
 }
 
 /// The dates and statuses of an issue's progress over time: in order, none
