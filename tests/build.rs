@@ -562,10 +562,13 @@ fn feeds_parse_and_list_every_notice() {
         .iter()
         .filter_map(|e| e.title.as_ref().map(|t| t.content.clone()))
         .collect();
+    // Notices and status changes (the fixture's completion on 2025-01-20,
+    // between the two notices), newest first.
     assert_eq!(
         titles,
         [
             "中共测试医院委员会关于市委巡察整改进展情况的通报",
+            "党的领导作用发挥不充分：已完成",
             "第二篇通报"
         ]
     );
@@ -589,7 +592,12 @@ fn feeds_parse_and_list_every_notice() {
             .expect("href")
             .replace("index.html", "feed.xml");
         let feed = parse(&format!("public/organizations/{path}"));
-        assert_eq!(feed.entries.len(), 1, "{path}");
+        let notices = feed
+            .entries
+            .iter()
+            .filter(|e| e.links.iter().all(|l| !l.href.contains("/issues/")))
+            .count();
+        assert_eq!(notices, 1, "{path}");
     }
 }
 
@@ -955,4 +963,92 @@ fn older_notices_issues_are_asked_when_their_status_stands() {
         "{}",
         run.stderr
     );
+}
+
+/// Each change of an issue's status (a progress step that gives one, or
+/// its completion) is an entry of the portal's feed and of its body's, with
+/// its own date, linking to the issue, newest first.
+#[test]
+fn a_status_change_is_a_feed_entry_of_its_own() {
+    let site = Site::new();
+    let issue = "content/notices/2025-ceshi/issues/03-caiwu.md";
+    let source = fs::read_to_string(site.path(issue)).expect("issue");
+    site.write(
+        issue,
+        source.replacen(
+            "status: 整改中\ndeadline: 2025-12-31\n",
+            "status: completed\ncompleted: 2025-06-30\nprogress:\n  - {date: 2025-04-02, status: partial, note: 自查凭证412份}\n  - {date: 2025-05-15, note: 修订制度}\n  - {date: 2025-06-30, status: completed}\n",
+            1,
+        ),
+    );
+    site.build().assert_ok();
+    let organizations = site.html("public/organizations/index.html");
+    let body = select(&organizations, ".listing tbody a")[0]
+        .value()
+        .attr("href")
+        .expect("href")
+        .replace("index.html", "feed.xml");
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    for path in [
+        "public/feed.xml".to_owned(),
+        format!("public/organizations/{body}"),
+    ] {
+        let path = path.as_str();
+        let bytes = fs::read(site.path(path)).expect("feed");
+        let feed =
+            feed_rs::parser::parse(bytes.as_slice()).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let entries: Vec<(String, String)> = feed
+            .entries
+            .iter()
+            .map(|e| {
+                let title = e
+                    .title
+                    .as_ref()
+                    .map(|t| t.content.clone())
+                    .unwrap_or_default();
+                let day = e
+                    .updated
+                    .map(|d| d.with_timezone(&china).format("%Y-%m-%d").to_string())
+                    .unwrap_or_default();
+                (day, title)
+            })
+            .collect();
+        let expected = [
+            ("2025-06-30", "财务报销不规范：已完成"),
+            ("2025-04-02", "财务报销不规范：基本完成"),
+            (
+                "2025-03-17",
+                "中共测试医院委员会关于市委巡察整改进展情况的通报",
+            ),
+            ("2025-01-20", "党的领导作用发挥不充分：已完成"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(d, t)| (d.to_string(), t.to_string()))
+            .collect();
+        assert_eq!(entries, expected, "{path}");
+        let change = &feed.entries[1];
+        assert!(
+            change.links[0]
+                .href
+                .ends_with("/notices/2025-ceshi/issues/03-caiwu/"),
+            "{:?}",
+            change.links
+        );
+        let summary = change
+            .summary
+            .as_ref()
+            .map(|s| s.content.as_str())
+            .unwrap_or_default();
+        assert!(
+            summary.contains("2025年4月2日基本完成。自查凭证412份"),
+            "{summary}"
+        );
+        assert_eq!(
+            feed.updated
+                .map(|d| d.with_timezone(&china).format("%Y-%m-%d").to_string())
+                .as_deref(),
+            Some("2025-06-30")
+        );
+    }
 }

@@ -109,6 +109,9 @@ pub struct Step {
     pub status_label: Option<&'static str>,
     /// The note as HTML.
     pub note: Option<String>,
+    /// The note as plain text, for feeds.
+    #[serde(skip)]
+    pub note_text: Option<String>,
 }
 
 /// A level-2 group (大项) and the issues in it, by index into `Notice::issues`.
@@ -494,14 +497,18 @@ fn assemble_issue(
     let steps = front
         .progress
         .iter()
-        .map(|step| Step {
-            date: step.date,
-            status: step.status,
-            status_label: step.status.map(Status::label),
-            note: step
+        .map(|step| {
+            let note = step
                 .note
                 .as_deref()
-                .map(|note| markdown::to_html(note, settings)),
+                .map(|note| markdown::render(note, settings));
+            Step {
+                date: step.date,
+                status: step.status,
+                status_label: step.status.map(Status::label),
+                note_text: note.as_ref().map(|note| note.text.clone()),
+                note: note.map(|note| note.html),
+            }
         })
         .collect();
     Issue {
