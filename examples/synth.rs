@@ -256,8 +256,11 @@ declared: {{ aspects: {aspects}, problems: {issues} }}
             front.push_str("long_term: true\n");
         }
         if status != "completed" {
+            // When the status was last confirmed: in the notice's year.
+            let updated = format!("updated: {year}-09-30\n");
             let year = if rng.random_bool(0.2) { 2025 } else { 2026 };
             front.push_str(&format!("deadline: {}\n", date(rng, year)));
+            front.push_str(&updated);
         } else {
             // After the feedback (the year before) and before `as_of`; not
             // drawn, so the rest of the site is what the same seed gave before.

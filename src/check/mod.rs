@@ -505,10 +505,12 @@ fn lint_issue(
 }
 
 /// The issues of `notice` that say nothing of their status since, now that
-/// its organisation has published `newer`.
+/// its organisation has published `newer` (a completion date says the last
+/// word).
 fn lint_not_updated_since(notice: &NoticeSource, newer: &NoticeSource, lints: &mut Lints) {
     for issue in &notice.issues {
-        if issue.front.updated.is_some() || !issue.front.progress.is_empty() {
+        let front = &issue.front;
+        if front.updated.is_some() || front.completed.is_some() || !front.progress.is_empty() {
             continue;
         }
         let kind = LintKind::NotUpdatedSinceNewer {
