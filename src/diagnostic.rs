@@ -115,13 +115,30 @@ impl<'a> Locator<'a> {
         }
     }
 
-    /// The location of byte `offset`.
-    pub fn at(&self, offset: usize) -> Location {
-        let line_starts = self.line_starts.get_or_init(|| {
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
             std::iter::once(0)
                 .chain(self.source.match_indices('\n').map(|(at, _)| at + 1))
                 .collect()
+        })
+    }
+
+    /// The location of `column` (in characters) on `line`, both 1-based:
+    /// [`Location::in_text`] without reading the text up to the line.
+    pub fn at_line(&self, line: usize, column: usize) -> Location {
+        let line_starts = self.line_starts();
+        let text = line_starts.get(line.wrapping_sub(1)).map(|&start| {
+            let end = line_starts
+                .get(line)
+                .map_or(self.source.len(), |next| next - 1);
+            self.source[start..end].trim_end_matches('\r')
         });
+        Location::with_line(self.file, line, column, text)
+    }
+
+    /// The location of byte `offset`.
+    pub fn at(&self, offset: usize) -> Location {
+        let line_starts = self.line_starts();
         let offset = floor_char_boundary(self.source, offset.min(self.source.len()));
         let line = line_starts.partition_point(|&start| start <= offset);
         let line_start = line_starts[line - 1];

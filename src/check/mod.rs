@@ -527,7 +527,14 @@ fn lint_not_updated_since(notice: &NoticeSource, newer: &NoticeSource, lints: &m
 /// for a completed issue and not before the inspection's feedback.
 fn lint_progress(notice: &NoticeSource, issue: &IssueSource, as_of: Date, lints: &mut Lints) {
     let file = &issue.file;
-    let at = |position: Option<Position>| field_at(file, &issue.body, position);
+    // A history may be long: every step's location is found by line index.
+    let locator = Locator::new(file, &issue.body.text);
+    let at = |position: Option<Position>| {
+        position.map_or_else(
+            || Location::file_start(file),
+            |at| locator.at_line(at.line, at.column),
+        )
+    };
     let (front, positions) = (&issue.front, &issue.at);
     let mut push = |position: Option<Position>, kind: LintKind| {
         lints.diagnostics.push(diagnostic(at(position), kind));

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde_yaml::{Mapping, Value};
 
-use crate::diagnostic::{Hint, Located, Location, nearest};
+use crate::diagnostic::{Hint, Located, Location, Locator, nearest};
 
 mod record;
 
@@ -193,14 +193,19 @@ struct KeyPosition {
 #[derive(Debug, Default)]
 struct KeyIndex {
     keys: HashMap<String, KeyPosition>,
+    /// How many items each list (by path) has.
+    items: HashMap<String, usize>,
+    /// Where each item of a list (`list.N`) starts: line and column of
+    /// what follows its `- `.
+    item_starts: HashMap<String, (usize, usize)>,
 }
 
 impl KeyIndex {
     fn scan(yaml: &str, first_line: usize) -> Self {
         let mut keys = HashMap::new();
         let mut parents: Vec<(usize, String)> = Vec::new();
-        // How many items each list has shown so far, by its path.
         let mut items: HashMap<String, usize> = HashMap::new();
+        let mut item_starts: HashMap<String, (usize, usize)> = HashMap::new();
         for (index, line) in yaml.lines().enumerate() {
             let mut content = line.trim_start_matches(' ');
             let mut indent = line.len() - content.len();
@@ -223,10 +228,13 @@ impl KeyIndex {
                 let count = items.entry(list.clone()).or_default();
                 let path = format!("{list}.{count}");
                 *count += 1;
-                parents.push((indent, path));
+                let dash = indent;
                 let inside = item.trim_start_matches(' ');
                 indent += content.len() - inside.len();
                 content = inside;
+                let column = line[..indent].chars().count() + 1;
+                item_starts.insert(path.clone(), (first_line + index, column));
+                parents.push((dash, path));
                 if content.is_empty() || content.starts_with('#') {
                     continue;
                 }
@@ -264,7 +272,11 @@ impl KeyIndex {
             }
             parents.push((indent, path));
         }
-        KeyIndex { keys }
+        KeyIndex {
+            keys,
+            items,
+            item_starts,
+        }
     }
 
     fn get(&self, path: &str) -> Option<KeyPosition> {
@@ -343,13 +355,14 @@ fn scan_flow_mapping(
 
 /// One parsed YAML document and where it came from.
 pub struct Document<'s> {
-    file: &'s Path,
-    /// The whole file, for showing offending lines.
-    source: &'s str,
     /// Line of the file where the YAML text starts (front matter starts on line 2).
     first_line: usize,
     root: Mapping,
     keys: KeyIndex,
+    /// The whole file, for showing offending lines; finds the line of each
+    /// location in time that does not grow with the file (a list may hold
+    /// thousands of items, each with its location).
+    locator: Locator<'s>,
 }
 
 impl<'s> Document<'s> {
@@ -420,11 +433,10 @@ impl<'s> Document<'s> {
             }
         };
         Ok(Document {
-            file,
-            source,
             first_line,
             root,
             keys: KeyIndex::scan(yaml, first_line),
+            locator: Locator::new(file, source),
         })
     }
 
@@ -439,7 +451,7 @@ impl<'s> Document<'s> {
             path: String::new(),
             map: &self.root,
             known,
-            start: Location::in_text(self.file, self.source, self.first_line.max(1), 1),
+            start: self.locator.at_line(self.first_line.max(1), 1),
             errors,
         }
     }
@@ -455,35 +467,24 @@ impl<'s> Document<'s> {
     fn key_location(&self, path: &str) -> Option<Location> {
         self.keys
             .get(path)
-            .map(|at| Location::in_text(self.file, self.source, at.line, at.key_column))
+            .map(|at| self.locator.at_line(at.line, at.key_column))
     }
 
-    /// Where the first key of the mapping at `path` (an item of a list) is.
-    fn first_key_location(&self, path: &str) -> Option<Location> {
-        let prefix = format!("{path}.");
-        self.keys
-            .keys
-            .iter()
-            .filter(|(key, _)| key.starts_with(&prefix))
-            .map(|(_, at)| (at.line, at.key_column))
-            .min()
-            .map(|(line, column)| Location::in_text(self.file, self.source, line, column))
+    /// Where the item at `path` (`list.N`) of a list starts.
+    fn item_location(&self, path: &str) -> Option<Location> {
+        let &(line, column) = self.keys.item_starts.get(path)?;
+        Some(self.locator.at_line(line, column))
     }
 
-    /// How many items of the list at `path` have keys.
+    /// How many items the list at `path` has.
     fn items_of(&self, path: &str) -> usize {
-        (0..)
-            .take_while(|index| {
-                let prefix = format!("{path}.{index}.");
-                self.keys.keys.keys().any(|key| key.starts_with(&prefix))
-            })
-            .count()
+        self.keys.items.get(path).copied().unwrap_or(0)
     }
 
     fn value_location(&self, path: &str) -> Option<Location> {
         self.keys
             .get(path)
-            .map(|at| Location::in_text(self.file, self.source, at.line, at.value_column))
+            .map(|at| self.locator.at_line(at.line, at.value_column))
     }
 }
 
@@ -908,7 +909,7 @@ impl<'d> Fields<'d> {
             };
             let start = self
                 .document
-                .first_key_location(&item_path)
+                .item_location(&item_path)
                 .or_else(|| self.document.key_location(&path))
                 .unwrap_or_else(|| self.start.clone());
             let mut fields = Fields {
