@@ -38,6 +38,8 @@ impl Edit {
                 let status = ["completed", "in_progress"][round % 2];
                 original
                     .lines()
+                    // A completion date goes with the status it dates.
+                    .filter(|line| !line.starts_with("completed:"))
                     .map(|line| {
                         if line.starts_with("status:") {
                             format!("status: {status}")
@@ -108,7 +110,14 @@ fn an_issue(root: &Path) -> PathBuf {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     issues.sort();
-    issues.remove(0)
+    // One without a history: a status flipped back and forth would
+    // contradict the history's last step.
+    issues
+        .into_iter()
+        .find(|issue| {
+            std::fs::read_to_string(issue).is_ok_and(|text| !text.contains("\nprogress:"))
+        })
+        .expect("an issue without a history")
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
