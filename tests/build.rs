@@ -907,6 +907,84 @@ fn an_issue_page_shows_its_progress_over_time() {
     assert_eq!(text(&other, ".issue-table .as-of"), "截至2025年2月28日");
 }
 
+/// A notice's figures say as of when they stand, and a chart under them
+/// shows how many of its issues were completed by the end of each month,
+/// from the inspection's feedback on; the home page shows the same for the
+/// whole portal up to its `as_of`. A completed issue without a date is
+/// counted in the figures and said apart under the chart.
+#[test]
+fn notice_and_home_chart_completion_month_by_month() {
+    let site = Site::new();
+    let issue = "content/notices/2025-ceshi/issues/03-caiwu.md";
+    let source = fs::read_to_string(site.path(issue)).expect("issue");
+    site.write(
+        issue,
+        source.replacen(
+            "status: 整改中\ndeadline: 2025-12-31\n",
+            "status: completed\nprogress:\n  - {date: 2025-04-02, status: partial}\n  - {date: 2025-06-30, status: completed}\n",
+            1,
+        ),
+    );
+    let issue = "content/notices/2025-ceshi/issues/04-zichan.md";
+    let source = fs::read_to_string(site.path(issue)).expect("issue");
+    site.write(
+        issue,
+        source.replacen("status: in_progress\n", "status: 已完成\n", 1),
+    );
+    site.build().assert_ok();
+    let bars = |page: &scraper::Html| -> Vec<String> {
+        texts(page, ".completion-chart rect.column title")
+    };
+
+    let notice = site.html("public/notices/2025-ceshi/index.html");
+    assert_eq!(
+        text(&notice, ".notice-progress-panel .as-of"),
+        "截至2025年6月30日"
+    );
+    let notice_bars = bars(&notice);
+    assert_eq!(
+        notice_bars.len(),
+        9,
+        "2024年10月 to 2025年6月: {notice_bars:?}"
+    );
+    assert_eq!(notice_bars[0], "2024年10月：累计完成0项（当期0项）");
+    assert_eq!(notice_bars[3], "2025年1月：累计完成1项（当期1项）");
+    assert_eq!(notice_bars[8], "2025年6月：累计完成2项（当期1项）");
+    assert_eq!(
+        text(&notice, ".completion .chart-note"),
+        "另有1项已完成、未填完成日期，未计入图中。"
+    );
+    let label = select(&notice, ".completion-chart")[0]
+        .value()
+        .attr("aria-label")
+        .expect("a text alternative")
+        .to_owned();
+    assert!(label.contains("2024年10月至2025年6月，共4项"), "{label}");
+
+    let home = site.html("public/index.html");
+    let home_bars = bars(&home);
+    assert_eq!(home_bars.len(), 13, "to the site's as_of: {home_bars:?}");
+    assert_eq!(home_bars[12], "2025年10月：累计完成2项（当期0项）");
+    assert_eq!(text(&home, ".overview .as-of"), "截至2025年10月1日");
+
+    // Nothing dated, nothing drawn.
+    for issue in [
+        "content/notices/2025-ceshi/issues/01-lingdao.md",
+        "content/notices/2025-ceshi/issues/03-caiwu.md",
+    ] {
+        let source = fs::read_to_string(site.path(issue)).expect("issue");
+        let undated: String = source
+            .lines()
+            .filter(|line| !line.starts_with("completed:") && !line.contains("2025-0"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        site.write(issue, undated.replace("progress:\n", ""));
+    }
+    site.build().assert_ok();
+    let notice = site.html("public/notices/2025-ceshi/index.html");
+    assert!(select(&notice, ".completion").is_empty());
+}
+
 /// The overdue listing puts the latest first, whatever the order of the
 /// notice's issues, and says by how many days each is late.
 #[test]

@@ -11,6 +11,7 @@ use crate::load::content::NoticeFront;
 use crate::model::date::Date;
 use crate::model::status::Status;
 use crate::model::supervision::Supervision;
+use crate::site::completion::Completion;
 use crate::site::pages::{
     HOME_NOTICES, Job, Listing, NOTICES_PER_PAGE, listing_block, listing_pages,
 };
@@ -252,6 +253,7 @@ pub(super) fn global_context(site: &Site) -> Context {
         as_of: Date,
         stale_after_days: u32,
         totals: Counts,
+        completion: &'a Completion,
         notice_count: usize,
         statuses: Vec<StatusLink>,
         pages: Vec<PageLink<'a>>,
@@ -268,6 +270,7 @@ pub(super) fn global_context(site: &Site) -> Context {
         as_of: site.as_of,
         stale_after_days: config.stale_after_days,
         totals: site.totals,
+        completion: &site.completion,
         notice_count: site.notices.len(),
         statuses: Status::ALL
             .into_iter()

@@ -6,6 +6,7 @@ pub use crate::markdown::link;
 use crate::model::date::Date;
 use crate::model::status::Status;
 use crate::site::Counts;
+use crate::site::completion::Completion;
 
 use super::chart;
 
@@ -17,6 +18,7 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("percent", percent);
     tera.register_filter("digits", digits);
     tera.register_filter("progress_chart", progress_chart);
+    tera.register_filter("completion_chart", completion_chart);
     tera.register_filter("json", json);
 }
 
@@ -132,6 +134,15 @@ fn progress_chart(value: Value, _: Kwargs, _: &State) -> TeraResult<Value> {
         stale: number("stale"),
     };
     Ok(Value::safe_string(&chart::progress_svg(&counts)))
+}
+
+/// An SVG chart of `notice.completion` or `site.completion`: issues completed
+/// by the end of each month. Empty when no completion has a date.
+fn completion_chart(value: Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let completion: Completion = serde_json::to_value(&value)
+        .and_then(serde_json::from_value)
+        .map_err(|e| tera::Error::message(format!("completion_chart 需要 completion 变量：{e}")))?;
+    Ok(Value::safe_string(&chart::completion_svg(&completion)))
 }
 
 #[cfg(test)]

@@ -178,8 +178,9 @@ impl Renderer {
     }
 
     /// Whether the page template `page_template`, or a template it uses,
-    /// reads the portal-wide counts every template is given (`site.totals`,
-    /// `site.notice_count`, or the whole `site`), so that a change of them
+    /// reads the portal-wide figures every template is given (`site.totals`,
+    /// `site.notice_count`, `site.completion`, or the whole `site`), so that
+    /// a change of them
     /// re-renders its pages.
     pub fn reads_site_counts(&self, page_template: &str) -> bool {
         self.closure(page_template)
@@ -201,7 +202,7 @@ impl Renderer {
         let mut hasher = xxhash_rust::xxh3::Xxh3DefaultBuilder.build_hasher();
         templates.hash(&mut hasher);
         if self.reads_site_counts(page_template) {
-            (site.totals, site.notices.len()).hash(&mut hasher);
+            (site.totals, &site.completion, site.notices.len()).hash(&mut hasher);
         }
         hasher.finish()
     }
@@ -272,7 +273,14 @@ fn reads_site_counts(text: &str) -> bool {
                 .map(move |tag| tag.split(close).next().unwrap_or_default())
         });
     for tag in tags {
-        if tag.contains("totals") || tag.contains("notice_count") || tag.contains("__tera_context")
+        if [
+            "totals",
+            "notice_count",
+            "site.completion",
+            "__tera_context",
+        ]
+        .iter()
+        .any(|name| tag.contains(name))
         {
             return true;
         }
@@ -502,6 +510,7 @@ mod tests {
             "{% for key, value in site %}{{ key }}{% endfor %}",
             "{{ site[\"tot\" ~ \"als\"] }}",
             "{{ __tera_context }}",
+            "{% set completion = site.completion %}",
         ] {
             assert!(reads_site_counts(reads), "{reads}");
         }
@@ -510,6 +519,7 @@ mod tests {
             "{% for status in site.statuses %}{{ status.label }}{% endfor %}",
             "{{ notice.counts.total }} totals in text outside tags",
             "{{ website }} {{ site_name }}",
+            "{% set completion = notice.completion %}",
         ] {
             assert!(!reads_site_counts(reads_not), "{reads_not}");
         }

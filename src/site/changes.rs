@@ -7,6 +7,7 @@ use std::hash::BuildHasher;
 
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
+use super::completion::Completion;
 use super::pages::{Input, Job};
 use super::{Counts, Group, Issue, Notice, Page, Site};
 
@@ -27,6 +28,7 @@ pub struct Outline {
     order: Vec<String>,
     groups: BTreeMap<String, Group>,
     totals: Counts,
+    completion: Completion,
 }
 
 impl Outline {
@@ -40,6 +42,7 @@ impl Outline {
                 .map(|group| (group.path.clone(), group.clone()))
                 .collect(),
             totals: site.totals,
+            completion: site.completion.clone(),
         }
     }
 }
@@ -115,7 +118,10 @@ impl Changes {
             self.add(Input::Order);
             self.reshaped = true;
         }
-        if before.totals != after.totals || before.order.len() != after.order.len() {
+        if before.totals != after.totals
+            || before.completion != after.completion
+            || before.order.len() != after.order.len()
+        {
             self.add(Input::Totals);
         }
         if !before.groups.keys().eq(after.groups.keys()) {

@@ -47,7 +47,10 @@ impl Fingerprints {
         add(Input::Nav, hash_of(&nav));
         let order: Vec<&str> = site.notices.iter().map(|n| n.slug.as_str()).collect();
         add(Input::Order, hash_of(&order));
-        add(Input::Totals, hash_of(&(site.totals, site.notices.len())));
+        add(
+            Input::Totals,
+            hash_of(&(site.totals, &site.completion, site.notices.len())),
+        );
         add(Input::Home, hash_of(&site.home));
         let groups = site.organizations.iter().chain(&site.years);
         let paths: Vec<&str> = groups.clone().map(|g| g.path.as_str()).collect();

@@ -18,8 +18,10 @@ use crate::model::date::Date;
 use crate::model::source_file::SourceFile;
 use crate::model::status::Status;
 use crate::model::supervision::Supervision;
+use completion::Completion;
 
 pub mod changes;
+pub mod completion;
 pub mod fingerprints;
 pub mod pages;
 
@@ -153,6 +155,11 @@ pub struct Notice {
     pub has_aspects: bool,
     pub has_items: bool,
     pub counts: Counts,
+    /// Completed issues by month, for the chart.
+    pub completion: Completion,
+    /// The date the notice's figures stand at: the latest date any of its
+    /// issues' statuses stands at.
+    pub figures_as_of: Date,
     /// The latest date the page shows: its publication, or the latest of
     /// its issues' statuses.
     pub last_changed: Date,
@@ -216,6 +223,8 @@ pub struct Site {
     pub notices: Vec<Notice>,
     pub pages: Vec<Page>,
     pub totals: Counts,
+    /// Completed issues by month across the portal, for the home page's chart.
+    pub completion: Completion,
     /// By issuing body (发布机构), ordered by URL name.
     pub organizations: Vec<Group>,
     /// By year of publication, newest first.
@@ -238,6 +247,7 @@ impl Site {
             notices: Vec::new(),
             pages: Vec::new(),
             totals: Counts::default(),
+            completion: Completion::merged([], as_of),
             organizations: Vec::new(),
             years: Vec::new(),
         };
@@ -303,6 +313,10 @@ impl Site {
         for notice in &self.notices {
             self.totals.add(&notice.counts);
         }
+        self.completion = Completion::merged(
+            self.notices.iter().map(|notice| &notice.completion),
+            self.as_of,
+        );
         self.group();
     }
 
@@ -426,6 +440,20 @@ fn assemble_notice(notice: NoticeSource, config: &Config, as_of: Date) -> Notice
         .iter()
         .map(|issue| issue.last_changed)
         .fold(notice.front.published, Date::max);
+    let figures_as_of = issues
+        .iter()
+        .map(|issue| issue.status_as_of)
+        .max()
+        .unwrap_or(dates.notice_stands_at);
+    let completion = Completion::of_issues(
+        issues.iter().map(|issue| &issue.front),
+        notice
+            .front
+            .inspection
+            .feedback
+            .unwrap_or(notice.front.published),
+        figures_as_of,
+    );
     Notice {
         contact: config.supervision.overridden_by(&notice.front.supervision),
         organization_path: String::new(),
@@ -440,6 +468,8 @@ fn assemble_notice(notice: NoticeSource, config: &Config, as_of: Date) -> Notice
         issues,
         aspects,
         counts,
+        completion,
+        figures_as_of,
         last_changed,
         source: SourceFile(notice.file),
         attachments: notice.attachments,
@@ -580,12 +610,12 @@ fn group(issues: &mut [Issue]) -> Vec<Aspect> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::load::content::{Body, Declared, Inspection};
     use PathBuf;
 
-    pub(super) fn issue(
+    pub(crate) fn issue(
         slug: &str,
         aspect: Option<&str>,
         item: Option<&str>,
