@@ -27,7 +27,9 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 pub use diagnostic::Diagnostic;
+use diagnostic::{Located, Severity};
 use load::config::Config;
+use load::history::History;
 use load::{content, sources};
 use model::date::Date;
 use output::{OutputFile, Source};
@@ -154,10 +156,16 @@ fn prepare_with(
             .as_ref()
             .map_or(sources::DEFAULT_MAX_FILE_MB, |config| config.max_file_mb),
     );
-    let (content, content_problems) = match cache {
-        Some(cache) => content::load_cached(&sources, options.drafts, cache),
-        None => content::load(&sources, options.drafts),
-    };
+    // Git's history is read beside the content: walking commits is one
+    // thread's work, reading files keeps the others busy.
+    let dates_from_git = config.as_ref().is_some_and(|config| config.dates_from_git);
+    let ((content, content_problems), history) = rayon::join(
+        || match cache {
+            Some(cache) => content::load_cached(&sources, options.drafts, cache),
+            None => content::load(&sources, options.drafts),
+        },
+        || dates_from_git.then(|| History::read(root)),
+    );
     problems.extend(content_problems);
     let theme = config
         .as_ref()
@@ -165,14 +173,20 @@ fn prepare_with(
     let renderer = theme
         .as_ref()
         .and_then(|theme| keep(Renderer::new(theme), &mut problems));
-    let (warnings, errors) = split_errors(problems);
+    let (mut warnings, errors) = split_errors(problems);
     let (Some(config), Some(theme), Some(renderer), true) =
         (config, theme, renderer, errors.is_empty())
     else {
         return Err(relative([errors, warnings].concat(), root));
     };
     let as_of = options.as_of.or(config.as_of).unwrap_or_else(Date::today);
-    let mut lints = check::lint_content(&config, &content, as_of);
+    let (history, history_problem) = history.unwrap_or_default();
+    if let Some(problem) = history_problem {
+        let at = config.location(config.at.dates_from_git);
+        let warning = Diagnostic::from(Located::new(at, problem));
+        warnings.push(warning.with_severity(Severity::Warning));
+    }
+    let mut lints = check::lint_content(&config, &content, as_of, &history);
     check::lint_contact(
         &config.supervision,
         &config.at.supervision,
@@ -183,7 +197,7 @@ fn prepare_with(
     if !errors.is_empty() {
         return Err(relative([errors, warnings].concat(), root));
     }
-    let site = Site::assemble(config, content, as_of);
+    let site = Site::assemble(config, content, as_of, history);
     let jobs = Job::all(&site);
     let mut prepared = Prepared {
         generated: output::generated(&site),

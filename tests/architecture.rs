@@ -26,6 +26,7 @@ const LAYERS: &[&str] = &[
     "load::sources",
     "load::config",
     "load::content",
+    "load::history",
     "check",
     "site",
     "render",

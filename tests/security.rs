@@ -619,6 +619,45 @@ fn deep_nesting_is_refused_or_rendered_without_running_away() {
     }
 }
 
+/// A progress history tens of thousands of steps long is read and checked
+/// in linear time: every finding is located by a line index, never by
+/// reading the file up to its line again.
+#[test]
+fn a_very_long_progress_history_is_checked_without_running_away() {
+    const STEPS: usize = 20_000;
+    let steps: String = (0..STEPS)
+        .map(|step| {
+            // Every thousandth step goes back a day.
+            let day = if step % 1000 == 999 {
+                "2024-12-31"
+            } else {
+                "2025-01-01"
+            };
+            format!("  - {{date: {day}}}\n")
+        })
+        .collect();
+    let site = Site::new();
+    let issue = common::ISSUES[2]
+        .1
+        .replacen("---\n\n", &format!("progress:\n{steps}---\n\n"), 1);
+    site.write(ISSUE, &issue);
+    let first_step_line = issue
+        .lines()
+        .position(|line| line.starts_with("  - {date"))
+        .expect("steps")
+        + 1;
+    let run = run_within(&site, &["check"], LIMIT);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("GK0720").count(),
+        STEPS / 1000,
+        "{}",
+        run.stderr
+    );
+    let first = format!(" {}:12 ", first_step_line + 999);
+    assert!(run.stderr.contains(&first), "{first} in {}", run.stderr);
+}
+
 #[test]
 fn a_circular_template_include_is_named_in_chinese() {
     let site = Site::new();

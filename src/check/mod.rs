@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Hint, Located, Location, Locator, Severity};
 use crate::load::config::Config;
 use crate::load::content::{Body, Content, IssueSource, NoticeSource};
+use crate::load::history::History;
 use crate::markdown::safety::{self, Review, Unsafe};
 use crate::model::date::Date;
 use crate::model::status::Status;
@@ -261,7 +262,7 @@ fn field_at(file: &Path, body: &Body, position: Option<Position>) -> Location {
 }
 
 /// Lints everything under `content/`.
-pub fn lint_content(config: &Config, content: &Content, as_of: Date) -> Lints {
+pub fn lint_content(config: &Config, content: &Content, as_of: Date, history: &History) -> Lints {
     // The newest notice of each organisation: the statuses of its older
     // ones stand at their own dates unless their issues say otherwise.
     let mut newest: BTreeMap<&str, &NoticeSource> = BTreeMap::new();
@@ -279,12 +280,12 @@ pub fn lint_content(config: &Config, content: &Content, as_of: Date) -> Lints {
         .par_iter()
         .map(|notice| {
             let mut lints = Lints::default();
-            lint_notice(config, notice, as_of, &mut lints);
+            lint_notice(config, notice, as_of, history, &mut lints);
             if let Some(newer) = newest
                 .get(notice.front.organization.as_str())
                 .filter(|newer| newer.front.published > notice.front.published)
             {
-                lint_not_updated_since(notice, newer, &mut lints);
+                lint_not_updated_since(notice, newer, history, &mut lints);
             }
             lints
         })
@@ -310,7 +311,13 @@ pub fn lint_content(config: &Config, content: &Content, as_of: Date) -> Lints {
     lints
 }
 
-fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut Lints) {
+fn lint_notice(
+    config: &Config,
+    notice: &NoticeSource,
+    as_of: Date,
+    history: &History,
+    lints: &mut Lints,
+) {
     let file = &notice.file;
     let at = |position: Option<Position>| field_at(file, &notice.body, position);
     let positions = &notice.at;
@@ -416,7 +423,7 @@ fn lint_notice(config: &Config, notice: &NoticeSource, as_of: Date, lints: &mut 
 
     let mut titles: BTreeMap<&str, &Path> = BTreeMap::new();
     for issue in issues {
-        lint_issue(notice, issue, as_of, config.sanitize_html, lints);
+        lint_issue(notice, issue, as_of, history, config.sanitize_html, lints);
         match titles.get(issue.front.title.as_str()) {
             Some(other) => lints.diagnostics.push(diagnostic(
                 field_at(&issue.file, &issue.body, issue.at.title),
@@ -444,6 +451,7 @@ fn lint_issue(
     notice: &NoticeSource,
     issue: &IssueSource,
     as_of: Date,
+    history: &History,
     cleans_html: bool,
     lints: &mut Lints,
 ) {
@@ -477,7 +485,7 @@ fn lint_issue(
             },
         ));
     }
-    lint_progress(notice, issue, as_of, lints);
+    lint_progress(notice, issue, as_of, history, lints);
     if issue.body.markdown().trim().is_empty() {
         lints.diagnostics.push(diagnostic(
             Location::in_text(
@@ -506,11 +514,17 @@ fn lint_issue(
 
 /// The issues of `notice` that say nothing of their status since, now that
 /// its organisation has published `newer` (a completion date says the last
-/// word).
-fn lint_not_updated_since(notice: &NoticeSource, newer: &NoticeSource, lints: &mut Lints) {
+/// word, and so does a commit when dates come from git).
+fn lint_not_updated_since(
+    notice: &NoticeSource,
+    newer: &NoticeSource,
+    history: &History,
+    lints: &mut Lints,
+) {
     for issue in &notice.issues {
         let front = &issue.front;
-        if front.updated.is_some() || front.completed.is_some() || !front.progress.is_empty() {
+        let dated = front.updated.is_some() || front.completed.is_some();
+        if dated || !front.progress.is_empty() || history.of(&issue.file).is_some() {
             continue;
         }
         let kind = LintKind::NotUpdatedSinceNewer {
@@ -525,7 +539,13 @@ fn lint_not_updated_since(notice: &NoticeSource, newer: &NoticeSource, lints: &m
 /// The dates and statuses of an issue's progress over time: in order, none
 /// after `as_of`, the last status the current one, a completion date only
 /// for a completed issue and not before the inspection's feedback.
-fn lint_progress(notice: &NoticeSource, issue: &IssueSource, as_of: Date, lints: &mut Lints) {
+fn lint_progress(
+    notice: &NoticeSource,
+    issue: &IssueSource,
+    as_of: Date,
+    history: &History,
+    lints: &mut Lints,
+) {
     let file = &issue.file;
     // A history may be long: every step's location is found by line index.
     let locator = Locator::new(file, &issue.body.text);
@@ -591,7 +611,14 @@ fn lint_progress(notice: &NoticeSource, issue: &IssueSource, as_of: Date, lints:
             push(positions.completed, kind);
         }
         None if front.status == Status::Completed => {
-            push(positions.status, LintKind::NoCompletionDate);
+            // Git dates the commit that made it completed, unless the
+            // clerk wrote a history of its own.
+            let committed = history.of(file).is_some_and(|committed| {
+                front.progress.is_empty() && committed.completion_date().is_some()
+            });
+            if front.completion_date().is_none() && !committed {
+                push(positions.status, LintKind::NoCompletionDate);
+            }
         }
         _ => {}
     }
@@ -756,7 +783,7 @@ fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
                 continue;
             };
             let offset = at + keyword.len() + (text[at + keyword.len()..].len() - rest.len());
-            if !seen.insert(offset) {
+            if !seen.insert(offset) || about_an_earlier_notice(text, offset) {
                 continue;
             }
             let (what, actual) = actual[slot];
@@ -786,7 +813,7 @@ fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
         };
         let stated = stated as usize;
         let number_start = before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-        if stated != issues.len() {
+        if stated != issues.len() && !about_an_earlier_notice(text, number_start) {
             lints.diagnostics.push(diagnostic(
                 notice.body.location(&notice.file, number_start),
                 LintKind::StatedCount {
@@ -797,6 +824,32 @@ fn lint_stated_counts(notice: &NoticeSource, lints: &mut Lints) {
             ));
         }
     }
+}
+
+/// Whether the sentence around `offset` speaks of an earlier notice
+/// (`前次通报所列10个问题中已完成8个`): a follow-up notice (续报) recalls the
+/// figures of the one before, which its own issue files do not hold.
+fn about_an_earlier_notice(text: &str, offset: usize) -> bool {
+    const EARLIER: &[&str] = &[
+        "前次",
+        "上次",
+        "此前",
+        "前期通报",
+        "上期",
+        "首次通报",
+        "上一次",
+    ];
+    let ends = ['。', '；', '\n'];
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| ends.contains(c))
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    let end = text[offset..]
+        .find(ends)
+        .map_or(text.len(), |at| offset + at);
+    let sentence = &text[start..end];
+    EARLIER.iter().any(|cue| sentence.contains(cue))
 }
 
 /// How many findings of one file are listed: a pasted page can hold
@@ -996,6 +1049,17 @@ mod tests {
             resolve("notices/a/", "%E6%96%B9%E6%A1%88.pdf").as_deref(),
             Some("notices/a/方案.pdf")
         );
+    }
+
+    #[test]
+    fn figures_of_an_earlier_notice_are_not_this_ones() {
+        let text = "截至目前，4条问题中已完成2项。前次通报所列10个问题中已完成8项；此前公布的6条问题已整改完成5项。";
+        let at = |needle: &str| text.find(needle).expect("in text");
+        assert!(!about_an_earlier_notice(text, at("4条")));
+        assert!(!about_an_earlier_notice(text, at("2项")));
+        assert!(about_an_earlier_notice(text, at("10个")));
+        assert!(about_an_earlier_notice(text, at("8项")));
+        assert!(about_an_earlier_notice(text, at("5项")));
     }
 
     #[test]

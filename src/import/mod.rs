@@ -22,6 +22,24 @@ use text::{
     Marker, chinese_date, clean_title, first_date, marker, normalize, quoted, strip_marker,
 };
 
+impl ImportedIssue {
+    /// Takes what a status sentence says: its status wins, a deadline or
+    /// long-term flag once said stays, and its date is the completion date
+    /// of a completed problem and the update date of another.
+    fn say(&mut self, said: &text::StatusLine) {
+        let front = &mut self.front;
+        front.status = said.status;
+        front.long_term |= said.long_term;
+        front.deadline = said.deadline.or(front.deadline);
+        if said.status == Status::Completed {
+            front.completed = said.dated.or(front.completed);
+        } else {
+            front.completed = None;
+            front.updated = said.dated.or(front.updated);
+        }
+    }
+}
+
 /// One problem of the notice, as it will be written to an issue file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedIssue {
@@ -304,9 +322,7 @@ pub fn parse(source: &str, name: &str) -> Imported {
     for issue in imported.issues.iter_mut().filter(|issue| !issue.stated) {
         match text::status_in_prose(&issue.body) {
             Some(status) => {
-                issue.front.status = status.status;
-                issue.front.long_term |= status.long_term;
-                issue.front.deadline = status.deadline.or(issue.front.deadline);
+                issue.say(&status);
                 imported.guesses.push(format!(
                     "“{}”：整改状态按正文推断为“{}”",
                     issue.front.title,
@@ -339,7 +355,20 @@ fn apply_summaries(lines: &[String], imported: &mut Imported) {
             if numbers.is_empty() {
                 continue;
             }
-            let deadline = text::deadline(clause);
+            let status = text::StatusLine {
+                status: if in_progress {
+                    Status::InProgress
+                } else {
+                    Status::Completed
+                },
+                long_term,
+                deadline: text::deadline(clause).filter(|_| in_progress),
+                dated: None,
+            };
+            let status = text::StatusLine {
+                dated: text::status_date(clause, status.status),
+                ..status
+            };
             for number in numbers {
                 let Some(issue) = imported.issues.get_mut(number.wrapping_sub(1)) else {
                     continue;
@@ -347,15 +376,7 @@ fn apply_summaries(lines: &[String], imported: &mut Imported) {
                 if issue.stated {
                     continue;
                 }
-                issue.front.status = if in_progress {
-                    Status::InProgress
-                } else {
-                    Status::Completed
-                };
-                issue.front.long_term |= long_term;
-                if in_progress {
-                    issue.front.deadline = deadline.or(issue.front.deadline);
-                }
+                issue.say(&status);
                 issue.stated = true;
                 imported.guesses.push(format!(
                     "“{}”：状态取自“{}”",
@@ -543,9 +564,7 @@ fn parse_issues(
             if let Some(status) = text::status_line(line) {
                 // Several lines may speak (完成时限, then 整改进展): the last
                 // status wins, a deadline or long-term flag once said stays.
-                issue.front.status = status.status;
-                issue.front.long_term |= status.long_term;
-                issue.front.deadline = status.deadline.or(issue.front.deadline);
+                issue.say(&status);
                 issue.stated = true;
                 // The status sentence stays in the body too: nothing is lost.
             }

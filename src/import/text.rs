@@ -277,6 +277,9 @@ pub struct StatusLine {
     pub status: Status,
     pub long_term: bool,
     pub deadline: Option<Date>,
+    /// The date the status is said at: when a completed problem was
+    /// completed, or how late the report on another one runs.
+    pub dated: Option<Date>,
 }
 
 const STATUS_LABELS: &[&str] = &[
@@ -320,6 +323,14 @@ pub fn status_line(line: &str) -> Option<StatusLine> {
     } else {
         return None;
     };
+    let dated = if label.ends_with("时限") {
+        // A deadline column says when, not how far.
+        None
+    } else if label == "完成时间" && status == Status::Completed {
+        deadline
+    } else {
+        status_date(rest, status)
+    };
     Some(StatusLine {
         status,
         long_term,
@@ -328,7 +339,33 @@ pub fn status_line(line: &str) -> Option<StatusLine> {
         } else {
             deadline
         },
+        dated,
     })
+}
+
+/// The date that goes with a status: `截至2025年6月底` (the status as of
+/// then), and for a completed problem `已于2025年4月15日完成整改` or
+/// `2025年3月已整改到位` (when it was completed). A month stands for its
+/// last day. A plan (`计划2025年12月底前完成`) is not such a date.
+pub fn status_date(text: &str, status: Status) -> Option<Date> {
+    const PLANNED: &[&str] = &["前", "计划", "预计", "力争", "确保", "将于", "拟"];
+    const DONE: &[&str] = &["到位", "完毕", "办结", "销号", "完成"];
+    let normal = normalize(text);
+    for clause in normal.split(['，', ',', '。', '；', ';', '（', '）', '(', ')', '、']) {
+        if PLANNED.iter().any(|cue| clause.contains(cue)) {
+            continue;
+        }
+        let Some(date) = deadline(clause) else {
+            continue;
+        };
+        let as_of = clause.contains("截至") || clause.contains("截止");
+        let done = status == Status::Completed
+            && (Status::Completed.said_in(clause) || DONE.iter().any(|cue| clause.contains(cue)));
+        if as_of || done {
+            return Some(date);
+        }
+    }
+    None
 }
 
 /// A status said in the measures themselves (`目前已完成整改`, `正在征求意见，
@@ -355,6 +392,7 @@ pub fn status_in_prose(body: &str) -> Option<StatusLine> {
         status,
         long_term,
         deadline,
+        dated: status_date(&normal, status),
     })
 }
 
@@ -593,6 +631,32 @@ mod tests {
             Some((Status::Partial, false, None))
         );
         assert_eq!(s("整改情况:一是……"), None);
+        let dated = |line: &str| {
+            status_line(line)
+                .and_then(|s| s.dated)
+                .map(|d| d.to_string())
+        };
+        for (line, expected) in [
+            ("整改进展：截至2025年6月底已完成。", Some("2025-06-30")),
+            (
+                "整改完成情况：已于2025年4月15日完成整改。",
+                Some("2025-04-15"),
+            ),
+            ("整改完成情况：2025年3月已整改到位。", Some("2025-03-31")),
+            (
+                "整改进展情况：截至2025年9月30日，正在推进，计划2025年12月底前完成。",
+                Some("2025-09-30"),
+            ),
+            ("完成情况：基本完成（截至2025年8月）。", Some("2025-08-31")),
+            ("完成时间：2025年6月30日（已完成）", Some("2025-06-30")),
+            // A plan, a deadline column, a status with no date.
+            ("整改完成情况：继续整改，2025年12月前整改完成。", None),
+            ("完成时限：2025年6月30日（已完成）", None),
+            ("整改完成情况：已整改完成。", None),
+            ("整改进展：2025年7月完成方案初稿，正在征求意见。", None),
+        ] {
+            assert_eq!(dated(line).as_deref(), expected, "{line}");
+        }
         // Every in-progress phrase of status.rs, and what front matter accepts.
         for phrase in Status::InProgress.phrases() {
             let read = s(&format!("整改完成情况：{phrase}"));
@@ -619,6 +683,19 @@ mod tests {
             Some(Status::InProgress)
         );
         assert_eq!(s("一是修订制度；二是加强学习。"), None);
+        let dated = |body: &str| {
+            status_in_prose(body)
+                .and_then(|s| s.dated)
+                .map(|d| d.to_string())
+        };
+        assert_eq!(
+            dated("一是修订制度。该问题已于2025年5月20日整改完成。").as_deref(),
+            Some("2025-05-20")
+        );
+        assert_eq!(
+            dated("截至2025年6月30日，正在整改，计划年底前完成。").as_deref(),
+            Some("2025-06-30")
+        );
     }
 
     #[test]

@@ -82,6 +82,10 @@ record! {
         /// An issue not completed whose latest date is this many days or
         /// more before `as_of` is marked as not updated (未更新).
         stale_after_days: u32 = or("未更新天数", 90_u32),
+        /// Issue dates the front matter leaves out are taken from git: the
+        /// last commit that changed the file, and the commits that changed
+        /// its status (see `load::history`).
+        dates_from_git: bool = default("从git取日期"),
         owner: Owner = section("主办单位信息"),
         supervision: Supervision = section("监督联系方式"),
         /// Raw HTML in Markdown is cleaned unless this is turned off.

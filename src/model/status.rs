@@ -48,6 +48,8 @@ impl Status {
                 "整改已完成",
                 "立行立改",
                 "即知即改",
+                "整改到位",
+                "已销号",
             ],
             Status::Partial => &["基本完成", "阶段性完成"],
             Status::InProgress => &[

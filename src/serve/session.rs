@@ -230,7 +230,12 @@ impl Session {
         }
         // The content lints too, except links, which need the whole output.
         for (_, content) in &loaded {
-            let lints = crate::check::lint_content(&state.site.config, content, state.site.as_of);
+            let lints = crate::check::lint_content(
+                &state.site.config,
+                content,
+                state.site.as_of,
+                &state.site.history,
+            );
             for diagnostic in lints.diagnostics {
                 match diagnostic.severity {
                     Severity::Error => errors.push(diagnostic),
@@ -339,7 +344,8 @@ impl Session {
 fn apply(site: &mut Site, part: Part, content: Content, changes: &mut Changes) {
     match part {
         Part::All => {
-            *site = Site::assemble(site.config.clone(), content, site.as_of);
+            let history = std::mem::take(&mut site.history);
+            *site = Site::assemble(site.config.clone(), content, site.as_of, history);
             *changes = Changes::everything();
         }
         Part::Notice(slug) => {

@@ -283,7 +283,7 @@ mod tests {
             notices,
             pages: Vec::new(),
         };
-        Site::assemble(config, content, as_of())
+        Site::assemble(config, content, as_of(), Default::default())
     }
 
     /// An edit of a notice's sources.

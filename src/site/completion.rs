@@ -88,22 +88,6 @@ pub struct Completion {
     pub months: Vec<MonthCount>,
 }
 
-/// The date an issue was completed: `completed:`, or else the last progress
-/// step that says completed. `None` for an issue that is not completed.
-pub fn completion_date(front: &IssueFront) -> Option<Date> {
-    if front.status != Status::Completed {
-        return None;
-    }
-    front.completed.or_else(|| {
-        front
-            .progress
-            .iter()
-            .rev()
-            .find(|step| step.status == Some(Status::Completed))
-            .map(|step| step.date)
-    })
-}
-
 impl Completion {
     /// The completion of one notice's issues. `start` is where the span
     /// begins at the latest (the feedback date, or the publication date),
@@ -118,7 +102,7 @@ impl Completion {
         let mut undated = 0;
         for front in issues {
             total += 1;
-            match completion_date(front) {
+            match front.completion_date() {
                 Some(date) => *by_month.entry(Month::of(date)).or_default() += 1,
                 None if front.status == Status::Completed => undated += 1,
                 None => {}

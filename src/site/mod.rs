@@ -13,6 +13,7 @@ use crate::load::config::Config;
 use crate::load::content::{
     Content, IssueFront, IssueSource, NoticeFront, NoticeSource, PageSource,
 };
+use crate::load::history::History;
 use crate::markdown::{self, Settings};
 use crate::model::date::Date;
 use crate::model::source_file::SourceFile;
@@ -157,8 +158,8 @@ pub struct Notice {
     pub counts: Counts,
     /// Completed issues by month, for the chart.
     pub completion: Completion,
-    /// The date the notice's figures stand at: the latest date any of its
-    /// issues' statuses stands at.
+    /// The date the notice's figures stand at: its `as_of`, or the latest
+    /// date any of its issues' statuses stands at if later.
     pub figures_as_of: Date,
     /// The latest date the page shows: its publication, or the latest of
     /// its issues' statuses.
@@ -223,6 +224,9 @@ pub struct Site {
     pub notices: Vec<Notice>,
     pub pages: Vec<Page>,
     pub totals: Counts,
+    /// What git says of the issue files' dates (empty unless
+    /// `dates_from_git`), filling in what their front matter leaves out.
+    pub history: History,
     /// Completed issues by month across the portal, for the home page's chart.
     pub completion: Completion,
     /// By issuing body (发布机构), ordered by URL name.
@@ -239,7 +243,7 @@ pub fn root_of(path: &str) -> String {
 impl Site {
     /// Orders, groups, counts and renders the Markdown of loaded content.
     /// `as_of` is the date overdue is judged against.
-    pub fn assemble(config: Config, content: Content, as_of: Date) -> Site {
+    pub fn assemble(config: Config, content: Content, as_of: Date, history: History) -> Site {
         let mut site = Site {
             config,
             as_of,
@@ -247,15 +251,16 @@ impl Site {
             notices: Vec::new(),
             pages: Vec::new(),
             totals: Counts::default(),
+            history,
             completion: Completion::merged([], as_of),
             organizations: Vec::new(),
             years: Vec::new(),
         };
-        let config = &site.config;
+        let (config, history) = (&site.config, &site.history);
         site.notices = content
             .notices
             .into_par_iter()
-            .map(|notice| assemble_notice(notice, config, as_of))
+            .map(|notice| assemble_notice(notice, config, as_of, history))
             .collect();
         site.order_and_count();
         site.replace_pages(content.pages);
@@ -268,7 +273,7 @@ impl Site {
     pub fn replace_notice(&mut self, slug: &str, source: Option<NoticeSource>) -> Option<Notice> {
         let old = self.position(slug).map(|index| self.notices.remove(index));
         if let Some(source) = source {
-            let notice = assemble_notice(source, &self.config, self.as_of);
+            let notice = assemble_notice(source, &self.config, self.as_of, &self.history);
             self.notices.push(notice);
         }
         self.order_and_count();
@@ -397,7 +402,12 @@ fn assemble_page(page: PageSource, path: String, sanitize: bool) -> Page {
     }
 }
 
-fn assemble_notice(notice: NoticeSource, config: &Config, as_of: Date) -> Notice {
+fn assemble_notice(
+    notice: NoticeSource,
+    config: &Config,
+    as_of: Date,
+    history: &History,
+) -> Notice {
     let sanitize = config.sanitize_html;
     let path = format!("notices/{}/", notice.slug);
     let root = root_of(&path);
@@ -429,7 +439,12 @@ fn assemble_notice(notice: NoticeSource, config: &Config, as_of: Date) -> Notice
     let mut issues: Vec<Issue> = sources
         .into_iter()
         .enumerate()
-        .map(|(index, source)| assemble_issue(source, &path, index + 1, &dates, sanitize))
+        .map(|(index, mut source)| {
+            if let Some(committed) = history.of(&source.file) {
+                committed.fill(&mut source.front);
+            }
+            assemble_issue(source, &path, index + 1, &dates, sanitize)
+        })
         .collect();
     let aspects = group(&mut issues);
     let mut counts = Counts::default();
@@ -440,9 +455,12 @@ fn assemble_notice(notice: NoticeSource, config: &Config, as_of: Date) -> Notice
         .iter()
         .map(|issue| issue.last_changed)
         .fold(notice.front.published, Date::max);
+    // The notice's own `as_of` is the date it states its figures at; an
+    // issue dated later moves them on.
     let figures_as_of = issues
         .iter()
         .map(|issue| issue.status_as_of)
+        .chain(notice.front.as_of)
         .max()
         .unwrap_or(dates.notice_stands_at);
     let completion = Completion::of_issues(
@@ -507,6 +525,8 @@ fn assemble_issue(
         root: &root,
     };
     let body = markdown::render(source.body.markdown(), settings);
+    let mut source = source;
+    source.front.completed = source.front.completion_date();
     let overdue = source.front.is_overdue(as_of);
     let front = &source.front;
     let status_as_of = [
@@ -689,7 +709,7 @@ pub(crate) mod tests {
             issue("1-al", Some("一"), Some("甲"), Status::Partial, None),
             issue("11-d", Some("二"), Some("乙"), Status::Partial, past),
         ];
-        let notice = assemble_notice(notice(issues), &config(), as_of);
+        let notice = assemble_notice(notice(issues), &config(), as_of, &History::default());
         let slugs: Vec<&str> = notice.issues.iter().map(|i| i.slug.as_str()).collect();
         assert_eq!(slugs, ["1-al", "2-b", "10-c", "11-d"]);
         assert_eq!(notice.aspects.len(), 2);
@@ -730,6 +750,7 @@ pub(crate) mod tests {
             )]),
             &config(),
             as_of,
+            &History::default(),
         );
         assert!(!notice.issues[0].overdue);
         assert!(!notice.has_aspects);

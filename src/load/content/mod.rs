@@ -175,6 +175,22 @@ impl IssueFront {
         front_matter(self)
     }
 
+    /// The date the issue was completed: `completed:`, or else the last
+    /// progress step that says completed. `None` for an issue that is not
+    /// completed.
+    pub fn completion_date(&self) -> Option<Date> {
+        if self.status != Status::Completed {
+            return None;
+        }
+        self.completed.or_else(|| {
+            self.progress
+                .iter()
+                .rev()
+                .find(|step| step.status == Some(Status::Completed))
+                .map(|step| step.date)
+        })
+    }
+
     /// Not completed, and its deadline before `as_of`: the one rule for
     /// overdue, which the site counts and `check` reports.
     pub fn is_overdue(&self, as_of: Date) -> bool {
