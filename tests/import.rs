@@ -351,3 +351,54 @@ fn sections_as_aspects_and_statuses_in_prose() {
     assert!(index.contains("phone: 0000-7654321"), "{index}");
     site.build().assert_ok();
 }
+
+/// Dates that go with a status become the issue's completion date (a
+/// completed problem) or the date its status stands at (another one); a
+/// plan's date stays a deadline; a summary's dated clause counts too.
+#[test]
+fn dates_said_with_statuses_become_completed_and_updated() {
+    let text = "某某区妇幼保健院党支部关于巡察整改进展情况的通报\n\n\
+        根据区委统一部署，区委第一巡察组于2024年10月8日至12月6日对我院开展了巡察，并于2025年1月15日进行了反馈。\n\n\
+        一、整改落实情况\n\n\
+        1．关于“制度执行不到位”的问题\n\n整改措施：一是修订议事规则。\n\n整改完成情况：已于2025年3月12日完成整改。\n\n\
+        2．关于“药品采购把关不严”的问题\n\n整改措施：一是建立遴选目录。\n\n整改进展：截至2025年6月底，正在推进，计划2025年12月底前完成。\n\n\
+        3．关于“档案管理混乱”的问题\n\n整改措施：一是集中整理档案。\n\n整改完成情况：2025年4月已整改到位。\n\n\
+        4．关于“宣传阵地管理薄弱”的问题\n\n整改措施：一是落实审核制度。\n\n\
+        二、下一步工作打算\n\n第4项已于2025年5月8日整改完成。\n\n\
+        中共某某区妇幼保健院支部委员会\n\n2025年7月2日\n";
+    let site = Site::new();
+    site.write("dated.txt", text);
+    let folder = import(&site, &site.path("dated.txt"), "2025-dated");
+    let fields = |name: &str| -> Vec<String> {
+        let file = std::fs::read_dir(folder.join("issues"))
+            .expect("issues")
+            .map(|entry| entry.expect("entry").path())
+            .find(|path| {
+                path.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(name))
+            })
+            .expect("issue file");
+        std::fs::read_to_string(file)
+            .expect("issue")
+            .lines()
+            .filter(|line| {
+                ["status:", "deadline:", "updated:", "completed:"]
+                    .iter()
+                    .any(|key| line.starts_with(key))
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(fields("01"), ["status: completed", "completed: 2025-03-12"]);
+    assert_eq!(
+        fields("02"),
+        [
+            "status: in_progress",
+            "deadline: 2025-12-31",
+            "updated: 2025-06-30"
+        ]
+    );
+    assert_eq!(fields("03"), ["status: completed", "completed: 2025-04-30"]);
+    assert_eq!(fields("04"), ["status: completed", "completed: 2025-05-08"]);
+    site.build().assert_ok();
+}

@@ -351,11 +351,11 @@ pub fn status_date(text: &str, status: Status) -> Option<Date> {
     const PLANNED: &[&str] = &["前", "计划", "预计", "力争", "确保", "将于", "拟"];
     const DONE: &[&str] = &["到位", "完毕", "办结", "销号", "完成"];
     let normal = normalize(text);
-    for clause in normal.split(['，', ',', '。', '；', ';', '（', '）', '(', ')', '、']) {
+    for clause in clauses(&normal) {
         if PLANNED.iter().any(|cue| clause.contains(cue)) {
             continue;
         }
-        let Some(date) = deadline(clause) else {
+        let Some(date) = date_or_month_end(clause) else {
             continue;
         };
         let as_of = clause.contains("截至") || clause.contains("截止");
@@ -396,8 +396,24 @@ pub fn status_in_prose(body: &str) -> Option<StatusLine> {
     })
 }
 
-/// `2025年12月前`, `2025年7月完成`, `2025年12月31日前` → the last day meant.
+/// The clauses of a sentence, where a date and what it means go together.
+fn clauses(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['，', ',', '。', '；', ';', '（', '）', '(', ')', '、'])
+}
+
+/// `2025年12月前`, `2025年7月完成`, `2025年12月31日前` → the last day meant;
+/// a date the status is reported at (`截至2025年6月底`) is no deadline.
 pub fn deadline(text: &str) -> Option<Date> {
+    let as_of = |clause: &str| {
+        (clause.contains("截至") || clause.contains("截止")) && !clause.contains('前')
+    };
+    clauses(text)
+        .filter(|clause| !as_of(clause))
+        .find_map(date_or_month_end)
+}
+
+/// The first date of `text`, or the last day of the first month named.
+fn date_or_month_end(text: &str) -> Option<Date> {
     if let Some(date) = first_date(text, None) {
         return Some(date);
     }
@@ -629,6 +645,10 @@ mod tests {
         assert_eq!(
             s("完成情况：基本完成"),
             Some((Status::Partial, false, None))
+        );
+        assert_eq!(
+            s("整改进展情况：截至2025年9月30日，正在推进，计划2025年12月底前完成。"),
+            Some((Status::InProgress, false, Some("2025-12-31".into())))
         );
         assert_eq!(s("整改情况:一是……"), None);
         let dated = |line: &str| {
