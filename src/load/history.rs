@@ -108,14 +108,6 @@ impl History {
         self.files.get(file)
     }
 
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
     /// Reads the history of the repository the site at `root` is in. A
     /// problem (no repository, a shallow one) comes with what could be read.
     pub fn read(root: &Path) -> (History, Option<HistoryProblem>) {
