@@ -841,15 +841,7 @@ fn a_second_build_into_the_same_output_is_refused_while_the_first_runs() {
 fn an_issue_page_shows_its_progress_over_time() {
     let site = Site::new();
     let issue = "content/notices/2025-ceshi/issues/03-caiwu.md";
-    let source = fs::read_to_string(site.path(issue)).expect("issue");
-    site.write(
-        issue,
-        source.replacen(
-            "status: 整改中\ndeadline: 2025-12-31\n",
-            "status: completed\ncompleted: 2025-06-30\nprogress:\n  - date: 2025-04-02\n    status: 整改中\n    note: 自查**凭证** 412 份\n  - {date: 2025-05-15, note: 修订报销制度}\n  - {date: 2025-06-30, status: completed}\n",
-            1,
-        ),
-    );
+    site.replace(issue, "status: 整改中\ndeadline: 2025-12-31\n", "status: completed\ncompleted: 2025-06-30\nprogress:\n  - date: 2025-04-02\n    status: 整改中\n    note: 自查**凭证** 412 份\n  - {date: 2025-05-15, note: 修订报销制度}\n  - {date: 2025-06-30, status: completed}\n");
     site.build().assert_ok();
     let page = site.html("public/notices/2025-ceshi/issues/03-caiwu/index.html");
     assert_eq!(text(&page, ".issue-table .as-of"), "截至2025年6月30日");
@@ -893,14 +885,10 @@ fn an_issue_page_shows_its_progress_over_time() {
     assert_eq!(text(&other, ".issue-table .as-of"), "截至2025年3月17日");
     assert!(select(&other, ".timeline").is_empty());
     let notice = "content/notices/2025-ceshi/index.md";
-    let source = fs::read_to_string(site.path(notice)).expect("notice");
-    site.write(
+    site.replace(
         notice,
-        source.replacen(
-            "published: 2025-03-17\n",
-            "published: 2025-03-17\nas_of: 2025-02-28\n",
-            1,
-        ),
+        "published: 2025-03-17\n",
+        "published: 2025-03-17\nas_of: 2025-02-28\n",
     );
     site.build().assert_ok();
     let other = site.html("public/notices/2025-ceshi/issues/02-xuexi/index.html");
@@ -916,21 +904,9 @@ fn an_issue_page_shows_its_progress_over_time() {
 fn notice_and_home_chart_completion_month_by_month() {
     let site = Site::new();
     let issue = "content/notices/2025-ceshi/issues/03-caiwu.md";
-    let source = fs::read_to_string(site.path(issue)).expect("issue");
-    site.write(
-        issue,
-        source.replacen(
-            "status: 整改中\ndeadline: 2025-12-31\n",
-            "status: completed\nprogress:\n  - {date: 2025-04-02, status: partial}\n  - {date: 2025-06-30, status: completed}\n",
-            1,
-        ),
-    );
+    site.replace(issue, "status: 整改中\ndeadline: 2025-12-31\n", "status: completed\nprogress:\n  - {date: 2025-04-02, status: partial}\n  - {date: 2025-06-30, status: completed}\n");
     let issue = "content/notices/2025-ceshi/issues/04-zichan.md";
-    let source = fs::read_to_string(site.path(issue)).expect("issue");
-    site.write(
-        issue,
-        source.replacen("status: in_progress\n", "status: 已完成\n", 1),
-    );
+    site.replace(issue, "status: in_progress\n", "status: 已完成\n");
     site.build().assert_ok();
     let bars = |page: &scraper::Html| -> Vec<String> {
         texts(page, ".completion-chart rect.column title")
@@ -985,17 +961,49 @@ fn notice_and_home_chart_completion_month_by_month() {
     assert!(select(&notice, ".completion").is_empty());
 }
 
+/// A progress note is Markdown shown on the issue page, and `check` reads
+/// it as it reads a body: script, personal data, a broken link and an image
+/// without a description are each reported at the note they are in.
+#[test]
+fn progress_notes_are_checked_like_bodies() {
+    let site = Site::new();
+    let issue = "content/notices/2025-ceshi/issues/03-caiwu.md";
+    site.replace(issue, "---\n\n", "progress:\n  - date: 2025-04-02\n    note: 联系人手机13812345678<script>alert(1)</script>\n  - {date: 2025-05-15, note: \"见[方案](../../fangan-missing.pdf)和![](zhaopian.png)\"}\n---\n\n");
+    let reported = |run: &common::Run, code: &str, at: &str| {
+        run.stderr
+            .lines()
+            .any(|line| line.contains(code) && line.trim_start().starts_with(at))
+    };
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    for (code, at) in [
+        ("GK0711", "10:11 "),
+        ("GK0716", "10:11 "),
+        ("GK0710", "11:30 "),
+    ] {
+        assert!(reported(&run, code, at), "{code} at {at} in {}", run.stderr);
+    }
+    // Links are checked once the rest passes, against the pages the site has.
+    let text = fs::read_to_string(site.path(issue)).expect("issue");
+    site.write(
+        issue,
+        text.replace(
+            "联系人手机13812345678<script>alert(1)</script>",
+            "联系财务科",
+        ),
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(reported(&run, "GK0709", "11:30 "), "{}", run.stderr);
+}
+
 /// The overdue listing puts the latest first, whatever the order of the
 /// notice's issues, and says by how many days each is late.
 #[test]
 fn the_overdue_listing_puts_the_latest_first() {
     let site = Site::new();
     let issue = "content/notices/2025-ceshi/issues/02-xuexi.md";
-    let source = fs::read_to_string(site.path(issue)).expect("issue");
-    site.write(
-        issue,
-        source.replacen("deadline: 2025-06-30", "deadline: 2025-09-20", 1),
-    );
+    site.replace(issue, "deadline: 2025-06-30", "deadline: 2025-09-20");
     site.build().assert_ok();
     let listing = site.html("public/overdue/index.html");
     assert_eq!(
@@ -1018,11 +1026,7 @@ fn older_notices_issues_are_asked_when_their_status_stands() {
         "---\ntitle: 续报\norganization: 中共测试医院委员会\npublished: 2025-09-01\n---\n正文\n",
     );
     let issue = "content/notices/2025-ceshi/issues/02-xuexi.md";
-    let source = fs::read_to_string(site.path(issue)).expect("issue");
-    site.write(
-        issue,
-        source.replacen("---\n\n", "updated: 2025-08-30\n---\n\n", 1),
-    );
+    site.replace(issue, "---\n\n", "updated: 2025-08-30\n---\n\n");
     let run = site.run(&["check"]);
     run.assert_ok();
     // Messages come grouped by file, the file's path on a line of its own.
@@ -1050,15 +1054,7 @@ fn older_notices_issues_are_asked_when_their_status_stands() {
 fn a_status_change_is_a_feed_entry_of_its_own() {
     let site = Site::new();
     let issue = "content/notices/2025-ceshi/issues/03-caiwu.md";
-    let source = fs::read_to_string(site.path(issue)).expect("issue");
-    site.write(
-        issue,
-        source.replacen(
-            "status: 整改中\ndeadline: 2025-12-31\n",
-            "status: completed\ncompleted: 2025-06-30\nprogress:\n  - {date: 2025-04-02, status: partial, note: 自查凭证412份}\n  - {date: 2025-05-15, note: 修订制度}\n  - {date: 2025-06-30, status: completed}\n",
-            1,
-        ),
-    );
+    site.replace(issue, "status: 整改中\ndeadline: 2025-12-31\n", "status: completed\ncompleted: 2025-06-30\nprogress:\n  - {date: 2025-04-02, status: partial, note: 自查凭证412份}\n  - {date: 2025-05-15, note: 修订制度}\n  - {date: 2025-06-30, status: completed}\n");
     site.build().assert_ok();
     let organizations = site.html("public/organizations/index.html");
     let body = select(&organizations, ".listing tbody a")[0]

@@ -43,13 +43,6 @@ fn commit_all(site: &Site, date: &str, message: &str) {
     git(site.root(), date, &["commit", "-q", "-m", message]);
 }
 
-/// Replaces `from` with `to` in the site's file `relative`.
-fn edit(site: &Site, relative: &str, from: &str, to: &str) {
-    let source = fs::read_to_string(site.path(relative)).expect("file");
-    assert!(source.contains(from), "{from} in {source}");
-    site.write(relative, source.replacen(from, to, 1));
-}
-
 const CAIWU: &str = "content/notices/2025-ceshi/issues/03-caiwu.md";
 const XUEXI: &str = "content/notices/2025-ceshi/issues/02-xuexi.md";
 
@@ -61,18 +54,13 @@ fn site_with_history() -> Site {
     site.write(".gitignore", "public/\n.public.*\n");
     git(site.root(), "2025-03-17T09:00:00+08:00", &["init", "-q"]);
     commit_all(&site, "2025-03-17T09:00:00+08:00", "通报");
-    edit(&site, CAIWU, "status: 整改中", "status: 基本完成");
+    site.replace(CAIWU, "status: 整改中", "status: 基本完成");
     commit_all(&site, "2025-05-20T16:30:00+08:00", "财务：基本完成");
-    edit(&site, CAIWU, "status: 基本完成", "status: completed");
+    site.replace(CAIWU, "status: 基本完成", "status: completed");
     // Late in the evening in China is still the day before in UTC: the
     // date is the author's own.
     commit_all(&site, "2025-07-02T23:30:00+08:00", "财务：完成");
-    edit(
-        &site,
-        XUEXI,
-        "一是制定计划。",
-        "一是制定计划；二是按月检查。",
-    );
+    site.replace(XUEXI, "一是制定计划。", "一是制定计划；二是按月检查。");
     commit_all(&site, "2025-08-15T10:00:00+08:00", "学习：补充措施");
     site
 }
@@ -128,14 +116,11 @@ fn issue_dates_and_timelines_come_from_the_commits() {
 #[test]
 fn front_matter_dates_win_over_the_commits() {
     let site = site_with_history();
-    edit(
-        &site,
-        CAIWU,
+    site.replace(CAIWU,
         "status: completed\n",
         "status: completed\ncompleted: 2025-06-30\nprogress:\n  - {date: 2025-06-30, status: completed, note: 验收}\n",
     );
-    edit(
-        &site,
+    site.replace(
         XUEXI,
         "deadline: 2025-06-30\n",
         "deadline: 2025-06-30\nupdated: 2025-09-09\n",

@@ -499,6 +499,7 @@ fn lint_issue(
     }
     let path = format!("notices/{}/issues/{}/", notice.slug, issue.slug);
     lint_body(file, &issue.body, &path, cleans_html, lints);
+    lint_progress_notes(issue, &path, cleans_html, lints);
     let texts: Vec<(Option<Position>, &str)> = [
         (positions.title, Some(front.title.as_str())),
         (positions.department, front.department.as_deref()),
@@ -859,9 +860,42 @@ const MAX_FINDINGS_PER_FILE: usize = 100;
 /// Personal data, links and images in a Markdown body; `page` is the path
 /// of the page it is shown on.
 fn lint_body(file: &Path, body: &Body, page: &str, cleans_html: bool, lints: &mut Lints) {
-    let markdown = body.markdown();
     let locator = Locator::new(file, &body.text);
     let at = |offset: usize| locator.at(body.start + offset);
+    let findings = lint_markdown(body.markdown(), &at, page, cleans_html, lints);
+    lints.diagnostics.extend(limited_per_file(findings));
+}
+
+/// The notes of an issue's progress steps, Markdown shown on its page like
+/// its body. A note is a YAML string, whose text may be quoted or folded:
+/// every finding points at the start of the note it is in.
+fn lint_progress_notes(issue: &IssueSource, page: &str, cleans_html: bool, lints: &mut Lints) {
+    let file = &issue.file;
+    let locator = Locator::new(file, &issue.body.text);
+    let mut findings = Vec::new();
+    for (index, step) in issue.front.progress.iter().enumerate() {
+        let Some(note) = &step.note else { continue };
+        let position = issue.at.progress.get(index).and_then(|at| at.note);
+        let start = position.map_or_else(
+            || Location::file_start(file),
+            |at| locator.at_line(at.line, at.column),
+        );
+        let at = |_: usize| start.clone();
+        findings.extend(lint_markdown(note, &at, page, cleans_html, lints));
+    }
+    lints.diagnostics.extend(limited_per_file(findings));
+}
+
+/// Personal data, links and images in Markdown shown on `page`, each
+/// located by `at` from its offset; links go to `lints`, findings are
+/// returned.
+fn lint_markdown(
+    markdown: &str,
+    at: &dyn Fn(usize) -> Location,
+    page: &str,
+    cleans_html: bool,
+    lints: &mut Lints,
+) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for finding in personal::find(markdown) {
         findings.push(personal_diagnostic(at(finding.offset), finding));
@@ -916,7 +950,7 @@ fn lint_body(file: &Path, body: &Body, page: &str, cleans_html: bool, lints: &mu
         };
         findings.push(diagnostic(at(finding.offset), kind));
     }
-    lints.diagnostics.extend(limited_per_file(findings));
+    findings
 }
 
 /// The output path a link on `page` points at; `None` for links that leave

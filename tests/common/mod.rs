@@ -129,6 +129,14 @@ impl Site {
         fs::write(path, text).expect("write");
     }
 
+    /// Replaces the first `from` in the site's file `relative` with `to`,
+    /// as a clerk's edit would; `from` must be there.
+    pub fn replace(&self, relative: &str, from: &str, to: &str) {
+        let text = fs::read_to_string(self.path(relative)).expect("read");
+        assert!(text.contains(from), "{from:?} not in {relative}:\n{text}");
+        self.write(relative, text.replacen(from, to, 1));
+    }
+
     pub fn remove(&self, relative: &str) {
         fs::remove_file(self.path(relative)).expect("remove");
     }
