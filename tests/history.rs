@@ -182,3 +182,64 @@ fn a_missing_or_shallow_history_is_reported_not_fatal() {
         "截至2025年3月17日"
     );
 }
+
+/// A site kept in a folder of a larger repository (a unit's documents,
+/// with the portal under `xcgz/`) is dated from the same commits.
+#[test]
+fn a_site_in_a_folder_of_the_repository_is_dated_too() {
+    let site = Site::new();
+    let repository = tempfile::tempdir().expect("temp dir");
+    let inner = repository.path().join("xcgz");
+    let copy = Command::new("cp")
+        .arg("-r")
+        .arg(site.root())
+        .arg(&inner)
+        .status()
+        .expect("cp");
+    assert!(copy.success());
+    std::fs::write(
+        inner.join("site.yaml"),
+        format!("{SITE_YAML}dates_from_git: true\n"),
+    )
+    .expect("site.yaml");
+    std::fs::write(repository.path().join("说明.txt"), "单位文件\n").expect("write");
+    git(
+        repository.path(),
+        "2025-03-17T09:00:00+08:00",
+        &["init", "-q"],
+    );
+    git(
+        repository.path(),
+        "2025-03-17T09:00:00+08:00",
+        &["add", "-A"],
+    );
+    git(
+        repository.path(),
+        "2025-03-17T09:00:00+08:00",
+        &["commit", "-q", "-m", "通报"],
+    );
+    let caiwu = inner.join(CAIWU);
+    let text = std::fs::read_to_string(&caiwu).expect("issue");
+    std::fs::write(
+        &caiwu,
+        text.replacen("status: 整改中", "status: 基本完成", 1),
+    )
+    .expect("write");
+    git(
+        repository.path(),
+        "2025-06-03T10:00:00+08:00",
+        &["commit", "-q", "-a", "-m", "进展"],
+    );
+
+    let run = common::run_in(&inner, &["build"]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("GK04"), "{}", run.stderr);
+    let page =
+        std::fs::read_to_string(inner.join("public/notices/2025-ceshi/issues/03-caiwu/index.html"))
+            .expect("page");
+    let page = scraper::Html::parse_document(&page);
+    assert_eq!(
+        texts(&page, ".timeline .steps li"),
+        ["2025年3月17日 整改中", "2025年6月3日 基本完成"]
+    );
+}
