@@ -158,14 +158,17 @@ fn prepare_with(
     );
     // Git's history is read beside the content: walking commits is one
     // thread's work, reading files keeps the others busy.
-    let dates_from_git = config.as_ref().is_some_and(|config| config.dates_from_git);
-    let ((content, content_problems), history) = rayon::join(
-        || match cache {
-            Some(cache) => content::load_cached(&sources, options.drafts, cache),
-            None => content::load(&sources, options.drafts),
-        },
-        || dates_from_git.then(|| History::read(root)),
-    );
+    let load = || match cache {
+        Some(cache) => content::load_cached(&sources, options.drafts, cache),
+        None => content::load(&sources, options.drafts),
+    };
+    let ((content, content_problems), history) =
+        if config.as_ref().is_some_and(|config| config.dates_from_git) {
+            let (loaded, history) = rayon::join(load, || History::read(root));
+            (loaded, Some(history))
+        } else {
+            (load(), None)
+        };
     problems.extend(content_problems);
     let theme = config
         .as_ref()
