@@ -506,7 +506,7 @@ struct Dates {
 }
 
 fn assemble_issue(
-    source: IssueSource,
+    mut source: IssueSource,
     notice_path: &str,
     number: usize,
     dates: &Dates,
@@ -525,7 +525,6 @@ fn assemble_issue(
         root: &root,
     };
     let body = markdown::render(source.body.markdown(), settings);
-    let mut source = source;
     source.front.completed = source.front.completion_date();
     let overdue = source.front.is_overdue(as_of);
     let front = &source.front;
