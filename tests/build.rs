@@ -1012,6 +1012,53 @@ fn the_overdue_listing_puts_the_latest_first() {
     );
 }
 
+/// When the overdue listing runs to more than one page (a page per block
+/// of 20 notices), its first page opens with the longest overdue across the
+/// portal, wherever their notices are.
+#[test]
+fn the_first_overdue_page_leads_with_the_longest_overdue_anywhere() {
+    let site = Site::new();
+    for n in 1..=20 {
+        let folder = format!("content/notices/2025-xin-{n:02}");
+        site.write(
+            &format!("{folder}/index.md"),
+            format!("---\ntitle: 通报{n}\norganization: 中共测试第{n}医院委员会\npublished: 2025-04-{n:02}\n---\n正文\n"),
+        );
+        site.write(
+            &format!("{folder}/issues/01-wenti.md"),
+            format!("---\ntitle: 问题{n}\nstatus: in_progress\ndeadline: 2025-08-{n:02}\nupdated: 2025-09-20\n---\n\n一是整改。\n"),
+        );
+    }
+    site.build().assert_ok();
+    let first = site.html("public/overdue/index.html");
+    let leads = texts(&first, ".listing-lead");
+    assert_eq!(leads, ["逾期最久的20条", "按通报排列"], "{leads:?}");
+    let longest: Vec<String> = select(&first, ".listing")[0]
+        .select(&scraper::Selector::parse(".badge.overdue").expect("selector"))
+        .map(|badge| badge.text().collect())
+        .collect();
+    // 理论学习不深入 (2025-06-30) is in the oldest notice, on the second
+    // page of blocks; it still leads.
+    assert_eq!(longest.len(), 20);
+    assert_eq!(longest[0], "逾期93天");
+    assert_eq!(longest[1], "逾期61天");
+    assert!(longest.windows(2).all(|pair| {
+        let days = |text: &str| {
+            text.trim_start_matches("逾期")
+                .trim_end_matches('天')
+                .parse::<u32>()
+                .unwrap_or(0)
+        };
+        days(&pair[0]) >= days(&pair[1])
+    }));
+    let second = site.html("public/overdue/page/2/index.html");
+    assert!(select(&second, ".listing-lead").is_empty());
+    assert_eq!(
+        texts(&second, ".listing .badge.overdue"),
+        ["逾期93天", "逾期30天"]
+    );
+}
+
 /// Once an organisation publishes a newer notice, each issue of its older
 /// ones that gives neither `updated`, `progress` nor `completed` is pointed
 /// out; one that does is not, nor is anything before the newer notice

@@ -76,6 +76,9 @@ struct ListingVariables<'a> {
     listing_title: String,
     status: &'static str,
     rows: Vec<ListingRow<'a>>,
+    /// On the first page of the overdue and not-updated listings, when they
+    /// have more pages: the longest across the portal, longest first.
+    longest: Vec<ListingRow<'a>>,
     /// On the first page only: a change of status changes the total, and
     /// every later page would have to be rendered again.
     total: Option<usize>,
@@ -150,7 +153,14 @@ pub(super) fn of(
         Job::Listing(listing, page) => Context::from_serialize(&ListingVariables {
             listing_title: listing.title(),
             status: listing.key(),
-            rows: listing_rows(site, listing, page),
+            rows: listing_rows(listing, listing_block(site, page)),
+            longest: if listing.leads_with_longest(site, page) {
+                let mut rows = listing_rows(listing, site.notices.iter());
+                rows.truncate(LONGEST_ROWS);
+                rows
+            } else {
+                Vec::new()
+            },
             total: (page == 0).then(|| listing.total(site)),
             page_number: page + 1,
             pagination: Pagination::new(page, listing_pages(site), |p| listing.page_path(p)),
@@ -337,10 +347,17 @@ struct ListingRow<'a> {
     notice_path: &'a str,
 }
 
-/// The rows of one page of a listing: the matching issues of its block of
-/// notices; the overdue and not-updated ones the longest first.
-fn listing_rows(site: &Site, listing: Listing, page: usize) -> Vec<ListingRow<'_>> {
-    let mut rows: Vec<ListingRow> = listing_block(site, page)
+/// How many of the longest overdue or not-updated issues lead their
+/// listing's first page.
+const LONGEST_ROWS: usize = 20;
+
+/// The rows of a listing from `notices`: their matching issues, the overdue
+/// and not-updated ones the longest first (a tie in notice order).
+fn listing_rows<'a>(
+    listing: Listing,
+    notices: impl Iterator<Item = &'a Notice>,
+) -> Vec<ListingRow<'a>> {
+    let mut rows: Vec<ListingRow> = notices
         .flat_map(|notice| notice.issues.iter().map(move |issue| (notice, issue)))
         .filter(|(_, issue)| listing.includes(issue))
         .map(|(notice, issue)| ListingRow {

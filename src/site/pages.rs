@@ -155,6 +155,14 @@ pub enum Listing {
 }
 
 impl Listing {
+    /// Whether page `page` of this listing opens with the issues that are
+    /// the longest overdue or not updated across the portal: its first page,
+    /// when the listing has more than one (a page lists the issues of a
+    /// block of notices, so that an edit re-renders one page).
+    pub fn leads_with_longest(self, site: &Site, page: usize) -> bool {
+        matches!(self, Listing::Overdue | Listing::Stale) && page == 0 && listing_pages(site) > 1
+    }
+
     pub const ALL: [Listing; 6] = [
         Listing::Status(Status::Completed),
         Listing::Status(Status::Partial),
@@ -295,12 +303,23 @@ impl Job {
                         .map(|group| Input::Group(&group.path)),
                 );
             }
-            Job::Listing(_, page) => {
+            Job::Listing(listing, page) => {
                 inputs.push(Input::Order);
                 if page == 0 {
                     inputs.push(Input::Totals);
                 }
-                inputs.extend(listing_block(site, page).map(|notice| Input::Listed(&notice.slug)));
+                if listing.leads_with_longest(site, page) {
+                    // Its lead table ranks the issues of every notice.
+                    inputs.extend(
+                        site.notices
+                            .iter()
+                            .map(|notice| Input::Listed(&notice.slug)),
+                    );
+                } else {
+                    inputs.extend(
+                        listing_block(site, page).map(|notice| Input::Listed(&notice.slug)),
+                    );
+                }
             }
             Job::Notice(n) => inputs.push(Input::Notice(&site.notices[n].slug)),
             Job::Issue(n, i) => {
