@@ -355,19 +355,16 @@ fn apply_summaries(lines: &[String], imported: &mut Imported) {
             if numbers.is_empty() {
                 continue;
             }
-            let status = text::StatusLine {
-                status: if in_progress {
-                    Status::InProgress
-                } else {
-                    Status::Completed
-                },
-                long_term,
-                deadline: text::deadline(clause).filter(|_| in_progress),
-                dated: None,
+            let said = if in_progress {
+                Status::InProgress
+            } else {
+                Status::Completed
             };
             let status = text::StatusLine {
-                dated: text::status_date(clause, status.status),
-                ..status
+                status: said,
+                long_term,
+                deadline: text::deadline(clause).filter(|_| in_progress),
+                dated: text::status_date(clause, said),
             };
             for number in numbers {
                 let Some(issue) = imported.issues.get_mut(number.wrapping_sub(1)) else {
