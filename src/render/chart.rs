@@ -86,6 +86,11 @@ fn bars(completion: &Completion) -> Vec<Bar> {
     } else {
         12
     };
+    // A span of centuries (a mistyped year) still draws at most MAX_BARS
+    // bars: several years to a bar.
+    let (first_year, last_year) = (completion.from.year(), completion.to.year());
+    let years = usize::try_from(last_year - first_year + 1).unwrap_or(1);
+    let years_per_bar = i32::try_from(years.div_ceil(MAX_BARS)).unwrap_or(i32::MAX);
     let mut bars: Vec<Bar> = Vec::new();
     let mut counts = completion.months.iter().peekable();
     let mut cumulative = 0;
@@ -98,7 +103,14 @@ fn bars(completion: &Completion) -> Vec<Bar> {
         }
         cumulative += added;
         let (year, number) = (month.year(), month.number());
-        let key = (year, (number - 1) / months_per_bar);
+        let key = if months_per_bar < 12 {
+            (year, (number - 1) / months_per_bar)
+        } else {
+            (
+                first_year + (year - first_year) / years_per_bar * years_per_bar,
+                0,
+            )
+        };
         if previous_key == Some(key) {
             if let Some(bar) = bars.last_mut() {
                 bar.cumulative = cumulative;
@@ -111,7 +123,12 @@ fn bars(completion: &Completion) -> Vec<Bar> {
                     let quarter = QUARTERS[((number - 1) / 3) as usize];
                     (quarter.to_owned(), format!("{year}年{quarter}"))
                 }
-                _ => (format!("{year}年"), format!("{year}年")),
+                _ if years_per_bar == 1 => (format!("{year}年"), format!("{year}年")),
+                _ => {
+                    let end = key.0.saturating_add(years_per_bar - 1).min(last_year);
+                    let years = format!("{}–{end}年", key.0);
+                    (years.clone(), years)
+                }
             };
             let first_of_year = bars.is_empty() || key.1 == 0;
             bars.push(Bar {
@@ -322,6 +339,20 @@ mod tests {
         assert!(
             by_quarter.contains("2025年四季度：累计完成4项（当期3项）"),
             "{by_quarter}"
+        );
+        let by_decade = completion_svg(&completion("1000-01", "2025-12", &[("2025-02", 1)], 1));
+        assert_eq!(
+            by_decade.matches(r#"<rect class="column""#).count(),
+            MAX_BARS,
+            "{by_decade}"
+        );
+        assert!(
+            by_decade.contains("1000–1028年：累计完成0项"),
+            "{by_decade}"
+        );
+        assert!(
+            by_decade.contains("2015–2025年：累计完成1项（当期1项）"),
+            "{by_decade}"
         );
         let by_year = completion_svg(&completion("2015-06", "2025-12", &[("2016-02", 1)], 1));
         assert_eq!(by_year.matches(r#"<rect class="column""#).count(), 11);
