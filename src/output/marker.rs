@@ -25,20 +25,38 @@ pub(super) fn is_ours(key: &[u8], tree: &Tree) -> bool {
             .is_some_and(listed)
 }
 
-/// The marker's text: a note for people, then one line per file: its
-/// hash, its size, for a page `/` and the fingerprint of what it showed
-/// (a listed path never starts with `/`), and its path.
+/// The marker's text: a note for people, then one line per file, sorted
+/// by path: its hash, its size, for a page `/` and the fingerprint of what
+/// it showed (a listed path never starts with `/`), and its path.
 pub(super) fn manifest<'p>(
     files: impl Iterator<Item = (&'p str, Fingerprint, Option<u64>)>,
 ) -> String {
-    let mut lines: Vec<String> = files
-        .map(|(path, print, inputs)| match inputs {
-            Some(inputs) => format!("{:016x} {} /{inputs:016x} {path}", print.hash, print.size),
-            None => format!("{:016x} {} {path}", print.hash, print.size),
-        })
-        .collect();
-    lines.sort_unstable();
-    format!("{MARKER_NOTE}\n{}\n", lines.join("\n"))
+    use rayon::slice::ParallelSliceMut;
+    use std::fmt::Write;
+    let mut files: Vec<_> = files.collect();
+    files.par_sort_unstable_by_key(|(path, _, _)| *path);
+    // Written into one buffer: a line of its own for each of 30,000 pages
+    // cost the build's last, single-threaded step a fifth of its time.
+    let mut text = String::with_capacity(
+        MARKER_NOTE.len()
+            + files
+                .iter()
+                .map(|(path, ..)| path.len() + 48)
+                .sum::<usize>(),
+    );
+    text.push_str(MARKER_NOTE);
+    text.push('\n');
+    for (path, print, inputs) in files {
+        let _ = match inputs {
+            Some(inputs) => writeln!(
+                text,
+                "{:016x} {} /{inputs:016x} {path}",
+                print.hash, print.size
+            ),
+            None => writeln!(text, "{:016x} {} {path}", print.hash, print.size),
+        };
+    }
+    text
 }
 
 /// Notes in `tree` what the marker at `marker` lists of its files (nothing

@@ -16,9 +16,9 @@ use rayon::prelude::*;
 /// A path relative to the root of a tree, `/`-separated.
 pub type Key = Box<[u8]>;
 
-/// A hash a few times faster than the default one for our own paths, of
-/// which a build looks up some 200,000.
-pub type FastHash = xxhash_rust::xxh3::Xxh3DefaultBuilder;
+/// A hash several times faster than the default one for short keys such
+/// as our paths, of which a build looks up some 200,000 (seeded per run).
+pub type FastHash = foldhash::fast::RandomState;
 
 /// Every entry under a folder, by [`Key`].
 pub type Tree = HashMap<Key, Entry, FastHash>;

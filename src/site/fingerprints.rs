@@ -5,10 +5,9 @@
 //! compares the model itself (`site::changes`).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::{Xxh3Default, Xxh3DefaultBuilder};
 
 use super::pages::{Input, Job};
 use super::{Issue, Notice, Site};
@@ -19,8 +18,28 @@ pub struct Fingerprints {
     inputs: HashMap<u64, u64>,
 }
 
-fn hash_of(value: &impl Hash) -> u64 {
-    Xxh3DefaultBuilder.hash_one(value)
+/// Gathers the bytes a value feeds its `Hash` and hashes them in one pass
+/// at the end: records are hundreds of small fields, and xxh3's streaming
+/// state pays a call and a copy into its buffer for each of them.
+#[derive(Default)]
+pub struct OneShotHasher(Vec<u8>);
+
+impl Hasher for OneShotHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&self.0)
+    }
+}
+
+/// The stable 64-bit hash of `value` (the same in every run of the same
+/// program, unlike a `HashMap`'s).
+pub fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
+    let mut hasher = OneShotHasher(Vec::with_capacity(256));
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn key(input: &Input<'_>) -> u64 {
@@ -69,7 +88,7 @@ impl Fingerprints {
     /// besides its inputs (the template and those it uses, the site's
     /// settings, the program's version, the totals where it prints them).
     pub fn page(&self, job: &Job, site: &Site, setting: u64) -> u64 {
-        let mut hasher = Xxh3Default::new();
+        let mut hasher = OneShotHasher::default();
         setting.hash(&mut hasher);
         job.path(site).hash(&mut hasher);
         for input in job.inputs(site) {
