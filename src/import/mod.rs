@@ -8,6 +8,10 @@
 //! paragraph and a signature. Whatever is not recognised stays in the body;
 //! every guess is listed in the report.
 
+mod ledger;
+mod lines;
+mod problems;
+mod residue;
 mod text;
 
 use std::fmt::Write as _;
@@ -18,9 +22,8 @@ use crate::model::date::Date;
 use crate::model::status::Status;
 use crate::model::supervision::Supervision;
 
-use text::{
-    Marker, chinese_date, clean_title, first_date, marker, normalize, quoted, strip_marker,
-};
+use problems::SectionKind;
+use text::{Marker, chinese_date, first_date, marker, normalize};
 
 impl ImportedIssue {
     /// Takes what a status sentence says: its status wins, a deadline or
@@ -52,6 +55,9 @@ pub struct ImportedIssue {
     pub heading: String,
     /// Whether the notice said its status (next to it, or in a summary).
     pub stated: bool,
+    /// Whether its status is that of the group it sits in
+    /// (`（一）已完成的整改事项`).
+    pub grouped: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -105,26 +111,9 @@ pub struct Imported {
     pub issues: Vec<ImportedIssue>,
     pub guesses: Vec<String>,
     pub dropped: Vec<String>,
-}
-
-const RESIDUE: &[&str] = &[
-    "关于我们",
-    "网站声明",
-    "网站地图",
-    "联系我们 |",
-    "打印本页",
-    "关闭窗口",
-    "【打印】",
-    "【关闭】",
-];
-
-/// Left over from the web page the text was copied from, or a label that
-/// goes into a field: dropped, and listed in the report.
-fn is_residue(line: &str) -> bool {
-    line.starts_with("![")
-        || (line.contains(" | ") && RESIDUE.iter().any(|r| line.contains(r)))
-        || RESIDUE.contains(&line)
-        || ["主动公开", "(社会公开稿)", "（社会公开稿）"].contains(&line)
+    /// The issuing body at the head of the title, for a notice without a
+    /// signature.
+    pub title_body: Option<String>,
 }
 
 /// Header labels (spaces inside removed) → the field they fill.
@@ -143,17 +132,141 @@ fn header_field<'m>(metadata: &'m mut Metadata, label: &str) -> Option<&'m mut O
 /// Parses the text of a notice.
 pub fn parse(source: &str, name: &str) -> Imported {
     let mut imported = Imported::default();
-    let lines: Vec<String> = source
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .trim_start_matches('\u{feff}')
-        .lines()
-        .map(|line| line.trim().trim_end_matches('|').trim().to_owned())
-        .filter(|line| !line.is_empty())
-        .collect();
-    let mut index = 0;
+    let mut lines = Vec::new();
+    for line in lines::logical_lines(source) {
+        match residue::residue(&line) {
+            Some(found) => {
+                imported.metadata.published = imported.metadata.published.or(found.published);
+                imported.dropped.push(line);
+            }
+            None => lines.push(line),
+        }
+    }
+    let mut index = read_header(&lines, &mut imported);
+    index = read_title(&lines, index, name, &mut imported);
+    let closing = closing_start(&lines[index..]) + index;
+    read_closing(&lines[closing..], &mut imported);
+    let lines = &lines[..closing];
 
-    // 1. Metadata header, labelled (`索 引 号：…`) or bare (a line per value).
+    // Lines until the first section: subtitle, a date, the introduction.
+    let mut body = String::new();
+    // Lines outside the problems, where a summary of their statuses may be.
+    let mut about_the_list: Vec<String> = Vec::new();
+    while index < lines.len() && !matches!(marker(&lines[index]), Some(Marker::Section(_))) {
+        let line = &lines[index];
+        if is_subtitle(line) {
+            imported.dropped.push(line.clone());
+        } else if line.chars().count() <= 12 && first_date(line, None).is_some() {
+            if imported.metadata.published.is_none() {
+                imported.metadata.published = first_date(line, None);
+            }
+            imported.dropped.push(line.clone());
+        } else {
+            read_introduction(line, &mut imported.metadata);
+            let _ = writeln!(body, "{line}\n");
+            about_the_list.push(line.clone());
+        }
+        index += 1;
+    }
+
+    // Sections. The one that goes through the problems becomes the issue files.
+    let sections = problems::split_sections(&lines[index..]);
+    let kinds: Vec<SectionKind> = sections
+        .iter()
+        .map(|(heading, content)| problems::section_kind(heading, content))
+        .collect();
+    let problem_sections = kinds
+        .iter()
+        .filter(|k| **k == SectionKind::Problems)
+        .count();
+    // Several such sections (一、关于…方面存在的问题 …) are the aspects themselves.
+    let sections_are_aspects = problem_sections > 1;
+    let mut issues_placed = false;
+    for ((heading, content), kind) in sections.iter().zip(&kinds) {
+        if *kind == SectionKind::Problems {
+            let preset = sections_are_aspects.then(|| problems::aspect_from_section(heading));
+            if !sections_are_aspects {
+                let _ = writeln!(body, "## {heading}\n");
+            }
+            if !issues_placed {
+                body.push_str("<!-- issues -->\n\n");
+                issues_placed = true;
+            }
+            let (issues, unplaced) = problems::parse_issues(content, preset, &mut imported);
+            imported.issues.extend(issues);
+            for line in unplaced {
+                read_introduction(&line, &mut imported.metadata);
+                let _ = writeln!(body, "{line}\n");
+                about_the_list.push(line);
+            }
+            continue;
+        }
+        if !heading.is_empty() {
+            let _ = writeln!(body, "## {heading}\n");
+        }
+        about_the_list.extend(content.iter().cloned());
+        for line in content {
+            read_introduction(line, &mut imported.metadata);
+            match marker(line) {
+                Some(_) if line.chars().count() <= 30 && !line.ends_with('。') => {
+                    let _ = writeln!(body, "### {line}\n");
+                }
+                _ => {
+                    let _ = writeln!(body, "{line}\n");
+                }
+            }
+        }
+    }
+    if !issues_placed {
+        imported
+            .guesses
+            .push("没有找到逐条列出问题的部分，全文作为通报正文导入".to_owned());
+    }
+    imported.body = body;
+    problems::apply_summaries(&about_the_list, &mut imported);
+    settle_unstated(&mut imported);
+    finish_metadata(&mut imported);
+    imported
+}
+
+/// Problems whose status no line beside them and no summary said: the
+/// status group they sit in, else what their measures say.
+fn settle_unstated(imported: &mut Imported) {
+    for issue in imported.issues.iter_mut().filter(|issue| !issue.stated) {
+        if issue.grouped {
+            let front = &mut issue.front;
+            front.long_term |= Status::long_term_said_in(&issue.body);
+            if front.status != Status::Completed {
+                front.deadline = text::deadline(&normalize(&issue.body)).or(front.deadline);
+            }
+            imported.guesses.push(format!(
+                "“{}”：整改状态按所在分组的标题填为“{}”",
+                front.title,
+                front.status.label()
+            ));
+            continue;
+        }
+        match text::status_in_prose(&issue.body) {
+            Some(status) => {
+                issue.say(&status);
+                imported.guesses.push(format!(
+                    "“{}”：整改状态按正文推断为“{}”",
+                    issue.front.title,
+                    issue.front.status.label()
+                ));
+            }
+            None => imported.guesses.push(format!(
+                "“{}”：通报没有写明整改状态，按“整改中”导入",
+                issue.front.title
+            )),
+        }
+    }
+}
+
+/// The metadata block of an information-disclosure page, labelled
+/// (`索 引 号：…`) or bare (a line per value); where the notice begins.
+fn read_header(lines: &[String], imported: &mut Imported) -> usize {
+    let mut index = 0;
     while index < lines.len() {
         let line = lines[index].trim_start_matches(['-', '•', ' ']).trim();
         let normal = normalize(line);
@@ -213,175 +326,149 @@ pub fn parse(source: &str, name: &str) -> Imported {
         }
         index += 1;
     }
+    index
+}
 
-    // 2. The title: the first line that reads like one, unless the header gave it.
-    let header_title = imported.metadata.title.clone();
-    if index < lines.len() {
-        let line = &lines[index];
-        let looks_like_title =
-            (line.contains("通报") || line.contains("情况") || line.contains("公告"))
-                && !line.contains('。')
-                && line.chars().count() <= 80
-                && marker(line).is_none();
-        if looks_like_title {
-            imported.metadata.title = Some(line.clone());
-            index += 1;
-        } else if header_title.is_some() {
-            // Already given by the header.
-        } else {
+/// Words an issuing body's name ends with.
+const BODY_ENDINGS: &[&str] = &[
+    "委员会",
+    "党委",
+    "党组",
+    "党总支",
+    "党支部",
+    "总支部",
+    "支部",
+    "医院",
+    "中心",
+    "局",
+    "委",
+    "院",
+];
+
+fn is_issuing_body(line: &str) -> bool {
+    line.chars().count() <= 30
+        && !line.contains(['。', '，', ','])
+        && marker(line).is_none()
+        && BODY_ENDINGS.iter().any(|end| line.ends_with(end))
+}
+
+/// The issuing body at the head of a title: `某某医院党委关于…的通报`,
+/// `某某中心党委巡察整改进展情况通报`.
+fn body_in_title(title: &str) -> Option<String> {
+    let head = ["关于", "巡察", "巡视", "对"]
+        .iter()
+        .filter_map(|word| title.find(word))
+        .min()
+        .map(|at| &title[..at])?;
+    is_issuing_body(head).then(|| head.to_owned())
+}
+
+/// The title, from its line (a site tag `【通报】` taken off), from two lines
+/// (the issuing body, then `关于…的通报`), or from the header; where the
+/// notice goes on.
+fn read_title(lines: &[String], index: usize, name: &str, imported: &mut Imported) -> usize {
+    let reads_like_title = |line: &str| {
+        ["通报", "情况", "公告", "公示", "报告"]
+            .iter()
+            .any(|word| line.contains(word))
+            && !line.contains('。')
+            && line.chars().count() <= 80
+            && marker(line).is_none()
+    };
+    let untagged = |line: &str| -> String {
+        match line
+            .strip_prefix('【')
+            .and_then(|rest| rest.split_once('】'))
+        {
+            Some((tag, rest)) if tag.chars().count() <= 6 && !rest.is_empty() => rest.to_owned(),
+            _ => line.to_owned(),
+        }
+    };
+    let Some(first) = lines.get(index).map(|line| untagged(line)) else {
+        return index;
+    };
+    let second = lines.get(index + 1).map(|line| untagged(line));
+    let (title, next) = match second {
+        Some(second)
+            if is_issuing_body(&first)
+                && second.starts_with("关于")
+                && reads_like_title(&second) =>
+        {
+            (Some(format!("{first}{second}")), index + 2)
+        }
+        _ if reads_like_title(&first) => (Some(first), index + 1),
+        _ => (None, index),
+    };
+    match title {
+        Some(title) => imported.metadata.title = Some(title),
+        None if imported.metadata.title.is_some() => {}
+        None => {
             imported.metadata.title = Some(name.to_owned());
             imported
                 .guesses
                 .push(format!("没有找到标题，暂以“{name}”作标题，请修改 title"));
         }
     }
-
-    // 3. Lines until the first section: subtitle residue, a date, the introduction.
-    let mut body = String::new();
-    while index < lines.len() && !matches!(marker(&lines[index]), Some(Marker::Section(_))) {
-        let line = &lines[index];
-        if is_residue(line) {
-            imported.dropped.push(line.clone());
-        } else if line.chars().count() <= 12 && first_date(line, None).is_some() {
-            if imported.metadata.published.is_none() {
-                imported.metadata.published = first_date(line, None);
-            }
-        } else {
-            read_introduction(line, &mut imported.metadata);
-            let _ = writeln!(body, "{line}\n");
-        }
-        index += 1;
-    }
-
-    // 4. Sections. The one that reports on the issues becomes the issue files.
-    let sections = split_sections(&lines[index..]);
-    let issue_sections: Vec<usize> = sections
-        .iter()
-        .enumerate()
-        .filter(|(_, (heading, content))| is_issue_section(heading, content))
-        .map(|(position, _)| position)
-        .collect();
-    // Several such sections (一、关于…方面存在的问题 …) are the aspects themselves.
-    let sections_are_aspects = issue_sections.len() > 1;
-    let issues_section = issue_sections.first().copied();
-    for (position, (heading, content)) in sections.iter().enumerate() {
-        if issue_sections.contains(&position) {
-            let preset = sections_are_aspects.then(|| aspect_from_section(heading));
-            if !sections_are_aspects {
-                let _ = writeln!(body, "## {heading}\n");
-            }
-            if Some(position) == issues_section {
-                body.push_str("<!-- issues -->\n\n");
-            }
-            let (issues, unplaced) = parse_issues(content, preset, &mut imported);
-            imported.issues.extend(issues);
-            for line in unplaced {
-                let _ = writeln!(body, "{line}\n");
-            }
-            continue;
-        }
-        let _ = writeln!(body, "## {heading}\n");
-        let last = position + 1 == sections.len();
-        let (kept, closing) = if last {
-            split_closing(content, &mut imported)
-        } else {
-            (content.clone(), Vec::new())
-        };
-        for line in kept {
-            read_introduction(&line, &mut imported.metadata);
-            if is_residue(&line) {
-                imported.dropped.push(line);
-                continue;
-            }
-            match marker(&line) {
-                Some(_) if line.chars().count() <= 30 && !line.ends_with('。') => {
-                    let _ = writeln!(body, "### {line}\n");
-                }
-                _ => {
-                    let _ = writeln!(body, "{line}\n");
-                }
-            }
-        }
-        for line in closing {
-            imported.dropped.push(line);
-        }
-    }
-    if sections.is_empty() {
-        // No sections at all: whatever is left is the body.
-        for line in &lines[index..] {
-            let _ = writeln!(body, "{line}\n");
-        }
-    }
-    if issues_section.is_none() {
-        imported
-            .guesses
-            .push("没有找到逐条列出问题的部分，全文作为通报正文导入".to_owned());
-    }
-    imported.body = body;
-    apply_summaries(&lines, &mut imported);
-    for issue in imported.issues.iter_mut().filter(|issue| !issue.stated) {
-        match text::status_in_prose(&issue.body) {
-            Some(status) => {
-                issue.say(&status);
-                imported.guesses.push(format!(
-                    "“{}”：整改状态按正文推断为“{}”",
-                    issue.front.title,
-                    issue.front.status.label()
-                ));
-            }
-            None => imported.guesses.push(format!(
-                "“{}”：通报没有写明整改状态，按“整改中”导入",
-                issue.front.title
-            )),
-        }
-    }
-    finish_metadata(&mut imported);
-    imported
+    imported.title_body = imported.metadata.title.as_deref().and_then(body_in_title);
+    next
 }
 
-/// Statuses said in a summary rather than beside each problem:
-/// `第5、9项继续整改，2025年12月底前完成`, `（14）（20）项已整改完成`.
-fn apply_summaries(lines: &[String], imported: &mut Imported) {
-    for line in lines {
-        let normal = normalize(line);
-        for clause in normal.split(['。', ';']) {
-            let in_progress = Status::InProgress.said_in(clause);
-            let completed = Status::Completed.said_in(clause);
-            let long_term = Status::long_term_said_in(clause);
-            if !(in_progress || completed || long_term) {
-                continue;
-            }
-            let numbers = text::problem_numbers(clause);
-            if numbers.is_empty() {
-                continue;
-            }
-            let said = if in_progress {
-                Status::InProgress
-            } else {
-                Status::Completed
-            };
-            let status = text::StatusLine {
-                status: said,
-                long_term,
-                deadline: text::deadline(clause).filter(|_| in_progress),
-                dated: text::status_date(clause, said),
-            };
-            for number in numbers {
-                let Some(issue) = imported.issues.get_mut(number.wrapping_sub(1)) else {
-                    continue;
-                };
-                if issue.stated {
-                    continue;
-                }
-                issue.say(&status);
-                issue.stated = true;
-                imported.guesses.push(format!(
-                    "“{}”：状态取自“{}”",
-                    issue.front.title,
-                    clause.trim()
-                ));
-            }
+/// `（社会公开稿）` and the like under a title.
+fn is_subtitle(line: &str) -> bool {
+    let normal = normalize(line);
+    (normal.starts_with('(')
+        && normal.ends_with(')')
+        && normal.contains("公开")
+        && normal.chars().count() <= 12)
+        || line == "主动公开"
+}
+
+/// A line that invites supervision and gives the contacts.
+fn is_supervision(line: &str) -> bool {
+    line.contains("监督")
+        && ["联系", "电话", "邮箱", "信箱", "来信"]
+            .iter()
+            .any(|word| line.contains(word))
+}
+
+/// Where the closing begins in `lines`: the supervision paragraph, then
+/// the signature (the issuing body, then the date); `lines.len()` when
+/// there is none.
+fn closing_start(lines: &[String]) -> usize {
+    let mut start = lines.len();
+    if start > 0
+        && lines[start - 1].chars().count() <= 16
+        && chinese_date(&lines[start - 1]).is_some()
+    {
+        start -= 1;
+        if start > 0 && is_issuing_body(&lines[start - 1]) {
+            start -= 1;
         }
+    }
+    // The supervision paragraph, within the last lines before the signature.
+    let from = start.saturating_sub(3);
+    if let Some(at) = lines[from..start]
+        .iter()
+        .rposition(|line| is_supervision(line))
+    {
+        start = from + at;
+    }
+    start
+}
+
+/// The supervision paragraph and the signature: into the contact fields,
+/// the organisation and the date of writing. Listed in the report as
+/// placed in fields.
+fn read_closing(lines: &[String], imported: &mut Imported) {
+    for line in lines {
+        if let Some(date) = chinese_date(line).filter(|_| line.chars().count() <= 16) {
+            imported.metadata.written = imported.metadata.written.or(Some(date));
+        } else if is_issuing_body(line) {
+            imported.metadata.organization = Some(line.clone());
+        } else {
+            text::supervision(line, &mut imported.metadata.supervision);
+        }
+        imported.dropped.push(line.clone());
     }
 }
 
@@ -411,230 +498,6 @@ fn read_introduction(line: &str, metadata: &mut Metadata) {
     }
 }
 
-/// Lines grouped under their 一、 二、 … headings.
-fn split_sections(lines: &[String]) -> Vec<(String, Vec<String>)> {
-    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
-    for line in lines {
-        match marker(line) {
-            Some(Marker::Section(_)) => sections.push((line.clone(), Vec::new())),
-            _ => match sections.last_mut() {
-                Some((_, content)) => content.push(line.clone()),
-                None => sections.push((String::new(), vec![line.clone()])),
-            },
-        }
-    }
-    sections
-}
-
-/// The section that goes through the issues one by one: it has status lines,
-/// or numbered headings that name problems (关于“…”问题, 针对…).
-/// `一、关于贯彻落实党中央决策部署方面存在的问题` → `贯彻落实党中央决策部署方面`.
-fn aspect_from_section(heading: &str) -> String {
-    let name = strip_marker(heading);
-    let name = name.strip_prefix("关于").unwrap_or(&name);
-    match name.find("方面") {
-        Some(at) => name[..at + "方面".len()].to_owned(),
-        None => name.trim_end_matches(['。', '.']).to_owned(),
-    }
-}
-
-fn is_issue_section(heading: &str, content: &[String]) -> bool {
-    let names_problems = content
-        .iter()
-        .filter(|line| {
-            marker(line).is_some()
-                && (line.contains("问题") || line.contains("针对") || line.contains("方面"))
-        })
-        .count();
-    let about_rectification = heading.contains("整改")
-        && (heading.contains("落实") || heading.contains("进展") || heading.contains("情况"));
-    let statuses = content
-        .iter()
-        .filter(|line| text::status_line(line).is_some())
-        .count();
-    let plans = heading.contains("组织") || heading.contains("打算") || heading.contains("下一步");
-    // 一、关于…方面存在的问题, followed by numbered problems.
-    let names_its_problems = (heading.contains("问题") || heading.contains("方面"))
-        && content.iter().any(|line| marker(line).is_some());
-    !plans && (statuses > 0 || (about_rectification && names_problems >= 2) || names_its_problems)
-}
-
-/// Which marker kinds nest in the issues section, outermost first.
-fn levels(content: &[String]) -> Vec<std::mem::Discriminant<Marker>> {
-    let mut kinds: Vec<std::mem::Discriminant<Marker>> = Vec::new();
-    for line in content {
-        if let Some(found) = marker(line)
-            && !matches!(found, Marker::Section(_))
-        {
-            let kind = std::mem::discriminant(&found);
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
-            }
-        }
-    }
-    kinds
-}
-
-fn parse_issues(
-    content: &[String],
-    preset_aspect: Option<String>,
-    imported: &mut Imported,
-) -> (Vec<ImportedIssue>, Vec<String>) {
-    let kinds = levels(content);
-    // The innermost kind of heading is the problem; the ones above it are
-    // aspect and item, in the order they first appear.
-    let problem_kind = kinds.last().copied();
-    let aspect_kind = (kinds.len() >= 2).then(|| kinds[0]);
-    let item_kind = (kinds.len() >= 3).then(|| kinds[1]);
-    // How each level's headings begin (关于…, 针对…), to place a heading
-    // whose number was left out.
-    let opener = |line: &str| strip_marker(line).chars().take(2).collect::<String>();
-    let openers = |level: Option<std::mem::Discriminant<Marker>>| -> Vec<String> {
-        content
-            .iter()
-            .filter(|line| {
-                level.is_some() && marker(line).map(|m| std::mem::discriminant(&m)) == level
-            })
-            .map(|line| opener(line))
-            .collect()
-    };
-    let by_opener = [
-        (problem_kind, openers(problem_kind), "问题"),
-        (item_kind, openers(item_kind), "大项"),
-        (aspect_kind, openers(aspect_kind), "方面"),
-    ];
-    let mut issues: Vec<ImportedIssue> = Vec::new();
-    let mut unplaced = Vec::new();
-    let mut aspect: Option<String> = preset_aspect;
-    let mut item: Option<String> = None;
-    for line in content {
-        let mut kind = marker(line).map(|m| std::mem::discriminant(&m));
-        if kind.is_none() && looks_like_heading(line) {
-            let start: String = line.chars().take(2).collect();
-            if let Some((level, _, name)) = by_opener
-                .iter()
-                .find(|(level, openers, _)| level.is_some() && openers.contains(&start))
-            {
-                kind = *level;
-                imported
-                    .guesses
-                    .push(format!("“{line}”没有编号，按{name}导入"));
-            }
-        }
-        if kind.is_some() && kind == aspect_kind {
-            aspect = Some(group_name(line));
-            item = None;
-        } else if kind.is_some() && kind == item_kind {
-            item = Some(group_name(line));
-        } else if kind.is_some() && kind == problem_kind {
-            // `（一）理论学习不深入。整改情况：……` carries its text on the heading line.
-            let heading = strip_marker(line);
-            let (title, inline) = match heading.split_once('。') {
-                Some((title, rest)) if !rest.trim().is_empty() && title.chars().count() <= 40 => {
-                    (title.to_owned(), Some(rest.trim().to_owned()))
-                }
-                _ => (heading.clone(), None),
-            };
-            issues.push(ImportedIssue {
-                front: IssueFront {
-                    title: clean_title(&title),
-                    aspect: aspect.clone(),
-                    item: item.clone(),
-                    status: Status::InProgress,
-                    long_term: false,
-                    deadline: None,
-                    department: None,
-                    lead: None,
-                    order: None,
-                    updated: None,
-                    completed: None,
-                    progress: Vec::new(),
-                },
-                body: String::new(),
-                heading: line.clone(),
-                stated: false,
-            });
-            if let (Some(inline), Some(issue)) = (inline, issues.last_mut()) {
-                let _ = writeln!(issue.body, "{}\n", text::bold_label(&inline));
-            }
-        } else if let Some(issue) = issues.last_mut() {
-            if let Some(status) = text::status_line(line) {
-                // Several lines may speak (完成时限, then 整改进展): the last
-                // status wins, a deadline or long-term flag once said stays.
-                issue.say(&status);
-                issue.stated = true;
-                // The status sentence stays in the body too: nothing is lost.
-            }
-            let _ = writeln!(issue.body, "{}\n", text::bold_label(line));
-        } else {
-            unplaced.push(line.clone());
-        }
-    }
-    for issue in &mut issues {
-        if issue.body.trim().is_empty() {
-            imported
-                .guesses
-                .push(format!("“{}”：没有找到整改措施", issue.front.title));
-        }
-    }
-    (issues, unplaced)
-}
-
-/// A line that reads like a heading whose number was left out:
-/// `关于“…”的问题`, `针对“…”问题。`.
-fn looks_like_heading(line: &str) -> bool {
-    let line = line.trim_end_matches(['。', '.']);
-    (line.starts_with("关于") || line.starts_with("针对"))
-        && line.chars().count() <= 60
-        && (line.ends_with("问题") || line.ends_with("方面") || line.ends_with("整改"))
-        && quoted(line).is_some()
-}
-
-/// An aspect or item name from its heading: `(一)“…”方面。` → `…方面`.
-fn group_name(line: &str) -> String {
-    let name = strip_marker(line);
-    let name = name.trim_end_matches(['。', '.', '：', ':']);
-    match quoted(name) {
-        Some(inner) if name.ends_with("方面") && name.starts_with(['“', '"']) => {
-            format!("{inner}方面")
-        }
-        _ => name.to_owned(),
-    }
-}
-
-/// The supervision paragraph and the signature at the end of the last section.
-fn split_closing(content: &[String], imported: &mut Imported) -> (Vec<String>, Vec<String>) {
-    let mut kept = content.to_vec();
-    let mut closing = Vec::new();
-    while kept.last().is_some_and(|line| is_residue(line)) {
-        closing.push(kept.pop().unwrap_or_default());
-    }
-    // Signature: a date line, and before it the issuing body.
-    if let Some(last) = kept.last()
-        && last.chars().count() <= 16
-        && let Some(date) = chinese_date(last)
-    {
-        imported.metadata.written = imported.metadata.written.or(Some(date));
-        closing.push(kept.pop().unwrap_or_default());
-        if let Some(signer) = kept.last()
-            && signer.chars().count() <= 40
-            && !signer.contains('。')
-        {
-            imported.metadata.organization = Some(signer.clone());
-            closing.push(kept.pop().unwrap_or_default());
-        }
-    }
-    if let Some(position) = kept.iter().rposition(|line| {
-        line.contains("监督")
-            && (line.contains("联系") || line.contains("电话") || line.contains("邮箱"))
-    }) {
-        let line = kept.remove(position);
-        text::supervision(&line, &mut imported.metadata.supervision);
-        closing.push(line);
-    }
-    (kept, closing.into_iter().rev().collect())
-}
-
 fn finish_metadata(imported: &mut Imported) {
     let metadata = &mut imported.metadata;
     if let (Some(publisher), Some(signer)) = (&metadata.publisher, &metadata.organization)
@@ -643,6 +506,14 @@ fn finish_metadata(imported: &mut Imported) {
         imported.guesses.push(format!(
             "页面上的发布机构“{publisher}”与落款“{signer}”不同，organization 按落款填写"
         ));
+    }
+    if metadata.organization.is_none()
+        && let Some(body) = &imported.title_body
+    {
+        metadata.organization = Some(body.clone());
+        imported
+            .guesses
+            .push(format!("没有找到落款，发布机构按标题中的“{body}”填写"));
     }
     if metadata.organization.is_none() {
         metadata.organization = metadata.publisher.clone();

@@ -36,6 +36,8 @@ pub enum Marker {
     Number(u32),
     /// （1）
     ParenNumber(u32),
+    /// 问题1：, 问题二、 — a problem named by a label and its number.
+    Labelled(u32),
 }
 
 const NUMERALS: &str = "一二三四五六七八九十百零";
@@ -57,6 +59,18 @@ fn chinese_value(text: &str) -> Option<u32> {
 pub fn marker(line: &str) -> Option<Marker> {
     let normal = normalize(line);
     let text = normal.trim_start();
+    if let Some(rest) = text.strip_prefix("问题") {
+        let number: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || NUMERALS.contains(*c))
+            .collect();
+        let value = number.parse().ok().or_else(|| chinese_value(&number));
+        if let Some(value) = value
+            && rest[number.len()..].starts_with([':', '、', '.', ' '])
+        {
+            return Some(Marker::Labelled(value));
+        }
+    }
     if let Some(rest) = text.strip_prefix('(') {
         let inner: String = rest.chars().take_while(|&c| c != ')').collect();
         if rest.len() > inner.len() {
@@ -90,7 +104,12 @@ pub fn marker(line: &str) -> Option<Marker> {
 pub fn strip_marker(line: &str) -> String {
     let text = line.trim_start();
     let normal = normalize(text);
-    let skip = if normal.starts_with('(') {
+    let skip = if matches!(marker(text), Some(Marker::Labelled(_))) {
+        normal
+            .char_indices()
+            .find(|&(_, c)| matches!(c, ':' | '、' | '.' | ' '))
+            .map(|(at, _)| normal[..at].chars().count() + 1)
+    } else if normal.starts_with('(') {
         normal.find(')').map(|at| normal[..=at].chars().count())
     } else {
         normal
@@ -164,16 +183,19 @@ pub fn dates(text: &str, default_year: Option<i32>) -> Vec<(usize, Date)> {
             (parts, j)
         };
         let (parts, next) = numbers_from(i);
-        let date = match parts.as_slice() {
+        let written = match parts.as_slice() {
             [(y, s1), (m, s2), (d, _)]
                 if *y >= 1900 && s1 == s2 || (*s1 == '年' && *s2 == '月') =>
             {
-                Date::new(*y as i32, *m, *d)
+                Date::new(*y as i32, *m, *d).map(|date| (date, next))
             }
-            [(m, '月'), (d, '日')] => default_year.and_then(|y| Date::new(y, *m, *d)),
+            [(m, '月'), (d, '日')] => default_year
+                .and_then(|y| Date::new(y, *m, *d))
+                .map(|date| (date, next)),
             _ => None,
         };
-        if let Some(date) = date {
+        let date = written.or_else(|| lost_characters(&chars, i, default_year));
+        if let Some((date, next)) = date {
             found.push((start, date));
             i = next.max(i + 1);
         } else {
@@ -181,6 +203,41 @@ pub fn dates(text: &str, default_year: Option<i32>) -> Vec<(usize, Date)> {
         }
     }
     found
+}
+
+/// A date whose 年 and 月 a web page lost: `2024819日` (2024年8月19日), or with
+/// `default_year`, `1018日` (10月18日). Of two readings the one with a
+/// two-digit month is taken; a day never starts with 0.
+fn lost_characters(
+    chars: &[(usize, char)],
+    from: usize,
+    default_year: Option<i32>,
+) -> Option<(Date, usize)> {
+    let digits: String = chars[from..]
+        .iter()
+        .map(|&(_, c)| c)
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let end = from + digits.len();
+    if chars.get(end).map(|&(_, c)| c) != Some('日') {
+        return None;
+    }
+    let (year, month_day) = match digits.len() {
+        5..=8 => (digits[..4].parse().ok()?, &digits[4..]),
+        3 | 4 => (default_year?, &digits[..]),
+        _ => return None,
+    };
+    if !(1900..=2100).contains(&year) {
+        return None;
+    }
+    let readings = [2, 1].into_iter().filter_map(|month_len| {
+        let (month, day) = month_day.split_at_checked(month_len)?;
+        if day.is_empty() || day.len() > 2 || day.starts_with('0') || month.starts_with('0') {
+            return None;
+        }
+        Date::new(year, month.parse().ok()?, day.parse().ok()?)
+    });
+    readings.into_iter().next().map(|date| (date, end + 1))
 }
 
 pub fn first_date(text: &str, default_year: Option<i32>) -> Option<Date> {
@@ -263,6 +320,16 @@ pub fn declared(text: &str) -> Declared {
             }
         }
     }
+    // 指出问题5个, 共反馈问题12条.
+    if counts[2].is_none()
+        && let Some(at) = text.find("问题")
+    {
+        let after = &text[at + "问题".len()..];
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() && after[digits.len()..].starts_with(['个', '条', '项']) {
+            counts[2] = digits.parse().ok();
+        }
+    }
     let [aspects, items, problems] = counts;
     Declared {
         aspects,
@@ -280,6 +347,9 @@ pub struct StatusLine {
     /// The date the status is said at: when a completed problem was
     /// completed, or how late the report on another one runs.
     pub dated: Option<Date>,
+    /// Whether the status was only inferred from a bare date under a
+    /// deadline label (`完成时限：2024年8月底前`): a status said beside it wins.
+    pub from_deadline_only: bool,
 }
 
 const STATUS_LABELS: &[&str] = &[
@@ -307,6 +377,7 @@ pub fn status_line(line: &str) -> Option<StatusLine> {
     let long_term = Status::long_term_said_in(rest);
     let partial = Status::Partial.said_in(rest);
     let completed = Status::Completed.said_in(rest);
+    let from_deadline_only = !(in_progress || partial || completed || long_term);
     let status = if in_progress {
         Status::InProgress
     } else if partial && !long_term {
@@ -340,6 +411,7 @@ pub fn status_line(line: &str) -> Option<StatusLine> {
             deadline
         },
         dated,
+        from_deadline_only,
     })
 }
 
@@ -393,6 +465,7 @@ pub fn status_in_prose(body: &str) -> Option<StatusLine> {
         long_term,
         deadline,
         dated: status_date(&normal, status),
+        from_deadline_only: false,
     })
 }
 
@@ -515,7 +588,7 @@ pub fn supervision(line: &str, contact: &mut Supervision) {
             contact.address = Some(value);
         }
     }
-    if let Some(code) = value_after("邮编") {
+    if let Some(code) = value_after("邮编").or_else(|| value_after("邮政编码")) {
         let code: String = code.chars().take_while(char::is_ascii_digit).collect();
         if code.len() == 6 {
             contact.postcode = Some(code);

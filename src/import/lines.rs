@@ -1,0 +1,155 @@
+//! The lines of a notice as it was written, also when the page it was
+//! copied from lost its line breaks: a paragraph holding the whole notice is
+//! cut again before every numbered heading, labelled line and signature.
+
+use super::text::{chinese_date, marker, normalize};
+
+/// Labels that begin a line of their own in the notices surveyed.
+const LINE_LABELS: &[&str] = &[
+    "整改情况",
+    "整改落实情况",
+    "整改措施",
+    "整改状态",
+    "整改进展",
+    "整改完成情况",
+    "完成情况",
+    "完成时限",
+    "整改时限",
+    "责任单位",
+    "责任部门",
+    "责任领导",
+];
+
+/// The non-empty lines of `source`, trimmed, with run-together paragraphs
+/// cut where a line of their own would begin.
+pub fn logical_lines(source: &str) -> Vec<String> {
+    source
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(|line| line.trim().trim_end_matches('|').trim())
+        .filter(|line| !line.is_empty())
+        .flat_map(|line| {
+            if line.chars().count() > 200 {
+                cut_run_together(line)
+            } else {
+                vec![line.to_owned()]
+            }
+        })
+        .collect()
+}
+
+/// A paragraph cut before each part that begins a line in a notice: a
+/// numbered heading or a label after the end of a sentence (or a space),
+/// the title before the first space, the signature at the end.
+fn cut_run_together(paragraph: &str) -> Vec<String> {
+    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
+    let mut cuts = Vec::new();
+    for (index, &(at, c)) in chars.iter().enumerate() {
+        let after_break = index > 0 && matches!(chars[index - 1].1, '。' | ' ' | '　' | '；');
+        if !after_break || c == ' ' || c == '　' {
+            continue;
+        }
+        let rest = &paragraph[at..];
+        let numbered = marker(rest).is_some();
+        let normal_head = normalize(&rest.chars().take(8).collect::<String>());
+        let labelled = LINE_LABELS
+            .iter()
+            .any(|label| normal_head.starts_with(&format!("{label}:")));
+        // The closing: 欢迎广大干部群众监督…
+        let closing = ["欢迎", "如对", "如有意见"]
+            .iter()
+            .any(|word| rest.starts_with(word));
+        if numbered || labelled || closing {
+            cuts.push(at);
+        }
+        // `一、整改工作组织情况 院党委…`: a heading, then its text.
+        if numbered
+            && let Some(space) = rest.find([' ', '　'])
+            && rest[..space].chars().count() <= 30
+            && !rest[..space].contains(['。', '，', ','])
+        {
+            cuts.push(at + space);
+        }
+    }
+    // The title ends at the first space when it reads as one.
+    if let Some(space) = paragraph.find([' ', '　'])
+        && paragraph[..space].ends_with("通报")
+        && paragraph[..space].chars().count() <= 80
+    {
+        cuts.push(space);
+    }
+    // The signature: a body and a date after the last sentence.
+    if let Some(last_stop) = paragraph.rfind('。') {
+        let after = last_stop + '。'.len_utf8();
+        let tail_at = after + (paragraph[after..].len() - paragraph[after..].trim_start().len());
+        let tail = paragraph[tail_at..].trim_end();
+        if let Some(space) = tail.rfind([' ', '　']) {
+            let date = tail[space..].trim_start();
+            if chinese_date(date).is_some() && tail[..space].trim().chars().count() <= 40 {
+                cuts.push(tail_at);
+                cuts.push(tail_at + tail.len() - date.len());
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for cut in cuts.into_iter().chain([paragraph.len()]) {
+        if cut <= start || !paragraph.is_char_boundary(cut) {
+            continue;
+        }
+        let piece = paragraph[start..cut].trim();
+        if !piece.is_empty() {
+            lines.push(piece.to_owned());
+        }
+        start = cut;
+    }
+    let piece = paragraph[start..].trim();
+    if !piece.is_empty() {
+        lines.push(piece.to_owned());
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notice_in_one_paragraph_is_cut_into_its_lines() {
+        let text = "某某医院党委关于巡察整改进展情况的通报 根据区委统一部署，2024年3月1日至4月30日，区委第一巡察组对医院党委开展了巡察。一、整改工作组织情况 院党委成立领导小组，制定整改方案，明确分工，逐项推进，按月调度。二、反馈问题整改情况 （一）党的建设方面 1.议事规则执行不严。整改情况：修订议事规则。整改状态：已完成。2.警示教育不够。整改情况：开展警示教育。整改状态：正在整改。欢迎监督，联系电话：010-1234567。某某医院党委 2024年6月1日";
+        let lines = logical_lines(text);
+        assert_eq!(
+            lines,
+            [
+                "某某医院党委关于巡察整改进展情况的通报",
+                "根据区委统一部署，2024年3月1日至4月30日，区委第一巡察组对医院党委开展了巡察。",
+                "一、整改工作组织情况",
+                "院党委成立领导小组，制定整改方案，明确分工，逐项推进，按月调度。",
+                "二、反馈问题整改情况",
+                "（一）党的建设方面",
+                "1.议事规则执行不严。",
+                "整改情况：修订议事规则。",
+                "整改状态：已完成。",
+                "2.警示教育不够。",
+                "整改情况：开展警示教育。",
+                "整改状态：正在整改。",
+                "欢迎监督，联系电话：010-1234567。",
+                "某某医院党委",
+                "2024年6月1日",
+            ]
+        );
+    }
+
+    #[test]
+    fn ordinary_lines_are_kept_as_they_are() {
+        let text = "一、整改情况\r\n\r\n  1.问题一。  \n整改情况：已完成 |\n";
+        assert_eq!(
+            logical_lines(text),
+            ["一、整改情况", "1.问题一。", "整改情况：已完成"]
+        );
+    }
+}

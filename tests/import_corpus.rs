@@ -1,0 +1,233 @@
+//! `gongkai import` on notices in every layout of the survey of published
+//! notices (../shared/import-layouts.md), written by us with invented units:
+//! each `tests/fixtures/import/NAME.txt` beside `NAME.yaml`, the fields a
+//! clerk would fill. Every field is compared, a table of what was right is
+//! printed (`cargo test --test import_corpus -- --nocapture`), and then all
+//! the bundles are imported into one site, which must check and build.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use gongkai::import::{Imported, ImportedIssue};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    title: String,
+    organization: String,
+    published: String,
+    #[serde(default)]
+    inspection: BTreeMap<String, String>,
+    #[serde(default)]
+    declared: BTreeMap<String, u32>,
+    #[serde(default)]
+    contact: BTreeMap<String, String>,
+    problems: Vec<ExpectedProblem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedProblem {
+    title: String,
+    aspect: Option<String>,
+    item: Option<String>,
+    department: Option<String>,
+    status: String,
+    #[serde(default)]
+    long_term: bool,
+    deadline: Option<String>,
+}
+
+/// The fields of one fixture, each right or wrong, with what was found.
+#[derive(Default)]
+struct Score {
+    right: usize,
+    wrong: Vec<String>,
+}
+
+impl Score {
+    fn field(&mut self, name: &str, expected: &str, found: &str) {
+        if expected == found {
+            self.right += 1;
+        } else {
+            self.wrong
+                .push(format!("{name}: expected “{expected}”, found “{found}”"));
+        }
+    }
+
+    fn total(&self) -> usize {
+        self.right + self.wrong.len()
+    }
+}
+
+fn shown<T: ToString>(value: Option<T>) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| v.to_string())
+}
+
+fn score(expected: &Expected, imported: &Imported) -> Score {
+    let mut score = Score::default();
+    let meta = &imported.metadata;
+    let front = meta.front();
+    score.field("title", &expected.title, &front.title);
+    score.field("organization", &expected.organization, &front.organization);
+    score.field(
+        "published",
+        &expected.published,
+        &shown(meta.published.filter(|_| !front.draft)),
+    );
+    let inspection = &meta.inspection;
+    for (name, found) in [
+        ("start", inspection.start),
+        ("end", inspection.end),
+        ("feedback", inspection.feedback),
+    ] {
+        let want = expected.inspection.get(name).map_or("—", String::as_str);
+        score.field(&format!("inspection.{name}"), want, &shown(found));
+    }
+    for (name, found) in [
+        ("aspects", meta.declared.aspects),
+        ("items", meta.declared.items),
+        ("problems", meta.declared.problems),
+    ] {
+        let want = shown(expected.declared.get(name));
+        score.field(&format!("declared.{name}"), &want, &shown(found));
+    }
+    let contact = &meta.supervision;
+    for (name, found) in [
+        ("phone", &contact.phone),
+        ("email", &contact.email),
+        ("address", &contact.address),
+        ("postcode", &contact.postcode),
+    ] {
+        let want = expected.contact.get(name).map_or("—", String::as_str);
+        score.field(
+            &format!("contact.{name}"),
+            want,
+            found.as_deref().unwrap_or("—"),
+        );
+    }
+    score.field(
+        "problem count",
+        &expected.problems.len().to_string(),
+        &imported.issues.len().to_string(),
+    );
+    for (number, want) in expected.problems.iter().enumerate() {
+        let found = imported.issues.get(number);
+        score_problem(&mut score, number + 1, want, found);
+    }
+    score
+}
+
+fn score_problem(
+    score: &mut Score,
+    number: usize,
+    want: &ExpectedProblem,
+    found: Option<&ImportedIssue>,
+) {
+    let front = found.map(|issue| &issue.front);
+    let text = |value: Option<&String>| value.map_or("—", String::as_str).to_owned();
+    let fields = [
+        ("title", want.title.clone(), front.map(|f| f.title.clone())),
+        (
+            "aspect",
+            text(want.aspect.as_ref()),
+            front.map(|f| text(f.aspect.as_ref())),
+        ),
+        (
+            "item",
+            text(want.item.as_ref()),
+            front.map(|f| text(f.item.as_ref())),
+        ),
+        (
+            "department",
+            text(want.department.as_ref()),
+            front.map(|f| text(f.department.as_ref())),
+        ),
+        (
+            "status",
+            want.status.clone(),
+            front.map(|f| f.status.key().to_owned()),
+        ),
+        (
+            "long_term",
+            want.long_term.to_string(),
+            front.map(|f| f.long_term.to_string()),
+        ),
+        (
+            "deadline",
+            text(want.deadline.as_ref()),
+            front.map(|f| shown(f.deadline)),
+        ),
+    ];
+    for (name, expected, found) in fields {
+        let found = found.unwrap_or_else(|| "（没有这一条）".to_owned());
+        score.field(&format!("problem {number} {name}"), &expected, &found);
+    }
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .expect("tests/fixtures/import")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn every_layout_of_the_survey_imports_with_every_field_right_and_builds() {
+    let fixtures = fixtures();
+    assert!(fixtures.len() >= 8, "{} fixtures", fixtures.len());
+    let mut table = String::from("| fixture | fields right | of |\n|---|---|---|\n");
+    let (mut right, mut total) = (0, 0);
+    let mut failures = Vec::new();
+    for text_file in &fixtures {
+        let name = text_file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name");
+        let expected: Expected = serde_yaml::from_str(
+            &std::fs::read_to_string(text_file.with_extension("yaml")).expect(name),
+        )
+        .unwrap_or_else(|error| panic!("{name}.yaml: {error}"));
+        let source = std::fs::read_to_string(text_file).expect(name);
+        let imported = gongkai::import::parse(&source, name);
+        let score = score(&expected, &imported);
+        table.push_str(&format!(
+            "| {name} | {} | {} |\n",
+            score.right,
+            score.total()
+        ));
+        right += score.right;
+        total += score.total();
+        if !score.wrong.is_empty() {
+            failures.push(format!("{name}:\n  {}", score.wrong.join("\n  ")));
+        }
+    }
+    table.push_str(&format!(
+        "| all ({}) | {right} | {total} ({:.1} %) |\n",
+        fixtures.len(),
+        100.0 * right as f64 / total as f64
+    ));
+    eprintln!("{table}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // Every bundle builds, in one site, and check lists nothing to fix.
+    let site = common::Site::new();
+    for (number, text_file) in fixtures.iter().enumerate() {
+        let slug = format!("imported-{number:02}");
+        site.run(&[
+            "import",
+            text_file.to_str().expect("utf-8"),
+            "--slug",
+            &slug,
+        ])
+        .assert_ok();
+    }
+    site.run(&["build"]).assert_ok();
+}
