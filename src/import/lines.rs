@@ -23,7 +23,7 @@ const LINE_LABELS: &[&str] = &[
 /// The non-empty lines of `source`, trimmed, with run-together paragraphs
 /// cut where a line of their own would begin.
 pub fn logical_lines(source: &str) -> Vec<String> {
-    source
+    let lines: Vec<String> = source
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .trim_start_matches('\u{feff}')
@@ -37,13 +37,46 @@ pub fn logical_lines(source: &str) -> Vec<String> {
                 vec![line.to_owned()]
             }
         })
-        .collect()
+        .collect();
+    join_labels_with_values(lines)
+}
+
+/// `• 发布日期：` on one line and its value on the next, as one line.
+fn join_labels_with_values(lines: Vec<String>) -> Vec<String> {
+    let mut joined: Vec<String> = Vec::with_capacity(lines.len());
+    let mut pending: Option<String> = None;
+    for line in lines {
+        if let Some(label) = pending.take() {
+            if is_bare_label(&line) {
+                joined.push(label);
+            } else {
+                joined.push(format!("{label}{line}"));
+                continue;
+            }
+        }
+        if is_bare_label(&line) {
+            pending = Some(line);
+        } else {
+            joined.push(line);
+        }
+    }
+    joined.extend(pending);
+    joined
+}
+
+/// A line that is only a label: `• 文件名称：`, `- 发布日期:`.
+fn is_bare_label(line: &str) -> bool {
+    let bare = line.trim_start_matches(['-', '•', '·', '*', ' ']);
+    bare.strip_suffix([':', '：']).is_some_and(|label| {
+        let count = label.chars().filter(|c| !c.is_whitespace()).count();
+        (2..=6).contains(&count) && !label.contains(['。', '，', ','])
+    })
 }
 
 /// A paragraph cut before each part that begins a line in a notice: a
 /// numbered heading or a label after the end of a sentence (or a space),
 /// the title before the first space, the signature at the end.
-fn cut_run_together(paragraph: &str) -> Vec<String> {
+pub fn cut_run_together(paragraph: &str) -> Vec<String> {
     let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
     let mut cuts = Vec::new();
     for (index, &(at, c)) in chars.iter().enumerate() {

@@ -124,7 +124,7 @@ fn header_field<'m>(metadata: &'m mut Metadata, label: &str) -> Option<&'m mut O
         "发布机构" => &mut metadata.publisher,
         "文号" => &mut metadata.doc_no,
         "效力状态" => &mut metadata.validity,
-        "标题" => &mut metadata.title,
+        "标题" | "文件名称" => &mut metadata.title,
         _ => return None,
     })
 }
@@ -224,15 +224,31 @@ pub fn parse(source: &str, name: &str) -> Imported {
     }
     imported.body = body;
     problems::apply_summaries(&about_the_list, &mut imported);
-    settle_unstated(&mut imported);
+    problems::apply_restated(&sections, &kinds, &mut imported);
+    settle_unstated(&mut imported, &about_the_list);
     finish_metadata(&mut imported);
     imported
 }
 
 /// Problems whose status no line beside them and no summary said: the
-/// status group they sit in, else what their measures say.
-fn settle_unstated(imported: &mut Imported) {
+/// status group they sit in, else all of them when the notice says all are
+/// done (`已全部完成整改`), else what their measures say.
+fn settle_unstated(imported: &mut Imported, about_the_list: &[String]) {
+    let all_done = about_the_list.iter().find_map(|line| {
+        normalize(line)
+            .split(['。', ',', ';'])
+            .find(|clause| {
+                ["全部完成", "全部整改完成", "全部整改到位", "已全部整改"]
+                    .iter()
+                    .any(|word| clause.contains(word))
+                    && !["计划", "力争", "底前", "月前", "年前", "确保", "未"]
+                        .iter()
+                        .any(|word| clause.contains(word))
+            })
+            .map(str::to_owned)
+    });
     for issue in imported.issues.iter_mut().filter(|issue| !issue.stated) {
+        issue.front.long_term |= Status::long_term_said_in(&issue.body);
         if issue.grouped {
             let front = &mut issue.front;
             front.long_term |= Status::long_term_said_in(&issue.body);
@@ -243,6 +259,14 @@ fn settle_unstated(imported: &mut Imported) {
                 "“{}”：整改状态按所在分组的标题填为“{}”",
                 front.title,
                 front.status.label()
+            ));
+            continue;
+        }
+        if let Some(clause) = &all_done {
+            issue.front.status = Status::Completed;
+            imported.guesses.push(format!(
+                "“{}”：整改状态按“{clause}”填为“已完成”",
+                issue.front.title
             ));
             continue;
         }
@@ -384,6 +408,21 @@ fn read_title(lines: &[String], index: usize, name: &str, imported: &mut Importe
             _ => line.to_owned(),
         }
     };
+    // A line or two of something else above the title (a reposting site's
+    // banner) is dropped.
+    let index = (index..lines.len().min(index + 3))
+        .find(|&at| {
+            reads_like_title(&untagged(&lines[at]))
+                || (is_issuing_body(&lines[at])
+                    && lines.get(at + 1).is_some_and(|next| reads_like_title(next)))
+        })
+        .filter(|&at| {
+            lines[index..at]
+                .iter()
+                .all(|line| !line.contains('。') && line.chars().count() <= 40)
+        })
+        .inspect(|&at| imported.dropped.extend(lines[index..at].iter().cloned()))
+        .unwrap_or(index);
     let Some(first) = lines.get(index).map(|line| untagged(line)) else {
         return index;
     };
@@ -402,12 +441,29 @@ fn read_title(lines: &[String], index: usize, name: &str, imported: &mut Importe
     match title {
         Some(title) => imported.metadata.title = Some(title),
         None if imported.metadata.title.is_some() => {}
-        None => {
-            imported.metadata.title = Some(name.to_owned());
-            imported
-                .guesses
-                .push(format!("没有找到标题，暂以“{name}”作标题，请修改 title"));
-        }
+        None => match lines
+            .get(index)
+            .and_then(|line| text::inspected_unit(&normalize(line)))
+        {
+            Some(unit) => {
+                let round = if lines[index].contains("巡视") {
+                    "巡视"
+                } else {
+                    "巡察"
+                };
+                let title = format!("{unit}关于{round}整改进展情况的通报");
+                imported.guesses.push(format!(
+                    "通报没有标题，按巡察对象拟为“{title}”，请核对 title"
+                ));
+                imported.metadata.title = Some(title);
+            }
+            None => {
+                imported.metadata.title = Some(name.to_owned());
+                imported
+                    .guesses
+                    .push(format!("没有找到标题，暂以“{name}”作标题，请修改 title"));
+            }
+        },
     }
     imported.title_body = imported.metadata.title.as_deref().and_then(body_in_title);
     next

@@ -329,7 +329,11 @@ fn new_issue(
         grouped: group.is_some(),
     };
     if let Some(inline) = inline {
-        read_problem_line(&mut issue, &inline);
+        // `整改情况：…。完成情况：基本完成。` on the heading's line: each label
+        // read on its own.
+        for part in super::lines::cut_run_together(&inline) {
+            read_problem_line(&mut issue, &part);
+        }
     }
     issue
 }
@@ -494,5 +498,47 @@ fn apply_summary(clause: &str, imported: &mut Imported) {
             issue.front.title,
             clause.trim()
         ));
+    }
+}
+
+/// A later section that goes through some problems again under status
+/// groups (`三、需要进一步整改的事项` → `（一）基本完成的事项` → the problem's
+/// title, 情况说明, 完成时限): the status, deadline and long-term flag it
+/// gives are taken over.
+pub fn apply_restated(
+    sections: &[(String, Vec<String>)],
+    kinds: &[SectionKind],
+    imported: &mut Imported,
+) {
+    for ((_, content), kind) in sections.iter().zip(kinds) {
+        if *kind == SectionKind::Problems {
+            continue;
+        }
+        let mut group = None;
+        for line in content {
+            if marker(line).is_some() {
+                group = group_status(line);
+                continue;
+            }
+            let Some(issue) = imported.issues.iter_mut().find(|issue| {
+                issue.front.title.chars().count() >= 4 && line.starts_with(&issue.front.title)
+            }) else {
+                continue;
+            };
+            let normal = normalize(line);
+            if let Some(status) = group {
+                issue.front.status = status;
+                issue.stated = true;
+            }
+            issue.front.long_term |= Status::long_term_said_in(&normal);
+            if let Some(at) = normal.find("时限") {
+                issue.front.deadline = text::deadline(&normal[at..]).or(issue.front.deadline);
+            }
+            imported.guesses.push(format!(
+                "“{}”：状态与完成时限取自后文“{}”",
+                issue.front.title,
+                line.chars().take(30).collect::<String>()
+            ));
+        }
     }
 }

@@ -271,6 +271,19 @@ pub fn inspection_body(text: &str) -> Option<String> {
     body.contains('第').then(|| body.to_owned())
 }
 
+/// The unit inspected, as the introduction names it: `…对区疾控中心党总支
+/// 开展了常规巡察` → `区疾控中心党总支`.
+pub fn inspected_unit(text: &str) -> Option<String> {
+    let end = ["开展了", "进行了", "开展", "进行"]
+        .iter()
+        .filter_map(|word| text.find(word))
+        .min()?;
+    let start = text[..end].rfind('对')? + '对'.len_utf8();
+    let unit = text[start..end].trim();
+    let count = unit.chars().count();
+    ((2..=30).contains(&count) && !unit.contains([',', '，', '。'])).then(|| unit.to_owned())
+}
+
 /// `2024年5月27日至2024年7月26日` (the second year may be left out).
 pub fn period(text: &str) -> Option<(Date, Date)> {
     let to = text.find('至')?;
@@ -282,7 +295,8 @@ pub fn period(text: &str) -> Option<(Date, Date)> {
 }
 
 /// The date of the feedback (反馈): the last date before the word, in the
-/// year of the inspection's end, or the next when the month comes earlier.
+/// year of the inspection's end (or the first year the sentence names), or
+/// the next when the month comes earlier.
 pub fn feedback(text: &str, end: Option<Date>) -> Option<Date> {
     let at = text.find("反馈")?;
     let window_start = text[..at]
@@ -291,7 +305,13 @@ pub fn feedback(text: &str, end: Option<Date>) -> Option<Date> {
         .nth(60)
         .map_or(0, |(i, _)| i);
     let window = &text[window_start..at];
-    let year = end.map(Date::year);
+    // Without the inspection's end, the year the sentence names first.
+    let year = end.map(Date::year).or_else(|| {
+        let year_at = text[..at].find('年')?;
+        number_before(text, year_at)
+            .filter(|year| (1900..=2100).contains(year))
+            .map(|year| year as i32)
+    });
     let found = dates(window, year).last().map(|&(_, d)| d)?;
     match end {
         Some(end) if found < end => Date::new(
@@ -301,6 +321,22 @@ pub fn feedback(text: &str, end: Option<Date>) -> Option<Date> {
         ),
         _ => Some(found),
     }
+}
+
+/// The number written just before `end`, in digits or in Chinese numerals
+/// (`四个方面`).
+fn count_before(text: &str, end: usize) -> Option<u32> {
+    number_before(text, end).or_else(|| {
+        let numerals: String = text[..end]
+            .chars()
+            .rev()
+            .take_while(|c| NUMERALS.contains(*c))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        chinese_value(&numerals)
+    })
 }
 
 /// `4个方面、11个大项、31条问题` → aspects, items, problems.
@@ -313,7 +349,7 @@ pub fn declared(text: &str) -> Declared {
     ] {
         for word in words {
             if let Some(at) = text.find(word)
-                && let Some(n) = number_before(text, at)
+                && let Some(n) = count_before(text, at)
             {
                 counts[slot] = Some(n);
                 break;
