@@ -217,8 +217,10 @@ fn every_layout_of_the_survey_imports_with_every_field_right_and_builds() {
     eprintln!("{table}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 
-    // Every bundle builds, in one site, and check lists nothing to fix.
+    // Every bundle builds, in one site; a notice without a publication
+    // date is a draft, which check lists (and nothing else is wrong).
     let site = common::Site::new();
+    let mut drafts = Vec::new();
     for (number, text_file) in fixtures.iter().enumerate() {
         let slug = format!("imported-{number:02}");
         site.run(&[
@@ -228,6 +230,51 @@ fn every_layout_of_the_survey_imports_with_every_field_right_and_builds() {
             &slug,
         ])
         .assert_ok();
+        let expected = std::fs::read_to_string(text_file.with_extension("yaml")).expect("yaml");
+        if expected.contains("published: —") {
+            drafts.push(slug);
+        }
     }
+    assert!(!drafts.is_empty(), "no fixture without a date");
     site.run(&["build"]).assert_ok();
+    let check = site.run(&["check"]);
+    check.assert_ok();
+    let listed = format!("{}{}", check.stdout, check.stderr);
+    for slug in &drafts {
+        assert!(
+            listed.contains(&format!("content/notices/{slug}/index.md"))
+                && listed.contains("GK0727"),
+            "draft {slug} not listed:\n{listed}"
+        );
+    }
+    assert!(!listed.contains(" 错误 "), "{listed}");
+}
+
+const UNTITLED: &str =
+    "根据统一部署，巡察组开展了巡察。\n一、整改情况\n1.制度不健全。\n整改状态：已完成\n";
+
+#[test]
+fn a_notice_without_title_date_or_issuing_body_is_a_draft_with_each_field_to_fill() {
+    let imported = gongkai::import::parse(UNTITLED, "无题");
+    let front = imported.metadata.front();
+    assert!(front.draft);
+    assert!(front.title.contains("（请填写"), "{}", front.title);
+    assert!(
+        front.organization.contains("（请填写"),
+        "{}",
+        front.organization
+    );
+    assert_eq!(imported.issues.len(), 1);
+    let site = common::Site::new();
+    let file = site.path("wuti.txt");
+    std::fs::write(&file, UNTITLED).expect("write");
+    site.run(&["import", file.to_str().expect("utf-8"), "--slug", "wuti"])
+        .assert_ok();
+    site.run(&["build"]).assert_ok();
+    let check = site.run(&["check"]);
+    let listed = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        listed.contains("GK0727") && listed.contains("请先填写标题、发布机构"),
+        "{listed}"
+    );
 }

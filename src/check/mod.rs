@@ -81,6 +81,13 @@ pub enum LintKind {
         "{organization}已发布更新的通报《{newer}》，这条问题没有写更新日期或进展，看不出整改状态是否仍是当时的"
     )]
     NotUpdatedSinceNewer { organization: String, newer: String },
+    #[error("草稿：《{title}》标为 draft: true，生成网站时不发布")]
+    Draft {
+        title: String,
+        to_fill: Vec<&'static str>,
+    },
+    #[error("{what}还是待填写的“{value}”")]
+    Placeholder { what: &'static str, value: String },
     #[error("{what}格式不对：“{value}”")]
     MalformedContact { what: &'static str, value: String },
     #[error("链接指向的{what}不存在：{target}")]
@@ -129,7 +136,8 @@ impl LintKind {
             | LintKind::ProgressStatusDiffers { .. }
             | LintKind::CompletedButNotCompleted { .. }
             | LintKind::CompletedBeforeFeedback { .. } => Severity::Error,
-            LintKind::Overdue { .. } => Severity::Note,
+            LintKind::Placeholder { .. } => Severity::Error,
+            LintKind::Overdue { .. } | LintKind::Draft { .. } => Severity::Note,
             _ => Severity::Warning,
         }
     }
@@ -164,6 +172,8 @@ impl Hint for LintKind {
             LintKind::CompletedBeforeFeedback { .. } => "GK0724",
             LintKind::NoCompletionDate => "GK0725",
             LintKind::NotUpdatedSinceNewer { .. } => "GK0726",
+            LintKind::Draft { .. } => "GK0727",
+            LintKind::Placeholder { .. } => "GK0728",
         }
     }
 
@@ -201,6 +211,16 @@ impl Hint for LintKind {
             }
             LintKind::NoContact => {
                 "在 site.yaml 或通报的 supervision 中写明 phone、email 或 address".into()
+            }
+            LintKind::Draft { to_fill, .. } if !to_fill.is_empty() => format!(
+                "请先填写{}，核对发布日期（published），再删去 draft 一行",
+                to_fill.join("、")
+            ),
+            LintKind::Draft { .. } => {
+                "核对发布日期（published）等内容后删去 draft 一行，即可发布".into()
+            }
+            LintKind::Placeholder { .. } => {
+                "导入时没有找到这一项：请按原文填写；未填好前可先写上 draft: true".into()
             }
             LintKind::MalformedContact { what, .. } => match *what {
                 "电话" => "例如 0518-85570000，或 12345".into(),
@@ -261,6 +281,54 @@ fn field_at(file: &Path, body: &Body, position: Option<Position>) -> Location {
     }
 }
 
+/// What `gongkai import` writes where it found nothing, for the clerk to fill.
+pub const PLACEHOLDER: &str = "（请填写";
+
+/// A notice's front-matter fields that still hold an import's placeholder.
+fn placeholders(notice: &NoticeSource) -> Vec<(&'static str, &str, Option<Position>)> {
+    let front = &notice.front;
+    [
+        ("标题", front.title.as_str(), notice.at.title),
+        (
+            "发布机构",
+            front.organization.as_str(),
+            notice.at.organization,
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, value, _)| value.contains(PLACEHOLDER))
+    .collect()
+}
+
+/// Drafts left out of the site, with what is still to be filled; and in
+/// a notice being published, a placeholder left unfilled.
+fn lint_unfinished(content: &Content, lints: &mut Lints) {
+    for draft in &content.drafts {
+        let to_fill = placeholders(draft)
+            .into_iter()
+            .map(|(what, ..)| what)
+            .collect();
+        lints.diagnostics.push(diagnostic(
+            field_at(&draft.file, &draft.body, draft.at.draft),
+            LintKind::Draft {
+                title: draft.front.title.clone(),
+                to_fill,
+            },
+        ));
+    }
+    for notice in &content.notices {
+        for (what, value, position) in placeholders(notice) {
+            lints.diagnostics.push(diagnostic(
+                field_at(&notice.file, &notice.body, position),
+                LintKind::Placeholder {
+                    what,
+                    value: value.to_owned(),
+                },
+            ));
+        }
+    }
+}
+
 /// Lints everything under `content/`.
 pub fn lint_content(config: &Config, content: &Content, as_of: Date, history: &History) -> Lints {
     // The newest notice of each organisation: the statuses of its older
@@ -291,6 +359,7 @@ pub fn lint_content(config: &Config, content: &Content, as_of: Date, history: &H
         })
         .collect();
     let mut lints = Lints::default();
+    lint_unfinished(content, &mut lints);
     for notice_lints in per_notice {
         lints.diagnostics.extend(notice_lints.diagnostics);
         lints.links.extend(notice_lints.links);

@@ -82,7 +82,9 @@ impl Metadata {
     /// so that it builds (with `--drafts`) and is not published by mistake.
     pub fn front(&self) -> NoticeFront {
         let or_ask = |value: &Option<String>, ask: &str| {
-            value.clone().unwrap_or_else(|| format!("（请填写{ask}）"))
+            value
+                .clone()
+                .unwrap_or_else(|| format!("{}{ask}）", crate::check::PLACEHOLDER))
         };
         NoticeFront {
             title: or_ask(&self.title, "标题"),
@@ -96,7 +98,7 @@ impl Metadata {
             inspection: self.inspection.clone(),
             declared: self.declared.clone(),
             supervision: self.supervision.clone(),
-            draft: self.published.is_none(),
+            draft: self.published.is_none() || self.title.is_none() || self.organization.is_none(),
             as_of: None,
         }
     }
@@ -457,12 +459,9 @@ fn read_title(lines: &[String], index: usize, name: &str, imported: &mut Importe
                 ));
                 imported.metadata.title = Some(title);
             }
-            None => {
-                imported.metadata.title = Some(name.to_owned());
-                imported
-                    .guesses
-                    .push(format!("没有找到标题，暂以“{name}”作标题，请修改 title"));
-            }
+            None => imported.guesses.push(format!(
+                "没有找到标题（文件名是“{name}”）：已标为草稿，请填写 title"
+            )),
         },
     }
     imported.title_body = imported.metadata.title.as_deref().and_then(body_in_title);
@@ -578,17 +577,12 @@ fn finish_metadata(imported: &mut Imported) {
                 .guesses
                 .push(format!("没有找到落款，发布机构按页面上的“{name}”填写")),
             None => {
-                metadata.organization = Some("（请填写发布机构）".to_owned());
+                metadata.organization = None;
                 imported
                     .guesses
                     .push("没有找到落款或发布机构，请填写 organization".to_owned());
             }
         }
-    }
-    if metadata.title.is_none() {
-        imported
-            .guesses
-            .push("没有找到标题，请填写 title".to_owned());
     }
     if metadata.published.is_none() {
         metadata.published = metadata.written;

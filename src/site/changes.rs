@@ -279,9 +279,8 @@ mod tests {
     fn site(notices: Vec<NoticeSource>) -> Site {
         let config = Config::parse(Path::new("site.yaml"), SITE_YAML).expect("site.yaml");
         let content = Content {
-            home: None,
             notices,
-            pages: Vec::new(),
+            ..Content::default()
         };
         Site::assemble(config, content, as_of(), Default::default())
     }

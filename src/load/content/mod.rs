@@ -290,6 +290,9 @@ pub struct Content {
     pub home: Option<PageSource>,
     pub notices: Vec<NoticeSource>,
     pub pages: Vec<PageSource>,
+    /// Notices marked `draft: true` and left out of the site (none when
+    /// drafts are included): `check` lists them until they are finished.
+    pub drafts: Vec<NoticeSource>,
 }
 
 /// What a file under `content/` is, judged by where it is.
@@ -513,9 +516,13 @@ fn load_from(
         notice.attachments = attachments.remove(&notice.slug).unwrap_or_default();
         diagnostics.extend(duplicate_numbers(&notice.issues));
     }
-    content
-        .notices
-        .retain(|notice| include_drafts || !notice.front.draft);
+    if !include_drafts {
+        let (drafts, notices) = std::mem::take(&mut content.notices)
+            .into_iter()
+            .partition(|notice| notice.front.draft);
+        content.notices = notices;
+        content.drafts = drafts;
+    }
     (content, diagnostics)
 }
 
