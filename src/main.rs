@@ -120,12 +120,15 @@ enum Command {
     /// 把已发布的纯文本通报转换为通报文件夹（- 表示从标准输入读取）
     #[command(help_template = HELP, next_help_heading = "选项")]
     Import {
-        /// 纯文本通报文件，或 -
+        /// 通报（纯文本），或整改台账（.xlsx .xls .ods .csv）；- 表示标准输入
         #[arg(value_name = "文件")]
         file: String,
-        /// 放到哪个文件夹下（默认 content/notices/）
+        /// 把其中的问题加到这篇已有的通报（名称或文件夹），编号接在最后一条之后
+        #[arg(long, value_name = "通报")]
+        into: Option<String>,
+        /// 新通报放到哪个文件夹下（默认 content/notices/）
         #[arg(long, value_name = "目录")]
-        into: Option<PathBuf>,
+        dir: Option<PathBuf>,
         /// 通报名称（默认：年份加发布机构的拼音首字母）
         #[arg(long, value_name = "名称")]
         slug: Option<String>,
@@ -204,9 +207,15 @@ fn main() -> ExitCode {
         Command::Import {
             file,
             into,
+            dir,
             slug,
             dry_run,
-        } => cmd::import::run(&root, &file, into, slug, dry_run),
+        } => cmd::import::run(
+            &root,
+            &file,
+            cmd::import::Target { into, dir, slug },
+            dry_run,
+        ),
         Command::New(New::Notice { slug }) => cmd::new::notice(&root, &slug),
         Command::New(New::Issue { notice, slug }) => cmd::new::issue(&root, &notice, &slug),
     }

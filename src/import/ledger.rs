@@ -59,16 +59,19 @@ const HEADERS: &[(&str, &[&str])] = &[
 ];
 
 impl Columns {
-    /// The columns named by a header row, if it names the problems.
+    /// The columns named by a header row, if it names the problems and at
+    /// least one more field (a title row above it names problems too).
     pub fn of(header: &[String]) -> Option<Columns> {
         let mut columns = Columns::default();
         let mut problem = None;
         for (index, cell) in header.iter().enumerate() {
             let name: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
-            let field = HEADERS
-                .iter()
-                .find(|(_, words)| words.iter().any(|word| name.contains(word)))
-                .map(|(field, _)| *field);
+            let field = (name.chars().count() <= 10).then_some(()).and(
+                HEADERS
+                    .iter()
+                    .find(|(_, words)| words.iter().any(|word| name.contains(word)))
+                    .map(|(field, _)| *field),
+            );
             let slot = match field {
                 Some("number") => continue,
                 Some("aspect") => &mut columns.aspect,
@@ -91,7 +94,14 @@ impl Columns {
             }
         }
         columns.problem = problem?;
-        Some(columns)
+        let more = [
+            columns.measures,
+            columns.status,
+            columns.deadline,
+            columns.department,
+            columns.lead,
+        ];
+        more.iter().any(Option::is_some).then_some(columns)
     }
 
     /// The problem a row of the table gives, if it has one; `aspect` is the
@@ -147,6 +157,135 @@ impl Columns {
             issue.say(&said);
         }
         Some(issue)
+    }
+}
+
+/// The problems of a table's rows below its header: a row whose only
+/// text is in one cell names the aspect of the rows under it (a merged
+/// group row), a row without a problem carries more measures of the one
+/// above (a merged problem cell), every other row is a problem.
+pub fn issues_of_rows(
+    columns: &Columns,
+    rows: &[Vec<String>],
+    aspect: &mut Option<String>,
+) -> (Vec<ImportedIssue>, Vec<String>) {
+    let mut issues: Vec<ImportedIssue> = Vec::new();
+    let mut unplaced = Vec::new();
+    for row in rows {
+        let filled: Vec<(usize, &String)> = row
+            .iter()
+            .enumerate()
+            .filter(|(_, cell)| !cell.trim().is_empty())
+            .collect();
+        let of_a_problem = [
+            Some(columns.problem),
+            columns.measures,
+            columns.status,
+            columns.deadline,
+            columns.department,
+            columns.lead,
+        ];
+        match filled.as_slice() {
+            [] => continue,
+            [(at, only)] if !of_a_problem.contains(&Some(*at)) => {
+                *aspect = Some(group_name(only));
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(issue) = columns.issue(row, aspect) {
+            issues.push(issue);
+        } else if let Some(last) = issues.last_mut() {
+            let more = columns.issue(&row_with_problem(row, columns.problem), aspect);
+            if let Some(more) = more {
+                last.body.push_str(&more.body);
+            }
+        } else {
+            unplaced.push(row.join(" "));
+        }
+    }
+    (issues, unplaced)
+}
+
+/// `row` with a placeholder in its problem cell, to read its other cells.
+fn row_with_problem(row: &[String], problem: usize) -> Vec<String> {
+    let mut row = row.to_vec();
+    if row.len() <= problem {
+        row.resize(problem + 1, String::new());
+    }
+    row[problem] = "（续）".to_owned();
+    row
+}
+
+/// An aspect from a group row: `一、党的建设方面` → `党的建设方面`.
+fn group_name(cell: &str) -> String {
+    let name = text::strip_marker(cell.trim());
+    if name.is_empty() {
+        cell.trim().to_owned()
+    } else {
+        name
+    }
+}
+
+/// A whole ledger: the rows of a spreadsheet or CSV file. A title row
+/// above the header (`…巡察反馈问题整改台账`) names the unit; the notice's
+/// own title and date are left for the clerk (a draft).
+pub fn import_rows(rows: &[Vec<String>]) -> Option<super::Imported> {
+    let (header_at, columns) = rows
+        .iter()
+        .enumerate()
+        .find_map(|(at, row)| Columns::of(row).map(|columns| (at, columns)))?;
+    let mut imported = super::Imported::default();
+    let title_row = rows[..header_at]
+        .iter()
+        .flatten()
+        .map(|cell| cell.trim())
+        .find(|cell| !cell.is_empty());
+    if let Some(title) = title_row {
+        imported.title_body = super::body_in_title(title);
+        imported.dropped.push(title.to_owned());
+        imported.guesses.push(format!(
+            "台账标题是“{title}”：请填写通报的标题（title）和发布日期"
+        ));
+    }
+    let mut aspect = None;
+    let (issues, unplaced) = issues_of_rows(&columns, &rows[header_at + 1..], &mut aspect);
+    imported.guesses.push(columns.report());
+    imported.issues = issues;
+    let mut body = String::from("<!-- issues -->\n\n");
+    for line in unplaced {
+        let _ = writeln!(body, "{line}\n");
+    }
+    imported.body = body;
+    super::finish_metadata(&mut imported);
+    Some(imported)
+}
+
+impl Columns {
+    /// Which header went into which field, and which into none.
+    pub fn report(&self) -> String {
+        let mut mapped = vec![format!("问题←第{}列", self.problem + 1)];
+        for (name, column) in [
+            ("方面", self.aspect),
+            ("整改措施", self.measures),
+            ("责任单位", self.department),
+            ("牵头领导", self.lead),
+            ("整改时限", self.deadline),
+            ("整改状态", self.status),
+        ] {
+            if let Some(column) = column {
+                mapped.push(format!("{name}←第{}列", column + 1));
+            }
+        }
+        let mut report = format!("台账的列：{}", mapped.join("，"));
+        if !self.unmapped.is_empty() {
+            let _ = write!(
+                report,
+                "；没有对应字段、未导入的列：{}",
+                self.unmapped.join("、")
+            );
+        }
+        report
     }
 }
 

@@ -12,6 +12,7 @@ mod ledger;
 mod lines;
 mod problems;
 mod residue;
+mod sheet;
 mod text;
 
 use std::fmt::Write as _;
@@ -129,6 +130,71 @@ fn header_field<'m>(metadata: &'m mut Metadata, label: &str) -> Option<&'m mut O
         "标题" | "文件名称" => &mut metadata.title,
         _ => return None,
     })
+}
+
+/// The kinds of file `gongkai import` reads, by their extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A notice as plain text (anything not named below).
+    Text,
+    /// A ledger: `.xlsx`, `.xlsm`, `.xls`, `.ods`.
+    Spreadsheet,
+    /// A ledger as `.csv`.
+    Csv,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Format {
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        match extension.as_str() {
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Format::Spreadsheet,
+            "csv" => Format::Csv,
+            _ => Format::Text,
+        }
+    }
+}
+
+/// A file read for import: what was found, and the encoding its text was
+/// in when that was not UTF-8.
+pub struct Read {
+    pub imported: Imported,
+    pub encoding: Option<&'static str>,
+}
+
+/// Imports the file at `path` (its bytes `bytes`, already read within the
+/// size limit), named `name` in messages.
+pub fn read(path: &Path, bytes: &[u8], name: &str) -> Result<Read, String> {
+    let no_ledger = || {
+        format!(
+            "{name} 中没有找到台账的表头：需要一行列名，其中有“问题”（或“反馈问题”“问题描述”），以及整改措施、责任单位、整改时限、完成情况等"
+        )
+    };
+    match Format::of(path) {
+        Format::Spreadsheet => {
+            let rows = sheet::spreadsheet_rows(path)
+                .map_err(|error| format!("无法读取表格 {name}：{error}"))?;
+            let imported = ledger::import_rows(&rows).ok_or_else(no_ledger)?;
+            Ok(Read {
+                imported,
+                encoding: None,
+            })
+        }
+        Format::Csv => {
+            let (text, encoding) = crate::load::text::decode_pasted(bytes);
+            let imported = ledger::import_rows(&sheet::csv_rows(&text)).ok_or_else(no_ledger)?;
+            Ok(Read { imported, encoding })
+        }
+        Format::Text => {
+            let (text, encoding) = crate::load::text::decode_pasted(bytes);
+            Ok(Read {
+                imported: parse(&text, name),
+                encoding,
+            })
+        }
+    }
 }
 
 /// Parses the text of a notice.
@@ -380,7 +446,7 @@ fn is_issuing_body(line: &str) -> bool {
 
 /// The issuing body at the head of a title: `某某医院党委关于…的通报`,
 /// `某某中心党委巡察整改进展情况通报`.
-fn body_in_title(title: &str) -> Option<String> {
+pub(crate) fn body_in_title(title: &str) -> Option<String> {
     let head = ["关于", "巡察", "巡视", "对"]
         .iter()
         .filter_map(|word| title.find(word))
@@ -553,7 +619,7 @@ fn read_introduction(line: &str, metadata: &mut Metadata) {
     }
 }
 
-fn finish_metadata(imported: &mut Imported) {
+pub(crate) fn finish_metadata(imported: &mut Imported) {
     let metadata = &mut imported.metadata;
     if let (Some(publisher), Some(signer)) = (&metadata.publisher, &metadata.organization)
         && publisher != signer
@@ -609,23 +675,110 @@ pub fn default_slug(imported: &Imported) -> String {
 /// index.md and the issue files, by path inside the bundle.
 pub fn files(imported: &Imported) -> Vec<(PathBuf, String)> {
     let front = imported.metadata.front().front_matter();
-
     let mut files = vec![(
         PathBuf::from("index.md"),
         format!("{front}\n{}", imported.body),
     )];
-    for (number, issue) in imported.issues.iter().enumerate() {
-        let text = format!("{}\n{}", issue.front.front_matter(), issue.body);
-        let mut slug: String = initials(&issue.front.title).chars().take(12).collect();
-        if slug == "org" {
-            slug = "wenti".to_owned();
-        }
-        files.push((
-            PathBuf::from("issues").join(format!("{:02}-{slug}.md", number + 1)),
-            text,
+    files.extend(issue_files(imported, 0, |_| true));
+    files
+}
+
+/// The issue files, numbered from `after + 1`, of the problems `keep` keeps.
+fn issue_files(
+    imported: &Imported,
+    after: usize,
+    keep: impl Fn(&ImportedIssue) -> bool,
+) -> Vec<(PathBuf, String)> {
+    imported
+        .issues
+        .iter()
+        .filter(|issue| keep(issue))
+        .enumerate()
+        .map(|(index, issue)| {
+            let text = format!("{}\n{}", issue.front.front_matter(), issue.body);
+            let mut slug: String = initials(&issue.front.title).chars().take(12).collect();
+            if slug == "org" {
+                slug = "wenti".to_owned();
+            }
+            (
+                PathBuf::from("issues").join(format!("{:02}-{slug}.md", after + index + 1)),
+                text,
+            )
+        })
+        .collect()
+}
+
+/// The titles of the issues of the notice in `folder`, as their files
+/// give them.
+fn existing_titles(folder: &Path) -> Vec<String> {
+    std::fs::read_dir(folder.join("issues"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+        .filter_map(|text| {
+            text.lines()
+                .find_map(|line| line.strip_prefix("title:"))
+                .map(|title| title.trim().trim_matches(['"', '\'']).to_owned())
+        })
+        .collect()
+}
+
+/// The highest number an issue file of the notice in `folder` starts with.
+fn last_issue_number(folder: &Path) -> usize {
+    std::fs::read_dir(folder.join("issues"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<usize>().ok()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The issue files that adding `imported` to the existing notice in
+/// `folder` writes, numbered after its last issue; a problem the notice
+/// already has (by its title) is not added again.
+pub fn files_to_add(folder: &Path, imported: &Imported) -> Vec<(PathBuf, String)> {
+    let titles = existing_titles(folder);
+    issue_files(imported, last_issue_number(folder), |issue| {
+        !titles.contains(&issue.front.title)
+    })
+}
+
+/// Adds the problems of `imported` to the existing notice in `folder`,
+/// after its last issue; its index.md is not touched, no file replaced.
+pub fn add_to(folder: &Path, imported: &Imported) -> std::io::Result<Vec<PathBuf>> {
+    if !folder.join("index.md").is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{} 不是一篇通报（其中没有 index.md）", folder.display()),
         ));
     }
-    files
+    write_new(folder, files_to_add(folder, imported))
+}
+
+/// Writes `files` under `folder`, refusing any that exists.
+fn write_new(folder: &Path, files: Vec<(PathBuf, String)>) -> std::io::Result<Vec<PathBuf>> {
+    if let Some((path, _)) = files.iter().find(|(path, _)| folder.join(path).exists()) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} 已存在", folder.join(path).display()),
+        ));
+    }
+    let mut written = Vec::new();
+    for (path, text) in files {
+        let target = folder.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, text)?;
+        written.push(target);
+    }
+    Ok(written)
 }
 
 /// A report of what was found and guessed, for the clerk to review.
@@ -693,14 +846,5 @@ pub fn write(folder: &Path, imported: &Imported) -> std::io::Result<Vec<PathBuf>
             format!("{} 已存在", folder.display()),
         ));
     }
-    let mut written = Vec::new();
-    for (path, text) in files(imported) {
-        let target = folder.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&target, text)?;
-        written.push(target);
-    }
-    Ok(written)
+    write_new(folder, files(imported))
 }

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::mem::Discriminant;
 
-use super::ledger::{Columns, tab_cells};
+use super::ledger::{Columns, issues_of_rows, tab_cells};
 use super::text::{self, Marker, clean_title, marker, normalize, quoted, strip_marker};
 use super::{Imported, ImportedIssue};
 use crate::load::content::IssueFront;
@@ -379,21 +379,19 @@ fn table_issues(
     preset_aspect: Option<String>,
     imported: &mut Imported,
 ) -> (Vec<ImportedIssue>, Vec<String>) {
-    let mut issues = Vec::new();
     let mut unplaced = content[..header_at].to_vec();
     let mut aspect = preset_aspect;
-    for line in &content[header_at + 1..] {
-        match tab_cells(line).and_then(|cells| columns.issue(&cells, &mut aspect)) {
-            Some(issue) => issues.push(issue),
-            None => unplaced.push(line.clone()),
-        }
-    }
-    if !columns.unmapped.is_empty() {
-        imported.guesses.push(format!(
-            "台账中这些列没有对应的字段，内容未导入：{}",
-            columns.unmapped.join("、")
-        ));
-    }
+    let (rows, others): (Vec<&String>, Vec<&String>) = content[header_at + 1..]
+        .iter()
+        .partition(|line| line.contains('\t'));
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .filter_map(|line| tab_cells(line))
+        .collect();
+    let (issues, left) = issues_of_rows(columns, &rows, &mut aspect);
+    unplaced.extend(left);
+    unplaced.extend(others.into_iter().cloned());
+    imported.guesses.push(columns.report());
     (issues, unplaced)
 }
 
