@@ -173,7 +173,7 @@ fn fixtures() -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(&folder)
         .expect("tests/fixtures/import")
         .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+        .filter(|path| path.extension().is_some_and(|e| e != "yaml"))
         .collect();
     found.sort();
     found
@@ -195,8 +195,10 @@ fn every_layout_of_the_survey_imports_with_every_field_right_and_builds() {
             &std::fs::read_to_string(text_file.with_extension("yaml")).expect(name),
         )
         .unwrap_or_else(|error| panic!("{name}.yaml: {error}"));
-        let source = std::fs::read_to_string(text_file).expect(name);
-        let imported = gongkai::import::parse(&source, name);
+        let bytes = std::fs::read(text_file).expect(name);
+        let imported = gongkai::import::read(text_file, &bytes, name)
+            .unwrap_or_else(|error| panic!("{name}: {error}"))
+            .imported;
         let score = score(&expected, &imported);
         table.push_str(&format!(
             "| {name} | {} | {} |\n",

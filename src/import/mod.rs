@@ -10,6 +10,7 @@
 
 mod ledger;
 mod lines;
+mod page;
 mod problems;
 mod residue;
 mod sheet;
@@ -141,6 +142,8 @@ pub enum Format {
     Spreadsheet,
     /// A ledger as `.csv`.
     Csv,
+    /// A notice saved from its web page: `.html`, `.htm`, `.shtml`.
+    Page,
 }
 
 impl Format {
@@ -152,6 +155,7 @@ impl Format {
         match extension.as_str() {
             "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Format::Spreadsheet,
             "csv" => Format::Csv,
+            "html" | "htm" | "shtml" | "xhtml" => Format::Page,
             _ => Format::Text,
         }
     }
@@ -186,6 +190,17 @@ pub fn read(path: &Path, bytes: &[u8], name: &str) -> Result<Read, String> {
             let (text, encoding) = crate::load::text::decode_pasted(bytes);
             let imported = ledger::import_rows(&sheet::csv_rows(&text)).ok_or_else(no_ledger)?;
             Ok(Read { imported, encoding })
+        }
+        Format::Page => {
+            let page = page::read(bytes);
+            let mut imported = parse(&page.text, name);
+            imported
+                .dropped
+                .extend(page.frame.into_iter().map(|line| format!("（网页）{line}")));
+            Ok(Read {
+                imported,
+                encoding: page.encoding,
+            })
         }
         Format::Text => {
             let (text, encoding) = crate::load::text::decode_pasted(bytes);
