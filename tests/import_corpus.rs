@@ -173,7 +173,12 @@ fn fixtures() -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(&folder)
         .expect("tests/fixtures/import")
         .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e != "yaml"))
+        .filter(|path| {
+            path.extension().is_some_and(|e| {
+                ["txt", "html", "htm", "docx", "csv", "xlsx"]
+                    .contains(&e.to_string_lossy().as_ref())
+            })
+        })
         .collect();
     found.sort();
     found

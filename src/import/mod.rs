@@ -15,6 +15,7 @@ mod problems;
 mod residue;
 mod sheet;
 mod text;
+mod word;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -144,6 +145,8 @@ pub enum Format {
     Csv,
     /// A notice saved from its web page: `.html`, `.htm`, `.shtml`.
     Page,
+    /// A notice kept as a Word document: `.docx`.
+    Word,
 }
 
 impl Format {
@@ -156,6 +159,7 @@ impl Format {
             "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Format::Spreadsheet,
             "csv" => Format::Csv,
             "html" | "htm" | "shtml" | "xhtml" => Format::Page,
+            "docx" | "docm" => Format::Word,
             _ => Format::Text,
         }
     }
@@ -200,6 +204,13 @@ pub fn read(path: &Path, bytes: &[u8], name: &str) -> Result<Read, String> {
             Ok(Read {
                 imported,
                 encoding: page.encoding,
+            })
+        }
+        Format::Word => {
+            let text = word::text_of(bytes).map_err(|error| format!("{name}：{error}"))?;
+            Ok(Read {
+                imported: parse(&text, name),
+                encoding: None,
             })
         }
         Format::Text => {
