@@ -120,7 +120,7 @@ enum Command {
     /// 把已发布的纯文本通报转换为通报文件夹（- 表示从标准输入读取）
     #[command(help_template = HELP, next_help_heading = "选项")]
     Import {
-        /// 通报（纯文本），或整改台账（.xlsx .xls .ods .csv）；- 表示标准输入
+        /// 通报（.txt .html .docx）或整改台账（.xlsx .xls .ods .csv），或装有这些文件的文件夹；- 表示标准输入
         #[arg(value_name = "文件")]
         file: String,
         /// 把其中的问题加到这篇已有的通报（名称或文件夹），编号接在最后一条之后
@@ -135,6 +135,9 @@ enum Command {
         /// 只显示会生成什么，不写文件
         #[arg(long)]
         dry_run: bool,
+        /// 报告的格式：human（默认）或 json
+        #[arg(long, value_enum, default_value_t = Format::Human, hide_default_value = true)]
+        report: Format,
     },
 }
 
@@ -210,11 +213,17 @@ fn main() -> ExitCode {
             dir,
             slug,
             dry_run,
+            report,
         } => cmd::import::run(
             &root,
             &file,
-            cmd::import::Target { into, dir, slug },
-            dry_run,
+            cmd::import::Target {
+                into,
+                dir,
+                slug,
+                json: matches!(report, Format::Json),
+                dry_run,
+            },
         ),
         Command::New(New::Notice { slug }) => cmd::new::notice(&root, &slug),
         Command::New(New::Issue { notice, slug }) => cmd::new::issue(&root, &notice, &slug),

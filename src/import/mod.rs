@@ -119,6 +119,53 @@ pub struct Imported {
     /// The issuing body at the head of the title, for a notice without a
     /// signature.
     pub title_body: Option<String>,
+    /// Where the notice was imported from, written as a comment in its
+    /// front matter so that importing the same file again is noticed.
+    pub provenance: Option<String>,
+}
+
+/// The comment a bundle's front matter carries of the file it was
+/// imported from: its name and a fingerprint of its bytes.
+pub fn provenance(file_name: &str, bytes: &[u8]) -> String {
+    format!(
+        "导入自 {file_name}（内容指纹 {:016x}）",
+        xxhash_rust::xxh3::xxh3_64(bytes)
+    )
+}
+
+/// The fingerprint part of a provenance comment.
+fn fingerprint_of(provenance: &str) -> Option<&str> {
+    let start = provenance.rfind("内容指纹 ")? + "内容指纹 ".len();
+    provenance[start..].strip_suffix('）')
+}
+
+/// The notices under `notices` by the fingerprint of the file each was
+/// imported from, read once for a whole folder's import.
+pub fn imported_notices(notices: &Path) -> std::collections::HashMap<String, PathBuf> {
+    std::fs::read_dir(notices)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let text = std::fs::read_to_string(entry.path().join("index.md")).ok()?;
+            let fingerprint = text
+                .lines()
+                .take(3)
+                .filter_map(|line| line.strip_prefix("# "))
+                .find_map(fingerprint_of)?
+                .to_owned();
+            Some((fingerprint, entry.path()))
+        })
+        .collect()
+}
+
+/// The notice imported before from a file with the bytes `provenance`
+/// describes, if `imported` (from [`imported_notices`]) has one.
+pub fn already_imported<'i>(
+    imported: &'i std::collections::HashMap<String, PathBuf>,
+    provenance: &str,
+) -> Option<&'i PathBuf> {
+    imported.get(fingerprint_of(provenance)?)
 }
 
 /// Header labels (spaces inside removed) → the field they fill.
@@ -150,6 +197,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// Whether a file in a folder being imported is one import reads:
+    /// text (`.txt`), a page, a Word document or a ledger.
+    pub fn importable(path: &Path) -> bool {
+        let text = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+        text || Format::of(path) != Format::Text
+    }
+
     pub fn of(path: &Path) -> Format {
         let extension = path
             .extension()
@@ -687,11 +743,22 @@ pub(crate) fn finish_metadata(imported: &mut Imported) {
 
 /// The notice bundle's name: year and the issuing body's initials.
 pub fn default_slug(imported: &Imported) -> String {
-    let year = imported.metadata.published.map_or(0, Date::year);
-    let organization = imported
-        .metadata
+    let m = &imported.metadata;
+    let year = [
+        m.published,
+        m.written,
+        m.inspection.feedback,
+        m.inspection.end,
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .unwrap_or_else(Date::today)
+    .year();
+    let organization = m
         .organization
         .as_deref()
+        .or(imported.title_body.as_deref())
         .unwrap_or("notice");
     let mut slug = format!("{year}-{}", initials(organization));
     slug.truncate(40);
@@ -700,7 +767,10 @@ pub fn default_slug(imported: &Imported) -> String {
 
 /// index.md and the issue files, by path inside the bundle.
 pub fn files(imported: &Imported) -> Vec<(PathBuf, String)> {
-    let front = imported.metadata.front().front_matter();
+    let mut front = imported.metadata.front().front_matter();
+    if let Some(provenance) = &imported.provenance {
+        front = front.replacen("---\n", &format!("---\n# {provenance}\n"), 1);
+    }
     let mut files = vec![(
         PathBuf::from("index.md"),
         format!("{front}\n{}", imported.body),
@@ -805,6 +875,43 @@ fn write_new(folder: &Path, files: Vec<(PathBuf, String)>) -> std::io::Result<Ve
         written.push(target);
     }
     Ok(written)
+}
+
+/// What [`report`] says, for programs: the fields found, the counts, every
+/// guess and every line dropped.
+pub fn report_json(imported: &Imported) -> serde_json::Value {
+    let m = &imported.metadata;
+    let issues = &imported.issues;
+    let count = |status: Status| issues.iter().filter(|i| i.front.status == status).count();
+    serde_json::json!({
+        "title": m.title,
+        "organization": m.organization,
+        "published": m.published.map(|d| d.to_string()),
+        "draft": m.front().draft,
+        "declared": {
+            "aspects": m.declared.aspects,
+            "items": m.declared.items,
+            "problems": m.declared.problems,
+        },
+        "problems": issues.len(),
+        "statuses": {
+            "completed": count(Status::Completed),
+            "partial": count(Status::Partial),
+            "in_progress": count(Status::InProgress),
+            "long_term": issues.iter().filter(|i| i.front.long_term).count(),
+        },
+        "issues": issues.iter().map(|issue| serde_json::json!({
+            "title": issue.front.title,
+            "aspect": issue.front.aspect,
+            "item": issue.front.item,
+            "status": issue.front.status.key(),
+            "long_term": issue.front.long_term,
+            "deadline": issue.front.deadline.map(|d| d.to_string()),
+            "department": issue.front.department,
+        })).collect::<Vec<_>>(),
+        "guesses": imported.guesses,
+        "dropped": imported.dropped,
+    })
 }
 
 /// A report of what was found and guessed, for the clerk to review.
