@@ -64,12 +64,16 @@ fn join_labels_with_values(lines: Vec<String>) -> Vec<String> {
     joined
 }
 
-/// A line that is only a label: `• 文件名称：`, `- 发布日期:`.
+/// A line that is only a label whose value is on the next line:
+/// `• 文件名称：`, `- 发布日期:`. A counter (`浏览次数：`) is often left empty.
 fn is_bare_label(line: &str) -> bool {
+    const COUNTERS: &[&str] = &["浏览", "阅读", "访问", "点击"];
     let bare = line.trim_start_matches(['-', '•', '·', '*', ' ']);
     bare.strip_suffix([':', '：']).is_some_and(|label| {
         let count = label.chars().filter(|c| !c.is_whitespace()).count();
-        (2..=6).contains(&count) && !label.contains(['。', '，', ','])
+        (2..=6).contains(&count)
+            && !label.contains(['。', '，', ','])
+            && !COUNTERS.iter().any(|counter| label.contains(counter))
     })
 }
 
@@ -106,12 +110,19 @@ pub fn cut_run_together(paragraph: &str) -> Vec<String> {
             cuts.push(at + space);
         }
     }
-    // The title ends at the first space when it reads as one.
-    if let Some(space) = paragraph.find([' ', '　'])
-        && paragraph[..space].ends_with("通报")
-        && paragraph[..space].chars().count() <= 80
-    {
-        cuts.push(space);
+    // The title: the first stretch between spaces that reads as one (a
+    // line of page facts may come before it).
+    let spaces: Vec<usize> = paragraph
+        .match_indices([' ', '　'])
+        .map(|(at, _)| at)
+        .collect();
+    let starts = std::iter::once(0).chain(spaces.iter().copied());
+    if let Some((start, end)) = starts.zip(spaces.iter().copied()).find(|&(start, end)| {
+        let stretch = paragraph[start..end].trim();
+        stretch.ends_with("通报") && stretch.chars().count() <= 80 && !stretch.contains('。')
+    }) {
+        cuts.push(start);
+        cuts.push(end);
     }
     // The signature: a body and a date after the last sentence.
     if let Some(last_stop) = paragraph.rfind('。') {

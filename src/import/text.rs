@@ -313,6 +313,11 @@ pub fn feedback(text: &str, end: Option<Date>) -> Option<Date> {
             .map(|year| year as i32)
     });
     let found = dates(window, year).last().map(|&(_, d)| d)?;
+    // `…至6月13日，…对…开展了巡察，并反馈了巡察意见`: that is the end of the
+    // inspection, and the feedback has no date.
+    if Some(found) == end {
+        return None;
+    }
     match end {
         Some(end) if found < end => Date::new(
             found.year() + 1,
@@ -330,7 +335,8 @@ fn count_before(text: &str, end: usize) -> Option<u32> {
         let numerals: String = text[..end]
             .chars()
             .rev()
-            .take_while(|c| NUMERALS.contains(*c))
+            .take_while(|c| NUMERALS.contains(*c) || *c == '两')
+            .map(|c| if c == '两' { '二' } else { c })
             .collect::<Vec<_>>()
             .into_iter()
             .rev()
