@@ -285,3 +285,102 @@ fn a_notice_without_title_date_or_issuing_body_is_a_draft_with_each_field_to_fil
         "{listed}"
     );
 }
+
+/// The same notice in the clothes pages put on it: page residue around it,
+/// half-width punctuation, Windows line ends and blank lines, full-width
+/// digits.
+fn variants(text: &str) -> Vec<(&'static str, String)> {
+    let residue = format!(
+        "当前位置：首页 > 信息公开 > 巡察整改\n{}\n上一篇：关于开展义诊的通知\n下一篇：无\n版权所有：某某单位 备案号：京ICP备00000000号\n",
+        text
+    );
+    let half_width: String = text
+        .chars()
+        .map(|c| match c {
+            '，' => ',',
+            '：' => ':',
+            '；' => ';',
+            '（' => '(',
+            '）' => ')',
+            c => c,
+        })
+        .collect();
+    let windows = format!("\r\n  {}\r\n\r\n", text.replace('\n', "  \r\n\r\n"));
+    let wide_digits: String = text
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    vec![
+        ("page residue", residue),
+        ("half-width punctuation", half_width),
+        ("Windows line ends and blank lines", windows),
+        ("full-width digits", wide_digits),
+    ]
+}
+
+/// What a clerk checks of each problem.
+fn problem_fields(imported: &Imported) -> Vec<String> {
+    imported
+        .issues
+        .iter()
+        .map(|issue| {
+            let f = &issue.front;
+            format!(
+                "{} | {:?} | {:?} | {} | {} | {:?}",
+                f.title,
+                f.aspect,
+                f.item,
+                f.status.key(),
+                f.long_term,
+                f.deadline
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_notice_imports_the_same_in_the_clothes_pages_put_on_it() {
+    let mut texts: Vec<(String, String)> = fixtures()
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+        .map(|path| {
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read_to_string(&path).expect("fixture"))
+        })
+        .collect();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
+    if let Ok(entries) = std::fs::read_dir(&samples) {
+        for entry in entries.flatten() {
+            let text = std::fs::read_to_string(entry.path()).expect("sample");
+            texts.push((entry.file_name().to_string_lossy().into_owned(), text));
+        }
+    }
+    let mut differences = Vec::new();
+    for (name, text) in &texts {
+        let plain = gongkai::import::parse(text, name);
+        let expected = problem_fields(&plain);
+        let title = plain.metadata.title.clone();
+        for (clothes, variant) in variants(text) {
+            let dressed = gongkai::import::parse(&variant, name);
+            let found = problem_fields(&dressed);
+            if found != expected || dressed.metadata.title != title {
+                differences.push(format!(
+                    "{name} with {clothes}: {} problems instead of {}; title {:?} instead of {:?}\n  first difference: {:?}",
+                    found.len(),
+                    expected.len(),
+                    dressed.metadata.title,
+                    title,
+                    found.iter().zip(&expected).find(|(a, b)| a != b)
+                ));
+            }
+        }
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}

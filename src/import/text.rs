@@ -522,7 +522,8 @@ pub fn deadline(text: &str) -> Option<Date> {
     let as_of = |clause: &str| {
         (clause.contains("截至") || clause.contains("截止")) && !clause.contains('前')
     };
-    clauses(text)
+    let text = normalize(text);
+    clauses(&text)
         .filter(|clause| !as_of(clause))
         .find_map(date_or_month_end)
 }
