@@ -286,6 +286,17 @@ fn a_notice_without_title_date_or_issuing_body_is_a_draft_with_each_field_to_fil
     );
 }
 
+const LINE_BREAKS_LOST: &str = "its line breaks lost";
+
+/// Notices whose structure does not survive losing their line breaks: a
+/// ledger's rows, headings that carry no number, a label spaced out inside
+/// (`标 题：`) run into their neighbours with nothing to tell them apart.
+const LOST_WITH_LINE_BREAKS: &[&str] = &[
+    "tab-ledger.txt",
+    "headings-without-numbers.txt",
+    "community-health-center.txt",
+];
+
 /// The same notice in the clothes pages put on it: page residue around it,
 /// half-width punctuation, Windows line ends and blank lines, full-width
 /// digits.
@@ -313,7 +324,14 @@ fn variants(text: &str) -> Vec<(&'static str, String)> {
             c => c,
         })
         .collect();
+    let one_paragraph = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     vec![
+        (LINE_BREAKS_LOST, one_paragraph),
         ("page residue", residue),
         ("half-width punctuation", half_width),
         ("Windows line ends and blank lines", windows),
@@ -368,6 +386,9 @@ fn every_notice_imports_the_same_in_the_clothes_pages_put_on_it() {
         let expected = problem_fields(&plain);
         let title = plain.metadata.title.clone();
         for (clothes, variant) in variants(text) {
+            if clothes == LINE_BREAKS_LOST && LOST_WITH_LINE_BREAKS.contains(&name.as_str()) {
+                continue;
+            }
             let dressed = gongkai::import::parse(&variant, name);
             let found = problem_fields(&dressed);
             if found != expected || dressed.metadata.title != title {

@@ -94,8 +94,9 @@ pub fn cut_run_together(paragraph: &str) -> Vec<String> {
         let labelled = LINE_LABELS
             .iter()
             .any(|label| normal_head.starts_with(&format!("{label}:")));
-        // The closing: 欢迎广大干部群众监督…
-        let closing = ["欢迎", "如对", "如有意见"]
+        // The closing (欢迎广大干部群众监督…) and a summary of the list
+        // (上述问题中，第1、3项…).
+        let closing = ["欢迎", "如对", "如有意见", "上述", "以上"]
             .iter()
             .any(|word| rest.starts_with(word));
         if numbered || labelled || closing {
@@ -117,10 +118,30 @@ pub fn cut_run_together(paragraph: &str) -> Vec<String> {
         .map(|(at, _)| at)
         .collect();
     let starts = std::iter::once(0).chain(spaces.iter().copied());
-    if let Some((start, end)) = starts.zip(spaces.iter().copied()).find(|&(start, end)| {
-        let stretch = paragraph[start..end].trim();
-        stretch.ends_with("通报") && stretch.chars().count() <= 80 && !stretch.contains('。')
-    }) {
+    let stretches: Vec<(usize, usize)> = starts.zip(spaces.iter().copied()).collect();
+    let reads_as_title = |stretch: &str| {
+        ["通报", "报告", "公示", "公告"]
+            .iter()
+            .any(|end| stretch.ends_with(end))
+            && (8..=80).contains(&stretch.chars().count())
+            && ["关于", "巡察", "巡视", "整改"]
+                .iter()
+                .any(|word| stretch.contains(word))
+            && !stretch.contains(['。', '：', ':'])
+    };
+    if let Some(at) = stretches
+        .iter()
+        .position(|&(start, end)| reads_as_title(paragraph[start..end].trim()))
+    {
+        let (mut start, end) = stretches[at];
+        // 中共某某委员会 关于…的通报: the issuing body on its own stretch.
+        if paragraph[start..end].trim().starts_with("关于")
+            && let Some(&(before, _)) = at.checked_sub(1).and_then(|i| stretches.get(i))
+            && paragraph[before..start].trim().chars().count() <= 30
+            && !paragraph[before..start].contains(['。', '，', ':', '：'])
+        {
+            start = before;
+        }
         cuts.push(start);
         cuts.push(end);
     }

@@ -569,7 +569,7 @@ fn read_title(lines: &[String], index: usize, name: &str, imported: &mut Importe
         .filter(|&at| {
             lines[index..at]
                 .iter()
-                .all(|line| !line.contains('。') && line.chars().count() <= 40)
+                .all(|line| !line.contains('。') && line.chars().count() <= 80)
         })
         .inspect(|&at| imported.dropped.extend(lines[index..at].iter().cloned()))
         .unwrap_or(index);
@@ -589,7 +589,16 @@ fn read_title(lines: &[String], index: usize, name: &str, imported: &mut Importe
         _ => (None, index),
     };
     match title {
-        Some(title) => imported.metadata.title = Some(title),
+        Some(title) => {
+            // 中共某某委员会 关于…: the title of two lines, run together.
+            let title = match title.split_once([' ', '　']) {
+                Some((body, rest)) if rest.trim_start().starts_with("关于") => {
+                    format!("{body}{}", rest.trim_start())
+                }
+                _ => title,
+            };
+            imported.metadata.title = Some(title);
+        }
         None if imported.metadata.title.is_some() => {}
         None => match lines
             .get(index)

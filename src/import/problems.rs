@@ -54,7 +54,7 @@ pub fn section_kind(heading: &str, content: &[String]) -> SectionKind {
         "工作情况",
         "总体情况",
     ];
-    const PLANS: &[&str] = &["打算", "下一步", "工作计划", "巩固", "长效"];
+    const PLANS: &[&str] = &["打算", "下一步", "工作计划", "巩固", "长效", "进一步"];
     let about_problems = heading.contains("问题") || heading.contains("反馈");
     if PLANS.iter().any(|word| heading.contains(word)) && !about_problems {
         return SectionKind::Plans;
@@ -513,30 +513,39 @@ pub fn apply_restated(
             continue;
         }
         let mut group = None;
+        // The problem the lines are about: its title begins a line, and
+        // the lines after it (情况说明, 完成时限) speak of it too.
+        let mut current: Option<usize> = None;
         for line in content {
             if marker(line).is_some() {
                 group = group_status(line);
+                current = None;
                 continue;
             }
-            let Some(issue) = imported.issues.iter_mut().find(|issue| {
+            let named = imported.issues.iter().position(|issue| {
                 issue.front.title.chars().count() >= 4 && line.starts_with(&issue.front.title)
-            }) else {
+            });
+            if let Some(at) = named {
+                current = Some(at);
+                let issue = &mut imported.issues[at];
+                if let Some(status) = group {
+                    issue.front.status = status;
+                    issue.stated = true;
+                }
+                imported.guesses.push(format!(
+                    "“{}”：状态与完成时限取自后文“{}”",
+                    issue.front.title,
+                    line.chars().take(30).collect::<String>()
+                ));
+            }
+            let Some(issue) = current.and_then(|at| imported.issues.get_mut(at)) else {
                 continue;
             };
             let normal = normalize(line);
-            if let Some(status) = group {
-                issue.front.status = status;
-                issue.stated = true;
-            }
             issue.front.long_term |= Status::long_term_said_in(&normal);
             if let Some(at) = normal.find("时限") {
                 issue.front.deadline = text::deadline(&normal[at..]).or(issue.front.deadline);
             }
-            imported.guesses.push(format!(
-                "“{}”：状态与完成时限取自后文“{}”",
-                issue.front.title,
-                line.chars().take(30).collect::<String>()
-            ));
         }
     }
 }
