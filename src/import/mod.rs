@@ -8,22 +8,30 @@
 //! paragraph and a signature. Whatever is not recognised stays in the body;
 //! every guess is listed in the report.
 
+mod bundle;
 mod ledger;
 mod lines;
 mod page;
 mod problems;
+mod report;
 mod residue;
 mod sheet;
 mod text;
 mod word;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::load::content::{Declared, Inspection, IssueFront, NoticeFront, initials};
+use crate::load::content::{Declared, Inspection, IssueFront, NoticeFront};
 use crate::model::date::Date;
 use crate::model::status::Status;
 use crate::model::supervision::Supervision;
+
+pub use bundle::{
+    add_to, already_imported, default_slug, files, files_to_add, imported_notices, provenance,
+    write,
+};
+pub use report::{report, report_json};
 
 use problems::SectionKind;
 use text::{Marker, chinese_date, first_date, marker, normalize};
@@ -122,50 +130,6 @@ pub struct Imported {
     /// Where the notice was imported from, written as a comment in its
     /// front matter so that importing the same file again is noticed.
     pub provenance: Option<String>,
-}
-
-/// The comment a bundle's front matter carries of the file it was
-/// imported from: its name and a fingerprint of its bytes.
-pub fn provenance(file_name: &str, bytes: &[u8]) -> String {
-    format!(
-        "导入自 {file_name}（内容指纹 {:016x}）",
-        xxhash_rust::xxh3::xxh3_64(bytes)
-    )
-}
-
-/// The fingerprint part of a provenance comment.
-fn fingerprint_of(provenance: &str) -> Option<&str> {
-    let start = provenance.rfind("内容指纹 ")? + "内容指纹 ".len();
-    provenance[start..].strip_suffix('）')
-}
-
-/// The notices under `notices` by the fingerprint of the file each was
-/// imported from, read once for a whole folder's import.
-pub fn imported_notices(notices: &Path) -> std::collections::HashMap<String, PathBuf> {
-    std::fs::read_dir(notices)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let text = std::fs::read_to_string(entry.path().join("index.md")).ok()?;
-            let fingerprint = text
-                .lines()
-                .take(3)
-                .filter_map(|line| line.strip_prefix("# "))
-                .find_map(fingerprint_of)?
-                .to_owned();
-            Some((fingerprint, entry.path()))
-        })
-        .collect()
-}
-
-/// The notice imported before from a file with the bytes `provenance`
-/// describes, if `imported` (from [`imported_notices`]) has one.
-pub fn already_imported<'i>(
-    imported: &'i std::collections::HashMap<String, PathBuf>,
-    provenance: &str,
-) -> Option<&'i PathBuf> {
-    imported.get(fingerprint_of(provenance)?)
 }
 
 /// Header labels (spaces inside removed) → the field they fill.
@@ -748,245 +712,4 @@ pub(crate) fn finish_metadata(imported: &mut Imported) {
             None => "没有找到发布日期：暂按今天填写并标为草稿（draft: true），请改为实际发布日期并删去 draft 一行".to_owned(),
         });
     }
-}
-
-/// The notice bundle's name: year and the issuing body's initials.
-pub fn default_slug(imported: &Imported) -> String {
-    let m = &imported.metadata;
-    let year = [
-        m.published,
-        m.written,
-        m.inspection.feedback,
-        m.inspection.end,
-    ]
-    .into_iter()
-    .flatten()
-    .next()
-    .unwrap_or_else(Date::today)
-    .year();
-    let organization = m
-        .organization
-        .as_deref()
-        .or(imported.title_body.as_deref())
-        .unwrap_or("notice");
-    let mut slug = format!("{year}-{}", initials(organization));
-    slug.truncate(40);
-    slug
-}
-
-/// index.md and the issue files, by path inside the bundle.
-pub fn files(imported: &Imported) -> Vec<(PathBuf, String)> {
-    let mut front = imported.metadata.front().front_matter();
-    if let Some(provenance) = &imported.provenance {
-        front = front.replacen("---\n", &format!("---\n# {provenance}\n"), 1);
-    }
-    let mut files = vec![(
-        PathBuf::from("index.md"),
-        format!("{front}\n{}", imported.body),
-    )];
-    files.extend(issue_files(imported, 0, |_| true));
-    files
-}
-
-/// The issue files, numbered from `after + 1`, of the problems `keep` keeps.
-fn issue_files(
-    imported: &Imported,
-    after: usize,
-    keep: impl Fn(&ImportedIssue) -> bool,
-) -> Vec<(PathBuf, String)> {
-    imported
-        .issues
-        .iter()
-        .filter(|issue| keep(issue))
-        .enumerate()
-        .map(|(index, issue)| {
-            let text = format!("{}\n{}", issue.front.front_matter(), issue.body);
-            let mut slug: String = initials(&issue.front.title).chars().take(12).collect();
-            if slug == "org" {
-                slug = "wenti".to_owned();
-            }
-            (
-                PathBuf::from("issues").join(format!("{:02}-{slug}.md", after + index + 1)),
-                text,
-            )
-        })
-        .collect()
-}
-
-/// The titles of the issues of the notice in `folder`, as their files
-/// give them.
-fn existing_titles(folder: &Path) -> Vec<String> {
-    std::fs::read_dir(folder.join("issues"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
-        .filter_map(|text| {
-            text.lines()
-                .find_map(|line| line.strip_prefix("title:"))
-                .map(|title| title.trim().trim_matches(['"', '\'']).to_owned())
-        })
-        .collect()
-}
-
-/// The highest number an issue file of the notice in `folder` starts with.
-fn last_issue_number(folder: &Path) -> usize {
-    std::fs::read_dir(folder.join("issues"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse::<usize>().ok()
-        })
-        .max()
-        .unwrap_or(0)
-}
-
-/// The issue files that adding `imported` to the existing notice in
-/// `folder` writes, numbered after its last issue; a problem the notice
-/// already has (by its title) is not added again.
-pub fn files_to_add(folder: &Path, imported: &Imported) -> Vec<(PathBuf, String)> {
-    let titles = existing_titles(folder);
-    issue_files(imported, last_issue_number(folder), |issue| {
-        !titles.contains(&issue.front.title)
-    })
-}
-
-/// Adds the problems of `imported` to the existing notice in `folder`,
-/// after its last issue; its index.md is not touched, no file replaced.
-pub fn add_to(folder: &Path, imported: &Imported) -> std::io::Result<Vec<PathBuf>> {
-    if !folder.join("index.md").is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            format!("{} 不是一篇通报（其中没有 index.md）", folder.display()),
-        ));
-    }
-    write_new(folder, files_to_add(folder, imported))
-}
-
-/// Writes `files` under `folder`, refusing any that exists.
-fn write_new(folder: &Path, files: Vec<(PathBuf, String)>) -> std::io::Result<Vec<PathBuf>> {
-    if let Some((path, _)) = files.iter().find(|(path, _)| folder.join(path).exists()) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            format!("{} 已存在", folder.join(path).display()),
-        ));
-    }
-    let mut written = Vec::new();
-    for (path, text) in files {
-        let target = folder.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&target, text)?;
-        written.push(target);
-    }
-    Ok(written)
-}
-
-/// What [`report`] says, for programs: the fields found, the counts, every
-/// guess and every line dropped.
-pub fn report_json(imported: &Imported) -> serde_json::Value {
-    let m = &imported.metadata;
-    let issues = &imported.issues;
-    let count = |status: Status| issues.iter().filter(|i| i.front.status == status).count();
-    serde_json::json!({
-        "title": m.title,
-        "organization": m.organization,
-        "published": m.published.map(|d| d.to_string()),
-        "draft": m.front().draft,
-        "declared": {
-            "aspects": m.declared.aspects,
-            "items": m.declared.items,
-            "problems": m.declared.problems,
-        },
-        "problems": issues.len(),
-        "statuses": {
-            "completed": count(Status::Completed),
-            "partial": count(Status::Partial),
-            "in_progress": count(Status::InProgress),
-            "long_term": issues.iter().filter(|i| i.front.long_term).count(),
-        },
-        "issues": issues.iter().map(|issue| serde_json::json!({
-            "title": issue.front.title,
-            "aspect": issue.front.aspect,
-            "item": issue.front.item,
-            "status": issue.front.status.key(),
-            "long_term": issue.front.long_term,
-            "deadline": issue.front.deadline.map(|d| d.to_string()),
-            "department": issue.front.department,
-        })).collect::<Vec<_>>(),
-        "guesses": imported.guesses,
-        "dropped": imported.dropped,
-    })
-}
-
-/// A report of what was found and guessed, for the clerk to review.
-pub fn report(imported: &Imported) -> String {
-    let mut out = String::new();
-    let m = &imported.metadata;
-    let issues = &imported.issues;
-    let aspects: std::collections::BTreeSet<&str> = issues
-        .iter()
-        .filter_map(|i| i.front.aspect.as_deref())
-        .collect();
-    let items: std::collections::BTreeSet<(Option<&str>, &str)> = issues
-        .iter()
-        .filter_map(|i| Some((i.front.aspect.as_deref(), i.front.item.as_deref()?)))
-        .collect();
-    let count = |status: Status| issues.iter().filter(|i| i.front.status == status).count();
-    let _ = writeln!(out, "标题：{}", m.title.as_deref().unwrap_or("（无）"));
-    let _ = writeln!(
-        out,
-        "发布机构：{}",
-        m.organization.as_deref().unwrap_or("（无）")
-    );
-    let _ = writeln!(
-        out,
-        "找到：{} 个方面、{} 个大项、{} 条问题；已完成 {}（其中长期坚持 {}），基本完成 {}，整改中 {}",
-        aspects.len(),
-        items.len(),
-        issues.len(),
-        count(Status::Completed),
-        issues.iter().filter(|i| i.front.long_term).count(),
-        count(Status::Partial),
-        count(Status::InProgress)
-    );
-    if m.declared != Declared::default() {
-        let show = |n: Option<u32>| n.map_or("—".to_owned(), |n| n.to_string());
-        let _ = writeln!(
-            out,
-            "通报自述：{} 个方面、{} 个大项、{} 条问题",
-            show(m.declared.aspects),
-            show(m.declared.items),
-            show(m.declared.problems)
-        );
-    }
-    if !imported.guesses.is_empty() {
-        let _ = writeln!(out, "需要核对的推断：");
-        for guess in &imported.guesses {
-            let _ = writeln!(out, "  - {guess}");
-        }
-    }
-    if !imported.dropped.is_empty() {
-        let _ = writeln!(out, "已去掉的网页残留和已转入字段的文字：");
-        for line in &imported.dropped {
-            let shown: String = line.chars().take(60).collect();
-            let _ = writeln!(out, "  - {shown}");
-        }
-    }
-    out
-}
-
-/// Writes the bundle to `folder`, which must not exist yet.
-pub fn write(folder: &Path, imported: &Imported) -> std::io::Result<Vec<PathBuf>> {
-    if folder.exists() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            format!("{} 已存在", folder.display()),
-        ));
-    }
-    write_new(folder, files(imported))
 }
