@@ -117,7 +117,7 @@ enum Command {
     /// 新建通报或问题
     #[command(subcommand, help_template = HELP, subcommand_help_heading = "命令")]
     New(New),
-    /// 把已发布的纯文本通报转换为通报文件夹（- 表示从标准输入读取）
+    /// 把已发布的通报（文本、网页、Word）或整改台账（Excel、CSV）转换为通报文件夹；也可一次导入整个文件夹
     #[command(help_template = HELP, next_help_heading = "选项")]
     Import {
         /// 通报（.txt .html .docx）或整改台账（.xlsx .xls .ods .csv），或装有这些文件的文件夹；- 表示标准输入
@@ -136,7 +136,7 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
         /// 报告的格式：human（默认）或 json
-        #[arg(long, value_enum, default_value_t = Format::Human, hide_default_value = true)]
+        #[arg(long, value_name = "格式", value_enum, default_value_t = Format::Human, hide_default_value = true)]
         report: Format,
     },
 }
