@@ -9,6 +9,7 @@ pub mod check;
 pub mod console;
 pub mod diagnostic;
 pub mod escape;
+pub mod export;
 pub mod import;
 pub mod load;
 pub mod markdown;

@@ -117,6 +117,19 @@ enum Command {
     /// 新建通报或问题
     #[command(subcommand, help_template = HELP, subcommand_help_heading = "命令")]
     New(New),
+    /// 导出整改台账（Excel、CSV 或 JSON），每条问题一行
+    #[command(help_template = HELP, next_help_heading = "选项")]
+    Export {
+        /// 格式：xlsx（默认）、csv 或 json
+        #[arg(long, value_name = "格式", value_enum)]
+        format: Option<cmd::export::Format>,
+        /// 只导出这篇通报（名称）
+        #[arg(long, value_name = "通报")]
+        notice: Option<String>,
+        /// 写到哪个文件（- 表示标准输出；默认：整改台账.xlsx）
+        #[arg(short = 'o', long, value_name = "文件")]
+        output: Option<PathBuf>,
+    },
     /// 把已发布的通报（文本、网页、Word）或整改台账（Excel、CSV）转换为通报文件夹；也可一次导入整个文件夹
     #[command(help_template = HELP, next_help_heading = "选项")]
     Import {
@@ -207,6 +220,11 @@ fn main() -> ExitCode {
             format,
         } => cmd::check::run(root, drafts, strict, format),
         Command::Init { dir } => cmd::new::init(&root, dir),
+        Command::Export {
+            format,
+            notice,
+            output,
+        } => cmd::export::run(root, format, notice, output),
         Command::Import {
             file,
             into,

@@ -31,6 +31,7 @@ const LAYERS: &[&str] = &[
     "site",
     "render",
     "output",
+    "export",
     "lib",
     "console",
     "scaffold",

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod check;
+pub mod export;
 pub mod import;
 pub mod new;
 pub mod serve;
