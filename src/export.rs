@@ -50,7 +50,7 @@ pub const HEADINGS: [&str; 14] = [
 
 /// Column widths in characters, for Chinese text.
 const WIDTHS: [f64; 14] = [
-    6.0, 18.0, 18.0, 30.0, 60.0, 14.0, 12.0, 12.0, 10.0, 9.0, 12.0, 12.0, 9.0, 40.0,
+    6.0, 18.0, 18.0, 30.0, 60.0, 14.0, 12.0, 12.0, 10.0, 9.0, 12.0, 12.0, 9.0, 30.0,
 ];
 
 impl Row {
@@ -158,6 +158,25 @@ pub fn json(rows: &[Row]) -> String {
     serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".to_owned())
 }
 
+/// The lines the fullest cell of a row takes, wrapped at its column's
+/// width (a Chinese character is two width units).
+fn lines_needed(cells: &[String; 14]) -> usize {
+    cells
+        .iter()
+        .zip(WIDTHS)
+        .map(|(text, width)| {
+            text.lines()
+                .map(|line| {
+                    let units: usize = line.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+                    units.div_ceil(width.max(1.0) as usize).max(1)
+                })
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(1)
+        .clamp(1, 40)
+}
+
 /// The fill of a status's cells.
 fn status_fill(status: Status) -> Color {
     match status {
@@ -190,6 +209,7 @@ pub fn xlsx(site: &Site, notices: &[&Notice]) -> Result<Vec<u8>, XlsxError> {
     ledger.set_landscape();
     ledger.set_paper_size(9);
     ledger.set_repeat_rows(0, 0)?;
+    ledger.set_print_fit_to_pages(1, 0);
     ledger.set_freeze_panes(1, 0)?;
     for (column, (heading, width)) in HEADINGS.iter().zip(WIDTHS).enumerate() {
         let column = column as u16;
@@ -215,10 +235,14 @@ pub fn xlsx(site: &Site, notices: &[&Notice]) -> Result<Vec<u8>, XlsxError> {
         let filled = cell
             .clone()
             .set_background_color(status_fill(row.status_key));
-        for (column, text) in row.cells().iter().enumerate() {
+        let cells = row.cells();
+        for (column, text) in cells.iter().enumerate() {
             let format = if column == 8 { &filled } else { &cell };
             ledger.write_string_with_format(at, column as u16, text, format)?;
         }
+        // Rows do not grow to their wrapped text by themselves in every
+        // program: as many lines as the fullest cell needs.
+        ledger.set_row_height(at, 15.0 * lines_needed(&cells) as f64)?;
         at += 1;
     }
     let summary = workbook.add_worksheet();
