@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use super::{Imported, ImportedIssue};
-use crate::load::content::initials;
+use crate::load::content::{IssueFront, initials};
 use crate::model::date::Date;
+use crate::model::slug::leading_number;
 
 /// The comment a bundle's front matter carries of the file it was
 /// imported from: its name and a fingerprint of its bytes.
@@ -115,18 +116,16 @@ fn issue_files(
         .collect()
 }
 
-/// The titles of the issues of the notice in `folder`, as their files
-/// give them.
+/// The titles of the issues of the notice in `folder`, read as a build
+/// reads them.
 fn existing_titles(folder: &Path) -> Vec<String> {
     std::fs::read_dir(folder.join("issues"))
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
-        .filter_map(|text| {
-            text.lines()
-                .find_map(|line| line.strip_prefix("title:"))
-                .map(|title| title.trim().trim_matches(['"', '\'']).to_owned())
+        .filter_map(|entry| {
+            let text = std::fs::read_to_string(entry.path()).ok()?;
+            IssueFront::read(&entry.path(), &text).map(|front| front.title)
         })
         .collect()
 }
@@ -137,13 +136,9 @@ fn last_issue_number(folder: &Path) -> usize {
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse::<usize>().ok()
-        })
+        .filter_map(|entry| leading_number(&entry.file_name().to_string_lossy()))
         .max()
-        .unwrap_or(0)
+        .map_or(0, |number| number as usize)
 }
 
 /// The issue files that adding `imported` to the existing notice in

@@ -23,6 +23,12 @@ pub struct Columns {
     pub unmapped: Vec<String>,
 }
 
+/// How a notice or a ledger labels the department responsible.
+pub const DEPARTMENT_LABELS: &[&str] =
+    &["责任单位", "责任部门", "责任科室", "牵头部门", "责任处室"];
+/// How a notice or a ledger labels the leader responsible.
+pub const LEAD_LABELS: &[&str] = &["责任领导", "牵头领导", "责任人", "分管领导"];
+
 /// Header words of each field, the more specific first.
 const HEADERS: &[(&str, &[&str])] = &[
     ("number", &["序号", "编号"]),
@@ -40,11 +46,8 @@ const HEADERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("deadline", &["整改时限", "完成时限", "时限", "完成时间"]),
-    ("lead", &["责任领导", "牵头领导", "责任人", "分管领导"]),
-    (
-        "department",
-        &["责任单位", "责任部门", "责任科室", "牵头部门", "责任处室"],
-    ),
+    ("lead", LEAD_LABELS),
+    ("department", DEPARTMENT_LABELS),
     (
         "problem",
         &[
@@ -118,18 +121,10 @@ impl Columns {
         }
         let problem = cell(Some(self.problem))?;
         let mut front = IssueFront {
-            title: clean_title(problem),
             aspect: aspect.clone(),
-            item: None,
-            status: Status::InProgress,
-            long_term: false,
-            deadline: None,
             department: cell(self.department).map(str::to_owned),
             lead: cell(self.lead).map(str::to_owned),
-            order: None,
-            updated: None,
-            completed: None,
-            progress: Vec::new(),
+            ..IssueFront::new(clean_title(problem), Status::InProgress)
         };
         let mut issue_said = None;
         if let Some(deadline) = cell(self.deadline) {

@@ -151,15 +151,18 @@ fn disclosure_table(document: &Html) -> Vec<(String, String)> {
     if found.len() >= 2 { found } else { Vec::new() }
 }
 
+/// Elements that are the site's frame or code, never the notice.
+const FRAME_TAGS: &[&str] = &[
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "select",
+];
+
 /// Whether `node` sits inside the site's frame.
 fn in_frame(node: ego_tree::NodeRef<'_, Node>) -> bool {
     node.ancestors().any(|ancestor| {
-        ancestor.value().as_element().is_some_and(|element| {
-            matches!(
-                element.name(),
-                "script" | "style" | "noscript" | "nav" | "header" | "footer" | "aside" | "select"
-            )
-        })
+        ancestor
+            .value()
+            .as_element()
+            .is_some_and(|element| FRAME_TAGS.contains(&element.name()))
     })
 }
 
@@ -298,19 +301,7 @@ fn block_text(element: ElementRef<'_>, out: &mut String) {
                     continue;
                 };
                 let name = inner.name();
-                if in_frame(child)
-                    || matches!(
-                        name,
-                        "script"
-                            | "style"
-                            | "noscript"
-                            | "nav"
-                            | "header"
-                            | "footer"
-                            | "aside"
-                            | "select"
-                    )
-                {
+                if in_frame(child) || FRAME_TAGS.contains(&name) {
                     continue;
                 }
                 match name {

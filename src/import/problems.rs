@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::mem::Discriminant;
 
-use super::ledger::{Columns, issues_of_rows, tab_cells};
+use super::ledger::{Columns, DEPARTMENT_LABELS, LEAD_LABELS, issues_of_rows, tab_cells};
 use super::text::{self, Marker, clean_title, marker, normalize, quoted, strip_marker};
 use super::{Imported, ImportedIssue};
 use crate::load::content::IssueFront;
@@ -310,18 +310,9 @@ fn new_issue(
     };
     let mut issue = ImportedIssue {
         front: IssueFront {
-            title: clean_title(&title),
             aspect,
             item,
-            status: group.unwrap_or(Status::InProgress),
-            long_term: false,
-            deadline: None,
-            department: None,
-            lead: None,
-            order: None,
-            updated: None,
-            completed: None,
-            progress: Vec::new(),
+            ..IssueFront::new(clean_title(&title), group.unwrap_or(Status::InProgress))
         },
         body: String::new(),
         heading: line.to_owned(),
@@ -358,11 +349,9 @@ fn read_problem_line(issue: &mut ImportedIssue, line: &str) {
         let value = value.trim().trim_end_matches(['。', ';']).to_owned();
         let label = label.trim();
         if !value.is_empty() && value.chars().count() <= 40 {
-            if ["责任部门", "责任单位", "责任科室", "牵头部门", "责任处室"].contains(&label)
-            {
+            if DEPARTMENT_LABELS.contains(&label) {
                 issue.front.department = Some(value);
-            } else if ["责任领导", "牵头领导", "责任人", "分管领导"].contains(&label)
-            {
+            } else if LEAD_LABELS.contains(&label) {
                 issue.front.lead = Some(value);
             }
         }

@@ -169,6 +169,32 @@ record! {
 }
 
 impl IssueFront {
+    /// An issue of `title` in `status`, with nothing else said of it.
+    pub fn new(title: String, status: Status) -> IssueFront {
+        IssueFront {
+            title,
+            aspect: None,
+            item: None,
+            status,
+            long_term: false,
+            deadline: None,
+            department: None,
+            lead: None,
+            order: None,
+            updated: None,
+            completed: None,
+            progress: Vec::new(),
+        }
+    }
+
+    /// The front matter of the issue file `file` holding `text`, as a build
+    /// reads it; `None` when it does not read.
+    pub fn read(file: &Path, text: &str) -> Option<IssueFront> {
+        parse_file::<IssueFront>(file, text)
+            .ok()
+            .map(|(front, _, _)| front)
+    }
+
     /// The front matter that reads back as this issue (between `---`
     /// lines), fields in the order they are declared; what `import` writes.
     pub fn front_matter(&self) -> String {
