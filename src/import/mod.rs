@@ -202,8 +202,9 @@ pub fn read(path: &Path, bytes: &[u8], name: &str) -> Result<Read, String> {
     };
     match Format::of(path) {
         Format::Spreadsheet => {
-            let rows = sheet::spreadsheet_rows(path)
-                .map_err(|error| format!("无法读取表格 {name}：{error}"))?;
+            let rows = sheet::spreadsheet_rows(path).map_err(|error| {
+                format!("无法读取表格 {name}：不是有效的 Excel 或 OpenDocument 表格（{error}）")
+            })?;
             let imported = ledger::import_rows(&rows).ok_or_else(no_ledger)?;
             Ok(Read {
                 imported,
@@ -216,7 +217,7 @@ pub fn read(path: &Path, bytes: &[u8], name: &str) -> Result<Read, String> {
             Ok(Read { imported, encoding })
         }
         Format::Page => {
-            let page = page::read(bytes);
+            let page = page::read(bytes).map_err(|error| format!("{name}：{error}"))?;
             let mut imported = parse(&page.text, name);
             imported
                 .dropped

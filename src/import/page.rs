@@ -34,10 +34,82 @@ const DISCLOSURE_LABELS: &[&str] = &[
     "信息名称",
 ];
 
-/// Reads a saved page.
-pub fn read(bytes: &[u8]) -> PageText {
+/// Elements nested deeper than this are not a saved notice: finding the
+/// article weighs each block by the text under it, which a page nested
+/// thousands deep would make take hours.
+pub const MAX_PAGE_DEPTH: usize = 256;
+
+/// How deep the tags of `html` could nest, counted before it is parsed:
+/// opened tags less closed ones, void elements aside. Tags a parser closes
+/// by itself (`<p>`, `<li>`) count too, so this is an upper bound; the
+/// parser itself takes time growing with the square of the real depth.
+fn tag_depth_bound(html: &str) -> usize {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for at in opening_brackets(bytes) {
+        match bytes.get(at + 1) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name: String = html[at + 1..]
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                let end = html[at..].find('>').map_or(html.len(), |end| at + end);
+                if !VOID.contains(&name.as_str()) && !html[..end].ends_with('/') {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Where `<` is in `bytes`.
+fn opening_brackets(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, byte)| **byte == b'<')
+        .map(|(at, _)| at)
+}
+
+/// How deep the elements of `document` nest, read in one pass.
+fn depth(document: &Html) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for edge in document.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(node) if node.value().is_element() => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ego_tree::iter::Edge::Close(node) if node.value().is_element() => depth -= 1,
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Reads a saved page; refuses one nested deeper than [`MAX_PAGE_DEPTH`].
+pub fn read(bytes: &[u8]) -> Result<PageText, String> {
     let (html, encoding) = decode(bytes);
+    if tag_depth_bound(&html) > 16 * MAX_PAGE_DEPTH {
+        return Err(format!(
+            "网页的元素嵌套超过 {MAX_PAGE_DEPTH} 层，不像是保存下来的通报网页"
+        ));
+    }
     let document = Html::parse_document(&html);
+    if depth(&document) > MAX_PAGE_DEPTH {
+        return Err(format!(
+            "网页的元素嵌套超过 {MAX_PAGE_DEPTH} 层，不像是保存下来的通报网页"
+        ));
+    }
     let facts = disclosure_table(&document);
     let article = article(&document);
     let mut text = String::new();
@@ -74,11 +146,11 @@ pub fn read(bytes: &[u8]) -> PageText {
             frame.push(line.to_owned());
         }
     }
-    PageText {
+    Ok(PageText {
         text,
         encoding,
         frame,
-    }
+    })
 }
 
 fn selector(css: &str) -> Selector {
@@ -332,7 +404,7 @@ mod tests {
     fn the_charset_the_page_declares_decodes_it() {
         let html = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body><div id=\"zoom\"><p>根据区委统一部署，巡察组开展了巡察。</p></div></body></html>";
         let (bytes, _, _) = encoding_rs::GBK.encode(html);
-        let page = read(&bytes);
+        let page = read(&bytes).expect("a page");
         assert_eq!(page.encoding, Some("GBK"));
         assert!(page.text.contains("根据区委统一部署"), "{}", page.text);
     }
@@ -340,7 +412,7 @@ mod tests {
     #[test]
     fn a_table_row_reads_as_tab_separated_cells() {
         let html = "<div class=\"content\"><p>整改情况如下，请监督。</p><table><tr><td>序号</td><td>问题</td><td>整改时限</td></tr><tr><td>1</td><td>学习不深入</td><td>2025年6月底</td></tr></table></div>";
-        let page = read(html.as_bytes());
+        let page = read(html.as_bytes()).expect("a page");
         assert!(
             page.text.contains("序号\t问题\t整改时限\t"),
             "{:?}",
