@@ -303,7 +303,12 @@ fn placeholders(notice: &NoticeSource) -> Vec<(&'static str, &str, Option<Positi
 /// Drafts left out of the site, with what is still to be filled; and in
 /// a notice being published, a placeholder left unfilled.
 fn lint_unfinished(content: &Content, lints: &mut Lints) {
-    for draft in &content.drafts {
+    // Drafts are left out of the site, or in it with --drafts.
+    let (drafts, published): (Vec<&NoticeSource>, Vec<&NoticeSource>) = content
+        .notices
+        .iter()
+        .partition(|notice| notice.front.draft);
+    for draft in content.drafts.iter().chain(drafts) {
         let to_fill = placeholders(draft)
             .into_iter()
             .map(|(what, ..)| what)
@@ -316,7 +321,7 @@ fn lint_unfinished(content: &Content, lints: &mut Lints) {
             },
         ));
     }
-    for notice in &content.notices {
+    for notice in published {
         for (what, value, position) in placeholders(notice) {
             lints.diagnostics.push(diagnostic(
                 field_at(&notice.file, &notice.body, position),
