@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 pub use diagnostic::Diagnostic;
-use diagnostic::{Located, Severity};
+use diagnostic::{Located, Location, Severity};
 use load::config::Config;
 use load::history::History;
 use load::{content, sources};
@@ -212,6 +212,10 @@ fn prepare_with(
         output_paths: HashSet::new(),
         warnings: Vec::new(),
     };
+    let clashes = prepared.clashes(root);
+    if !clashes.is_empty() {
+        return Err(relative([clashes, warnings].concat(), root));
+    }
     prepared.output_paths = prepared
         .files()
         .into_iter()
@@ -286,17 +290,75 @@ impl Prepared {
             site.as_of,
             program_identity(),
         ));
-        let mut per_template: HashMap<&str, u64> = HashMap::new();
+        let mut per_template: HashMap<Option<&str>, u64> = HashMap::new();
         for job in &self.jobs {
             per_template.entry(job.template()).or_insert_with(|| {
-                let template = self.renderer.setting(job.template(), site);
+                let template = job
+                    .template()
+                    .map(|template| self.renderer.setting(template, site));
                 xxhash_rust::xxh3::Xxh3DefaultBuilder.hash_one((settings, template))
             });
         }
         self.jobs
             .par_iter()
-            .map(|job| inputs.page(job, site, per_template[job.template()]))
+            .map(|job| inputs.page(job, site, per_template[&job.template()]))
             .collect()
+    }
+
+    /// Two things of the site that would be written to one path of the
+    /// output (a page named like a section of the site, an attachment
+    /// named like a ledger): an error at the clerk's file.
+    fn clashes(&self, root: &Path) -> Vec<Diagnostic> {
+        let site = &self.site;
+        let shown = |file: &Path| {
+            file.strip_prefix(root)
+                .unwrap_or(file)
+                .display()
+                .to_string()
+        };
+        let pages = self.jobs.iter().map(|job| {
+            let source = match *job {
+                Job::Page(p) => Some(site.pages[p].source.to_path_buf()),
+                Job::Notice(n) => Some(site.notices[n].source.to_path_buf()),
+                Job::Issue(n, i) => Some(site.notices[n].issues[i].source.to_path_buf()),
+                _ => None,
+            };
+            let what = match (&source, job) {
+                (Some(file), _) => format!("由 {} 生成的页面", shown(file)),
+                (None, Job::Ledger(..)) => "通报的整改台账".to_owned(),
+                (None, _) => "网站自带的栏目页面".to_owned(),
+            };
+            (job.file(site), what, source)
+        });
+        let files = self.files().into_iter().map(|file| {
+            let (what, source) = match file.source {
+                Source::Copy(from) => (format!("文件 {}", shown(&from)), Some(from)),
+                Source::Bytes(_) => ("默认主题的文件".to_owned(), None),
+                Source::Text(_) => ("网站生成的数据文件".to_owned(), None),
+            };
+            (file.path, what, source)
+        });
+        let mut first: HashMap<String, (String, Option<PathBuf>)> = HashMap::new();
+        let mut clashes = Vec::new();
+        for (path, what, source) in pages.chain(files) {
+            match first.get(&path) {
+                None => {
+                    first.insert(path, (what, source));
+                }
+                Some((earlier, earlier_source)) => {
+                    let at = source
+                        .as_deref()
+                        .or(earlier_source.as_deref())
+                        .unwrap_or(root);
+                    let kind = output::OutputErrorKind::SamePath {
+                        path,
+                        both: Box::new([earlier.clone(), what]),
+                    };
+                    clashes.push(Located::new(Location::file_start(at), kind).into());
+                }
+            }
+        }
+        clashes
     }
 
     /// The file path of every page.
@@ -334,7 +396,7 @@ impl Prepared {
 
     fn report(&self) -> Report {
         Report {
-            pages: self.jobs.len(),
+            pages: self.jobs.iter().filter(|job| job.is_html()).count(),
             notices: self.site.notices.len(),
             totals: self.site.totals,
             search_index: self
@@ -357,6 +419,8 @@ pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
         load::cache::ParseCache::open_to_read(file, program_hash())
     };
     let mut prepared = prepare_with(options, Some(&cache))?;
+    // The ledgers are made from what the lints checked; nothing to find there.
+    prepared.jobs.retain(Job::is_html);
     prepared
         .renderer
         .render_each(&prepared.site, &prepared.jobs, |_, _, _| Ok(()))
@@ -418,14 +482,15 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
         let mut jobs = Vec::new();
         let mut of_job = HashMap::new();
         for ((job, print), kept) in prepared.jobs.iter().zip(prints).zip(kept) {
-            if !kept {
+            if kept {
+                report.kept_pages += usize::from(job.is_html());
+            } else {
                 jobs.push(*job);
                 of_job.insert(*job, print);
             }
         }
         (jobs, of_job)
     };
-    report.kept_pages = prepared.jobs.len() - to_render.len();
     progress.start(to_render.len());
     prepared
         .renderer

@@ -89,7 +89,10 @@ fn reload_script() -> String {
 
 /// Files that `serve` refreshes once the clerk stops typing.
 fn refreshed_later(file: &str) -> bool {
-    file.ends_with(".xml") || file.ends_with("robots.txt") || file.starts_with("search/index.js")
+    file.ends_with(".xml")
+        || file.ends_with("robots.txt")
+        || file.starts_with("search/index.js")
+        || (file.starts_with("data/") && !file.ends_with(".html"))
 }
 
 /// Asserts that the server serves `built` exactly, and 404 for what

@@ -158,15 +158,28 @@ fn plain_text(events: &[Event]) -> String {
     for event in events {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak
-            | Event::HardBreak
+            Event::SoftBreak | Event::End(TagEnd::TableCell)
+                if !text.ends_with([' ', '\n']) && !text.is_empty() =>
+            {
+                text.push(' ')
+            }
+            // A line per block, so that the ledger's measures read as written.
+            Event::HardBreak
             | Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
                 | TagEnd::Item
-                | TagEnd::TableCell
+                | TagEnd::TableRow
+                | TagEnd::TableHead
                 | TagEnd::BlockQuote(_),
-            ) if !text.ends_with(' ') && !text.is_empty() => text.push(' '),
+            ) if !text.is_empty() => {
+                if text.ends_with(' ') {
+                    text.pop();
+                }
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+            }
             _ => {}
         }
     }
@@ -453,7 +466,7 @@ mod tests {
         };
         let markdown = "## 一、标题\n\n**整改情况：**一是修订；\n二是`学习`。\n\n- 甲\n- 乙\n";
         let text = super::render(markdown, settings).text;
-        assert_eq!(text, "一、标题 整改情况：一是修订； 二是学习。 甲 乙");
+        assert_eq!(text, "一、标题\n整改情况：一是修订； 二是学习。\n甲\n乙");
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub fn path_key(path: &Path) -> String {
 }
 
 /// The files of the output besides pages and static files: feeds, sitemap,
-/// robots.txt and the search index, by path.
+/// robots.txt, the search index and the open data, by path.
 pub fn generated(site: &crate::site::Site) -> Vec<(String, String)> {
     let ((mut files, sitemap), search) = rayon::join(
         || rayon::join(|| feeds(site), || sitemap(site)),
@@ -43,6 +43,7 @@ pub fn generated(site: &crate::site::Site) -> Vec<(String, String)> {
     files.push(("sitemap.xml".to_owned(), sitemap));
     files.push(("robots.txt".to_owned(), robots(site)));
     files.push((SEARCH_INDEX_PATH.to_owned(), search));
+    files.extend(crate::export::data::files(site));
     files
 }
 
@@ -75,6 +76,8 @@ pub enum OutputErrorKind {
     MountPoint,
     #[error("输出目录旁的上一版目录不是文件夹")]
     TwinNotAFolder,
+    #[error("网站中有两样东西要写到同一个位置“{path}”：{}，和{}", both[0], both[1])]
+    SamePath { path: String, both: Box<[String; 2]> },
     #[error("写入输出时出错：{0}")]
     Io(String),
 }
@@ -100,6 +103,7 @@ impl Hint for OutputErrorKind {
             OutputErrorKind::MountPoint => "GK0809",
             OutputErrorKind::TwinNotAFolder => "GK0810",
             OutputErrorKind::Io(..) => "GK0811",
+            OutputErrorKind::SamePath { .. } => "GK0812",
         }
     }
 
@@ -122,6 +126,9 @@ impl Hint for OutputErrorKind {
             ),
             OutputErrorKind::MountPoint => Some(
                 "gongkai 要在输出目录旁边准备新版本再整体换入：请把输出目录设为挂载点里的一个子目录，并让网站服务器指向它".into(),
+            ),
+            OutputErrorKind::SamePath { .. } => Some(
+                "请给页面或附件换一个名字：网站自带的栏目（notices、status、overdue、stale、long-term、organizations、years、search、data）和每篇通报的整改台账（ledger.xlsx、ledger.csv）已占用这些名字".into(),
             ),
             OutputErrorKind::TwinNotAFolder => Some(
                 "gongkai 在这里保存上一版网站，以便下次只写改动的文件：请移走这个文件".into(),

@@ -20,7 +20,7 @@ fn lastmod(site: &Site, job: &Job) -> Option<Date> {
     match job {
         Job::Notice(n) => Some(site.notices[*n].last_changed),
         Job::Issue(n, i) => Some(site.notices[*n].issues[*i].last_changed),
-        Job::Page(_) | Job::NotFound | Job::Search => None,
+        Job::Page(_) | Job::NotFound | Job::Search | Job::Data | Job::Ledger(..) => None,
         _ => site.notices.iter().map(|notice| notice.last_changed).max(),
     }
 }
@@ -33,7 +33,7 @@ pub fn sitemap(site: &Site) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for job in jobs {
-        if matches!(job, Job::NotFound) {
+        if !job.is_html() || matches!(job, Job::NotFound) {
             continue;
         }
         let url = format!("{}{}", site.config.base_url, job.path(site));

@@ -13,7 +13,7 @@ use crate::model::status::Status;
 use crate::model::supervision::Supervision;
 use crate::site::completion::Completion;
 use crate::site::pages::{
-    HOME_NOTICES, Job, Listing, NOTICES_PER_PAGE, listing_block, listing_pages,
+    HOME_NOTICES, Job, LedgerFile, Listing, NOTICES_PER_PAGE, listing_block, listing_pages,
 };
 use crate::site::{Counts, Group, Notice, Page, Site, root_of};
 
@@ -50,6 +50,17 @@ struct OrganizationsVariables<'a> {
 #[derive(Serialize)]
 struct NoticeVariables<'v> {
     notice: Option<NoticeWithIssues<'v>>,
+    ledgers: Vec<LedgerLink>,
+}
+
+/// A notice's ledger file, as its page links to it.
+#[derive(Serialize)]
+struct LedgerLink {
+    path: String,
+    /// The file's format, as a reader knows it (Excel, CSV).
+    format: &'static str,
+    /// The name to save it as.
+    download: String,
 }
 
 /// A notice with every issue, as the issue pages show them (template
@@ -87,6 +98,13 @@ struct ListingVariables<'a> {
 }
 
 /// `page.html`.
+#[derive(Serialize)]
+struct DataVariables {
+    files: &'static [crate::export::data::Listed],
+    notice_fields: Vec<crate::export::data::Field>,
+    issue_fields: Vec<crate::export::data::Field>,
+}
+
 #[derive(Serialize)]
 struct PageVariables<'a> {
     page: &'a Page,
@@ -141,8 +159,19 @@ pub(super) fn of(
             organizations: &site.organizations,
             years: &site.years,
         })?,
-        Job::Notice(_) => Context::from_serialize(&NoticeVariables {
+        Job::Notice(n) => Context::from_serialize(&NoticeVariables {
             notice: values.notice(),
+            ledgers: LedgerFile::ALL
+                .into_iter()
+                .map(|file| LedgerLink {
+                    path: Job::Ledger(n, file).path(site),
+                    format: match file {
+                        LedgerFile::Workbook => "Excel",
+                        LedgerFile::Csv => "CSV",
+                    },
+                    download: format!("{}-整改台账.{}", site.notices[n].slug, file.extension()),
+                })
+                .collect(),
         })?,
         Job::Issue(_, i) => Context::from_serialize(&IssueVariables {
             notice: values.head(),
@@ -168,7 +197,12 @@ pub(super) fn of(
         Job::Page(p) => Context::from_serialize(&PageVariables {
             page: &site.pages[p],
         })?,
-        Job::Search | Job::NotFound => Context::new(),
+        Job::Data => Context::from_serialize(&DataVariables {
+            files: &crate::export::data::LISTED,
+            notice_fields: crate::export::data::fields("notice"),
+            issue_fields: crate::export::data::fields("issue"),
+        })?,
+        Job::Search | Job::NotFound | Job::Ledger(..) => Context::new(),
     };
     // The 404 page is served at any depth, so its links start from the base URL.
     let root = match job {

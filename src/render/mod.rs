@@ -26,11 +26,12 @@ pub use theme::{
     write_default_theme,
 };
 
-/// A rendered page: its file path under the output root, and its HTML.
+/// A rendered page: its file path under the output root, and its bytes
+/// (HTML, or a ledger's workbook or CSV).
 #[derive(Debug, Clone)]
 pub struct RenderedPage {
     pub path: String,
-    pub html: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Compiled templates, ready to render a site.
@@ -76,7 +77,7 @@ impl Renderer {
         self.render_each(site, jobs, |_, path, html| {
             let page = RenderedPage {
                 path: path.to_owned(),
-                html: String::from_utf8_lossy(html).into_owned(),
+                bytes: html.to_vec(),
             };
             pages.lock().map_err(|_| poisoned())?.push(page);
             Ok(())
@@ -232,8 +233,16 @@ impl Renderer {
         out: &mut Vec<u8>,
     ) -> Result<String, tera::Error> {
         let path = job.path(site);
-        let context = context::of(site, values, job, &path)?;
-        self.tera.render_to(job.template(), &context, out)?;
+        if let Job::Ledger(n, file) = *job {
+            let ledger = crate::export::ledger(site, &site.notices[n], file)
+                .map_err(|error| tera::Error::message(format!("无法生成整改台账：{error}")))?;
+            out.extend_from_slice(&ledger);
+        } else {
+            let context = context::of(site, values, job, &path)?;
+            // Every job but a ledger has a template.
+            self.tera
+                .render_to(job.template().unwrap_or_default(), &context, out)?;
+        }
         Ok(file_of(&path))
     }
 }

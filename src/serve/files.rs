@@ -22,6 +22,8 @@ pub enum Body {
     /// Feeds, sitemap, search index: served as they are.
     Text(Arc<str>),
     Embedded(&'static [u8]),
+    /// A ledger's workbook or CSV.
+    Bytes(Arc<[u8]>),
     /// A file of the site (static file or attachment), read when asked for.
     Disk(PathBuf),
 }
@@ -86,8 +88,12 @@ impl Files {
     pub fn set_pages(&mut self, pages: &[RenderedPage]) {
         for page in pages {
             self.pages.insert(page.path.clone());
-            self.files
-                .insert(page.path.clone(), Body::Html(Arc::from(page.html.as_str())));
+            let body = if page.path.ends_with(".html") {
+                Body::Html(Arc::from(String::from_utf8_lossy(&page.bytes)))
+            } else {
+                Body::Bytes(Arc::from(page.bytes.as_slice()))
+            };
+            self.files.insert(page.path.clone(), body);
         }
     }
 

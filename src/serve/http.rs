@@ -149,6 +149,9 @@ async fn serve_file(State(shared): State<Shared>, uri: Uri) -> Response {
                 Lookup::Found(path, Body::Text(text)) => {
                     Found::Bytes(path.to_owned(), text.as_bytes().to_vec())
                 }
+                Lookup::Found(path, Body::Bytes(bytes)) => {
+                    Found::Bytes(path.to_owned(), bytes.to_vec())
+                }
                 Lookup::Found(path, Body::Embedded(bytes)) => {
                     Found::Bytes(path.to_owned(), bytes.to_vec())
                 }

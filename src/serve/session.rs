@@ -21,7 +21,7 @@ use crate::load::content::{
 use crate::render::{Renderer, ThemeFiles};
 use crate::site::Site;
 use crate::site::changes::{Changes, Outline};
-use crate::site::pages::Job;
+use crate::site::pages::{Job, LedgerFile};
 use crate::{Options, relative, render_site};
 
 use super::files::Files;
@@ -267,7 +267,7 @@ impl Session {
         let all = Job::all(&state.site);
         let templates: BTreeSet<&'static str> = all
             .iter()
-            .map(Job::template)
+            .filter_map(Job::template)
             .collect::<BTreeSet<_>>()
             .into_iter()
             .filter(|&template| {
@@ -371,14 +371,20 @@ fn apply(site: &mut Site, part: Part, content: Content, changes: &mut Changes) {
 fn describe(jobs: &[Job], theme_changed: bool) -> String {
     let count = |keep: fn(&Job) -> bool| jobs.iter().filter(|job| keep(job)).count();
     let mut parts = Vec::new();
-    for (label, number) in [
-        ("问题", count(|j| matches!(j, Job::Issue(..)))),
-        ("通报", count(|j| matches!(j, Job::Notice(_)))),
-        ("列表", count(|j| matches!(j, Job::Listing(..)))),
-        ("页面", count(|j| matches!(j, Job::Page(_)))),
+    for (label, number, unit) in [
+        ("问题", count(|j| matches!(j, Job::Issue(..))), "页"),
+        ("通报", count(|j| matches!(j, Job::Notice(_))), "页"),
+        ("列表", count(|j| matches!(j, Job::Listing(..))), "页"),
+        ("页面", count(|j| matches!(j, Job::Page(_))), "页"),
+        // A notice's ledger is one, in two files.
+        (
+            "整改台账",
+            count(|j| matches!(j, Job::Ledger(_, LedgerFile::Workbook))),
+            "份",
+        ),
     ] {
         if number > 0 {
-            parts.push(format!("{label} {number} 页"));
+            parts.push(format!("{label} {number} {unit}"));
         }
     }
     if jobs.contains(&Job::Home) {
@@ -466,7 +472,10 @@ mod tests {
             &text,
         )?;
         // The next issue's page shows it as `previous`; no listing shows a body.
-        assert_eq!((pages, summary.as_str()), (3, "问题 2 页、通报 1 页"));
+        assert_eq!(
+            (pages, summary.as_str()),
+            (5, "问题 2 页、通报 1 页、整改台账 1 份")
+        );
         Ok(())
     }
 

@@ -94,7 +94,7 @@ impl Changes {
         let nav = self.contains(Input::Nav);
         jobs.iter()
             .filter(|job| {
-                templates.contains(job.template())
+                job.template().is_some_and(|t| templates.contains(t))
                     || match job {
                         Job::Notice(n) | Job::Issue(n, _) if !self.everything && !nav => {
                             *notice_changed[*n].get_or_insert_with(|| {
@@ -246,7 +246,7 @@ mod tests {
     use crate::model::source_file::SourceFile;
     use crate::model::status::Status;
     use crate::site::fingerprints::Fingerprints;
-    use crate::site::pages::{Listing, Shelf};
+    use crate::site::pages::{LedgerFile, Listing, Shelf};
     use crate::site::tests::{issue, notice};
 
     const SITE_YAML: &str = "title: 测试\nbase_url: /\nowner: { name: 测试委员会 }\nsupervision: { phone: 0000-00000000 }\n";
@@ -390,7 +390,9 @@ mod tests {
                 Job::Notice(b),
                 Job::Issue(b, 0),
                 Job::Issue(b, 1),
-                Job::Issue(b, 2)
+                Job::Issue(b, 2),
+                Job::Ledger(b, LedgerFile::Workbook),
+                Job::Ledger(b, LedgerFile::Csv),
             ]
         );
     }
@@ -475,7 +477,12 @@ mod tests {
         let mut changes = Changes::default();
         changes.pages(&[page("关于")], &[page("关于我们")]);
         assert!(changes.contains(Input::Nav));
-        assert!(Job::all(&site).iter().all(|job| changes.affect(job, &site)));
+        // Every page shows the navigation; a ledger shows none.
+        assert!(
+            Job::all(&site)
+                .iter()
+                .all(|job| changes.affect(job, &site) == job.is_html())
+        );
         let mut changes = Changes::default();
         let mut body = page("关于");
         body.body = "<p>新</p>".into();

@@ -22,8 +22,38 @@ pub enum Job {
     /// Every issuing body and year, with counts.
     Organizations,
     Search,
+    /// What the open data under `data/` holds, and the ledgers.
+    Data,
     Page(usize),
     NotFound,
+    /// A notice's ledger (整改台账), made by `export`, not by a template.
+    Ledger(usize, LedgerFile),
+}
+
+/// The files of a notice's ledger, beside its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LedgerFile {
+    Workbook,
+    Csv,
+}
+
+impl LedgerFile {
+    pub const ALL: [LedgerFile; 2] = [LedgerFile::Workbook, LedgerFile::Csv];
+
+    /// Its file name in the notice's folder.
+    pub fn name(self) -> &'static str {
+        match self {
+            LedgerFile::Workbook => "ledger.xlsx",
+            LedgerFile::Csv => "ledger.csv",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            LedgerFile::Workbook => "xlsx",
+            LedgerFile::Csv => "csv",
+        }
+    }
 }
 
 /// How many notices the home page shows; the rest are a click away.
@@ -225,7 +255,13 @@ impl Listing {
 impl Job {
     /// Every page of `site`.
     pub fn all(site: &Site) -> Vec<Job> {
-        let mut jobs = vec![Job::Home, Job::NotFound, Job::Organizations, Job::Search];
+        let mut jobs = vec![
+            Job::Home,
+            Job::NotFound,
+            Job::Organizations,
+            Job::Search,
+            Job::Data,
+        ];
         let shelves = std::iter::once(Shelf::All)
             .chain((0..site.organizations.len()).map(Shelf::Organization))
             .chain((0..site.years.len()).map(Shelf::Year));
@@ -239,13 +275,14 @@ impl Job {
         for (n, notice) in site.notices.iter().enumerate() {
             jobs.push(Job::Notice(n));
             jobs.extend((0..notice.issues.len()).map(|i| Job::Issue(n, i)));
+            jobs.extend(LedgerFile::ALL.map(|file| Job::Ledger(n, file)));
         }
         jobs
     }
 
-    /// The template that renders this page.
-    pub fn template(&self) -> &'static str {
-        match self {
+    /// The template that renders this page; `None` for a file `export` makes.
+    pub fn template(&self) -> Option<&'static str> {
+        Some(match self {
             Job::Home => "index.html",
             Job::Notice(_) => "notice.html",
             Job::Issue(..) => "issue.html",
@@ -253,9 +290,16 @@ impl Job {
             Job::Shelf(..) => "notices.html",
             Job::Organizations => "organizations.html",
             Job::Search => "search.html",
+            Job::Data => "data.html",
             Job::Page(_) => "page.html",
             Job::NotFound => "404.html",
-        }
+            Job::Ledger(..) => return None,
+        })
+    }
+
+    /// Whether it is an HTML page (the ledgers are not).
+    pub fn is_html(&self) -> bool {
+        self.template().is_some()
     }
 
     /// What the page shows besides its template and the site's settings:
@@ -335,7 +379,9 @@ impl Job {
                 );
             }
             Job::Page(p) => inputs.push(Input::Page(&site.pages[p].slug)),
-            Job::Search | Job::NotFound => {}
+            Job::Search | Job::NotFound | Job::Data => {}
+            // A ledger shows its notice and nothing of the site's frame.
+            Job::Ledger(n, _) => return vec![Input::Notice(&site.notices[n].slug)],
         }
         inputs
     }
@@ -355,18 +401,20 @@ impl Job {
             Job::Shelf(shelf, page) => shelf.page_path(site, *page),
             Job::Organizations => "organizations/".to_owned(),
             Job::Search => "search/".to_owned(),
+            Job::Data => "data/".to_owned(),
             Job::Page(p) => site.pages[*p].path.clone(),
             Job::NotFound => "404.html".to_owned(),
+            Job::Ledger(n, file) => format!("{}{}", site.notices[*n].path, file.name()),
         }
     }
 }
 
-/// The file of a page at `path`: `index.html` in a folder, or the file
-/// itself (the 404 page).
+/// The file of a page at `path`: `index.html` in a folder (`notices/a/`,
+/// or the root), or the file itself (the 404 page, a ledger).
 pub fn file_of(path: &str) -> String {
-    if path.ends_with(".html") {
-        path.to_owned()
-    } else {
+    if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
+    } else {
+        path.to_owned()
     }
 }

@@ -2,11 +2,16 @@
 //! clerk hands it over: an Excel workbook (styled, printable, with a
 //! summary sheet), CSV that Excel opens with the right characters, or JSON.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
+};
 use serde::Serialize;
 
 use crate::model::status::Status;
+use crate::site::pages::LedgerFile;
 use crate::site::{Notice, Site};
+
+pub mod data;
 
 /// One issue as a ledger row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -99,7 +104,7 @@ pub fn rows(site: &Site, notices: &[&Notice]) -> Vec<Row> {
                     aspect: front.aspect.clone().unwrap_or_default(),
                     item: front.item.clone().unwrap_or_default(),
                     problem: front.title.clone(),
-                    measures: plain_text(&issue.body),
+                    measures: issue.text.clone(),
                     department: front.department.clone().unwrap_or_default(),
                     lead: front.lead.clone().unwrap_or_default(),
                     deadline: date(front.deadline),
@@ -116,41 +121,19 @@ pub fn rows(site: &Site, notices: &[&Notice]) -> Vec<Row> {
         .collect()
 }
 
-/// An issue's rendered body as plain text, a line per paragraph or item.
-fn plain_text(html: &str) -> String {
-    let fragment = scraper::Html::parse_fragment(html);
-    let mut text = String::new();
-    for node in fragment.root_element().descendants() {
-        match node.value() {
-            scraper::Node::Text(part) => text.push_str(part),
-            scraper::Node::Element(element)
-                if matches!(
-                    element.name(),
-                    "p" | "li" | "br" | "tr" | "h2" | "h3" | "h4"
-                ) && !text.is_empty()
-                    && !text.ends_with('\n') =>
-            {
-                text.push('\n');
-            }
-            _ => {}
-        }
-    }
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// The ledger as CSV: UTF-8 with a byte-order mark, so that Excel reads
 /// the Chinese right; commas, quotes and line breaks quoted.
 pub fn csv(rows: &[Row]) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(b"\xef\xbb\xbf".to_vec());
-    let _ = writer.write_record(HEADINGS);
-    for row in rows {
-        let _ = writer.write_record(row.cells());
+    data::csv_text(HEADINGS, rows.iter().map(Row::cells)).into_bytes()
+}
+
+/// The ledger of one notice as `file`, as the site publishes it beside
+/// the notice's page.
+pub fn ledger(site: &Site, notice: &Notice, file: LedgerFile) -> Result<Vec<u8>, XlsxError> {
+    match file {
+        LedgerFile::Workbook => xlsx(site, &[notice]),
+        LedgerFile::Csv => Ok(csv(&rows(site, &[notice]))),
     }
-    writer.into_inner().unwrap_or_default()
 }
 
 /// The ledger as JSON: an array of rows.
@@ -177,6 +160,32 @@ fn lines_needed(cells: &[String; 14]) -> usize {
         .clamp(1, 40)
 }
 
+/// The workbook's title, author and date. Its date is the latest the
+/// ledger shows, not the time it was made, so that the same content gives
+/// the same bytes.
+fn properties(site: &Site, notices: &[&Notice]) -> Result<DocProperties, XlsxError> {
+    let title = match notices {
+        [notice] => format!("{} 整改台账", notice.front.title),
+        _ => format!("{} 整改台账", site.config.title),
+    };
+    let author = match notices {
+        [notice] => notice.front.organization.clone(),
+        _ => site.config.owner.name.clone().unwrap_or_default(),
+    };
+    let mut properties = DocProperties::new()
+        .set_title(title)
+        .set_author(author)
+        .set_company(site.config.owner.name.clone().unwrap_or_default());
+    if let Some(date) = notices.iter().map(|notice| notice.last_changed).max() {
+        use chrono::Datelike;
+        let date = date.naive();
+        let made =
+            ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)?;
+        properties = properties.set_creation_datetime(&made);
+    }
+    Ok(properties)
+}
+
 /// The fill of a status's cells.
 fn status_fill(status: Status) -> Color {
     match status {
@@ -194,6 +203,7 @@ fn status_fill(status: Status) -> Color {
 pub fn xlsx(site: &Site, notices: &[&Notice]) -> Result<Vec<u8>, XlsxError> {
     let rows = rows(site, notices);
     let mut workbook = Workbook::new();
+    workbook.set_properties(&properties(site, notices)?);
     let border = |format: Format| format.set_border(FormatBorder::Thin).set_text_wrap();
     let header = border(Format::new())
         .set_bold()
