@@ -7,6 +7,10 @@
 //! order, and no date but the content's own, so that two builds of the same
 //! content give the same bytes and a diff shows what really changed.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::load::content::Inspection;
@@ -30,29 +34,12 @@ pub const SCHEMA: &str = include_str!("schema.json");
 /// it does not know.
 pub const FORMAT: &str = "gongkai-data/1";
 
-/// `data/notices.json`: the unit, its totals and every notice with its
-/// figures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NoticesFile {
-    pub format: String,
-    pub site: SiteRecord,
-    pub totals: Figures,
-    pub notices: Vec<NoticeRecord>,
-}
-
-/// `data/issues.json`: every issue of every notice, in the notices' order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IssuesFile {
-    pub format: String,
-    pub issues: Vec<IssueRecord>,
-}
-
 /// The unit that publishes the site.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SiteRecord {
-    pub title: String,
-    pub owner: Option<String>,
-    pub base_url: String,
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteRecord<'a> {
+    pub title: &'a str,
+    pub owner: Option<&'a str>,
+    pub base_url: &'a str,
 }
 
 /// Counts by status, with the completion rate they give.
@@ -89,19 +76,19 @@ pub fn rate(part: usize, total: usize) -> Option<f64> {
     (total > 0).then(|| (1000.0 * part as f64 / total as f64).round() / 10.0)
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NoticeRecord {
-    pub slug: String,
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeRecord<'a> {
+    pub slug: &'a str,
     pub url: String,
-    pub title: String,
-    pub organization: String,
+    pub title: &'a str,
+    pub organization: &'a str,
     pub published: Date,
     pub written: Option<Date>,
-    pub index_no: Option<String>,
-    pub doc_no: Option<String>,
-    pub category: Option<String>,
-    pub validity: Option<String>,
-    pub inspection: InspectionRecord,
+    pub index_no: Option<&'a str>,
+    pub doc_no: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub validity: Option<&'a str>,
+    pub inspection: InspectionRecord<'a>,
     /// The date the figures stand at.
     pub figures_as_of: Date,
     pub figures: Figures,
@@ -110,18 +97,18 @@ pub struct NoticeRecord {
     pub ledger_csv: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InspectionRecord {
-    pub body: Option<String>,
+#[derive(Debug, Clone, Serialize)]
+pub struct InspectionRecord<'a> {
+    pub body: Option<&'a str>,
     pub start: Option<Date>,
     pub end: Option<Date>,
     pub feedback: Option<Date>,
 }
 
-impl From<&Inspection> for InspectionRecord {
-    fn from(inspection: &Inspection) -> InspectionRecord {
+impl<'a> From<&'a Inspection> for InspectionRecord<'a> {
+    fn from(inspection: &'a Inspection) -> InspectionRecord<'a> {
         InspectionRecord {
-            body: inspection.body.clone(),
+            body: inspection.body.as_deref(),
             start: inspection.start,
             end: inspection.end,
             feedback: inspection.feedback,
@@ -129,38 +116,38 @@ impl From<&Inspection> for InspectionRecord {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IssueRecord {
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueRecord<'a> {
     /// The slug of its notice.
-    pub notice: String,
+    pub notice: &'a str,
     pub number: usize,
-    pub slug: String,
+    pub slug: &'a str,
     pub url: String,
-    pub title: String,
-    pub aspect: Option<String>,
-    pub item: Option<String>,
+    pub title: &'a str,
+    pub aspect: Option<&'a str>,
+    pub item: Option<&'a str>,
     /// `completed`, `partial` or `in_progress`.
     pub status: Status,
-    pub status_label: String,
+    pub status_label: &'static str,
     pub long_term: bool,
     pub deadline: Option<Date>,
-    pub department: Option<String>,
-    pub lead: Option<String>,
+    pub department: Option<&'a str>,
+    pub lead: Option<&'a str>,
     pub completed: Option<Date>,
     /// The date the status stands at (截至).
     pub status_as_of: Date,
     pub overdue: bool,
     pub stale: bool,
     /// The measures (整改措施), as plain text, a line per paragraph.
-    pub measures: String,
-    pub progress: Vec<StepRecord>,
+    pub measures: &'a str,
+    pub progress: Vec<StepRecord<'a>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StepRecord {
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRecord<'a> {
     pub date: Date,
     pub status: Option<Status>,
-    pub note: Option<String>,
+    pub note: Option<&'a str>,
 }
 
 /// The absolute address of `path` (`notices/a/`) on the site.
@@ -168,21 +155,21 @@ fn url(site: &Site, path: &str) -> String {
     format!("{}{path}", site.config.base_url)
 }
 
-fn notice_record(site: &Site, index: usize) -> NoticeRecord {
+fn notice_record(site: &Site, index: usize) -> NoticeRecord<'_> {
     let notice = &site.notices[index];
     let front = &notice.front;
     let ledger = |file| url(site, &Job::Ledger(index, file).path(site));
     NoticeRecord {
-        slug: notice.slug.clone(),
+        slug: &notice.slug,
         url: url(site, &notice.path),
-        title: front.title.clone(),
-        organization: front.organization.clone(),
+        title: &front.title,
+        organization: &front.organization,
         published: front.published,
         written: front.written,
-        index_no: front.index_no.clone(),
-        doc_no: front.doc_no.clone(),
-        category: front.category.clone(),
-        validity: front.validity.clone(),
+        index_no: front.index_no.as_deref(),
+        doc_no: front.doc_no.as_deref(),
+        category: front.category.as_deref(),
+        validity: front.validity.as_deref(),
         inspection: (&front.inspection).into(),
         figures_as_of: notice.figures_as_of,
         figures: notice.counts.into(),
@@ -191,68 +178,72 @@ fn notice_record(site: &Site, index: usize) -> NoticeRecord {
     }
 }
 
-fn issue_record(site: &Site, notice: &Notice, issue: &Issue) -> IssueRecord {
+fn issue_record<'a>(site: &Site, notice: &'a Notice, issue: &'a Issue) -> IssueRecord<'a> {
     let front = &issue.front;
     IssueRecord {
-        notice: notice.slug.clone(),
+        notice: &notice.slug,
         number: issue.number,
-        slug: issue.slug.clone(),
+        slug: &issue.slug,
         url: url(site, &issue.path),
-        title: front.title.clone(),
-        aspect: front.aspect.clone(),
-        item: front.item.clone(),
+        title: &front.title,
+        aspect: front.aspect.as_deref(),
+        item: front.item.as_deref(),
         status: front.status,
-        status_label: front.status.label().to_owned(),
+        status_label: front.status.label(),
         long_term: front.long_term,
         deadline: front.deadline,
-        department: front.department.clone(),
-        lead: front.lead.clone(),
+        department: front.department.as_deref(),
+        lead: front.lead.as_deref(),
         completed: front.completion_date(),
         status_as_of: issue.status_as_of,
         overdue: issue.overdue,
         stale: issue.stale_days.is_some(),
-        measures: issue.text.clone(),
+        measures: &issue.text,
         progress: issue
             .steps
             .iter()
             .map(|step| StepRecord {
                 date: step.date,
                 status: step.status,
-                note: step.note_text.clone(),
+                note: step.note_text.as_deref(),
             })
             .collect(),
     }
 }
 
-pub fn notices(site: &Site) -> NoticesFile {
-    NoticesFile {
-        format: FORMAT.to_owned(),
-        site: SiteRecord {
-            title: site.config.title.clone(),
-            owner: site.config.owner.name.clone(),
-            base_url: site.config.base_url.clone(),
-        },
-        totals: site.totals.into(),
-        notices: (0..site.notices.len())
-            .map(|index| notice_record(site, index))
-            .collect(),
+/// A JSON object whose last member, `key`, is the array `records`, one
+/// record a line, so that a diff of two builds names the records that
+/// changed; `head` holds the members before it, one a line.
+fn json_lines<T: Serialize>(
+    head: &[(&str, serde_json::Value)],
+    key: &str,
+    records: &[T],
+) -> String {
+    let mut text = String::from("{");
+    for (name, value) in head {
+        text.push_str(&json(name));
+        text.push(':');
+        text.push_str(&json(value));
+        text.push_str(",\n");
     }
+    text.push_str(&json(key));
+    text.push_str(":[\n");
+    let mut bytes = text.into_bytes();
+    for (index, record) in records.iter().enumerate() {
+        if index > 0 {
+            bytes.extend_from_slice(b",\n");
+        }
+        // Written to memory: plain data with string keys cannot fail.
+        let _ = serde_json::to_writer(&mut bytes, record);
+    }
+    bytes.extend_from_slice(b"\n]}\n");
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
-pub fn issues(site: &Site) -> IssuesFile {
-    IssuesFile {
-        format: FORMAT.to_owned(),
-        issues: site
-            .notices
-            .iter()
-            .flat_map(|notice| {
-                notice
-                    .issues
-                    .iter()
-                    .map(move |issue| issue_record(site, notice, issue))
-            })
-            .collect(),
-    }
+/// `value` as compact JSON; plain data with string keys cannot fail to
+/// serialize.
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 const NOTICE_HEADINGS: [&str; 14] = [
@@ -293,106 +284,105 @@ const ISSUE_HEADINGS: [&str; 18] = [
     "状态代码",
 ];
 
-fn date(date: Option<Date>) -> String {
-    date.map(|d| d.to_string()).unwrap_or_default()
+fn date(date: Option<Date>) -> Cow<'static, str> {
+    date.map_or(Cow::Borrowed(""), |d| Cow::Owned(d.to_string()))
 }
 
-fn yes(flag: bool) -> String {
-    if flag { "是" } else { "" }.to_owned()
+fn yes(flag: bool) -> Cow<'static, str> {
+    Cow::Borrowed(if flag { "是" } else { "" })
+}
+
+fn text(value: Option<&str>) -> Cow<'_, str> {
+    Cow::Borrowed(value.unwrap_or_default())
 }
 
 /// `rows` as CSV with `headings`: UTF-8 with a byte-order mark, so that
 /// Excel reads the Chinese right; commas, quotes and line breaks quoted.
-pub fn csv_text<const N: usize>(
+pub fn csv_text<'r, const N: usize>(
     headings: [&str; N],
-    rows: impl Iterator<Item = [String; N]>,
+    rows: impl Iterator<Item = [Cow<'r, str>; N]>,
 ) -> String {
     let mut writer = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
-    let mut ok = writer.write_record(headings).is_ok();
-    for row in rows {
-        ok &= writer.write_record(&row).is_ok();
-    }
     // Writing to memory cannot fail, and what is written is UTF-8 already.
+    let _ = writer.write_record(headings);
+    for row in rows {
+        let _ = writer.write_record(row.iter().map(|cell| cell.as_bytes()));
+    }
     let bytes = writer.into_inner().unwrap_or_default();
-    debug_assert!(ok);
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-pub fn notices_csv(file: &NoticesFile) -> String {
+fn notices_csv(notices: &[NoticeRecord]) -> String {
     csv_text(
         NOTICE_HEADINGS,
-        file.notices.iter().map(|notice| {
+        notices.iter().map(|notice| {
             let figures = &notice.figures;
+            let count = |n: usize| Cow::Owned(n.to_string());
             [
-                notice.title.clone(),
-                notice.url.clone(),
-                notice.organization.clone(),
-                notice.published.to_string(),
-                notice.index_no.clone().unwrap_or_default(),
-                notice.doc_no.clone().unwrap_or_default(),
-                notice.figures_as_of.to_string(),
-                figures.total.to_string(),
-                figures.completed.to_string(),
-                figures.partial.to_string(),
-                figures.in_progress.to_string(),
-                figures.long_term.to_string(),
-                figures.overdue.to_string(),
+                Cow::Borrowed(notice.title),
+                Cow::Borrowed(notice.url.as_str()),
+                Cow::Borrowed(notice.organization),
+                Cow::Owned(notice.published.to_string()),
+                text(notice.index_no),
+                text(notice.doc_no),
+                Cow::Owned(notice.figures_as_of.to_string()),
+                count(figures.total),
+                count(figures.completed),
+                count(figures.partial),
+                count(figures.in_progress),
+                count(figures.long_term),
+                count(figures.overdue),
                 figures
                     .completion_rate
-                    .map(|rate| format!("{rate:.1}"))
-                    .unwrap_or_default(),
+                    .map_or(Cow::Borrowed(""), |rate| Cow::Owned(format!("{rate:.1}"))),
             ]
         }),
     )
 }
 
-pub fn issues_csv(notices: &NoticesFile, file: &IssuesFile) -> String {
-    let titles: std::collections::HashMap<&str, &str> = notices
-        .notices
+fn issues_csv(notices: &[NoticeRecord], issues: &[IssueRecord]) -> String {
+    let titles: HashMap<&str, &str> = notices
         .iter()
-        .map(|notice| (notice.slug.as_str(), notice.title.as_str()))
+        .map(|notice| (notice.slug, notice.title))
         .collect();
     csv_text(
         ISSUE_HEADINGS,
-        file.issues.iter().map(|issue| {
+        issues.iter().map(|issue| {
             let progress = issue
                 .progress
                 .iter()
                 .map(|step| {
-                    let status = step
-                        .status
-                        .map(|status| format!(" {}", status.label()))
-                        .unwrap_or_default();
-                    let note = step
-                        .note
-                        .as_deref()
-                        .map(|note| format!(" {note}"))
-                        .unwrap_or_default();
-                    format!("{}{status}{note}", step.date)
+                    let mut line = step.date.to_string();
+                    for part in [step.status.map(Status::label), step.note]
+                        .into_iter()
+                        .flatten()
+                    {
+                        line.push(' ');
+                        line.push_str(part);
+                    }
+                    line
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
             [
-                titles
-                    .get(issue.notice.as_str())
-                    .map_or_else(|| issue.notice.clone(), |title| (*title).to_owned()),
-                issue.number.to_string(),
-                issue.title.clone(),
-                issue.url.clone(),
-                issue.aspect.clone().unwrap_or_default(),
-                issue.item.clone().unwrap_or_default(),
-                issue.status_label.clone(),
+                Cow::Borrowed(titles.get(issue.notice).copied().unwrap_or(issue.notice)),
+                Cow::Owned(issue.number.to_string()),
+                Cow::Borrowed(issue.title),
+                Cow::Borrowed(issue.url.as_str()),
+                text(issue.aspect),
+                text(issue.item),
+                Cow::Borrowed(issue.status_label),
                 yes(issue.long_term),
                 date(issue.deadline),
-                issue.department.clone().unwrap_or_default(),
-                issue.lead.clone().unwrap_or_default(),
+                text(issue.department),
+                text(issue.lead),
                 date(issue.completed),
-                issue.status_as_of.to_string(),
+                Cow::Owned(issue.status_as_of.to_string()),
                 yes(issue.overdue),
                 yes(issue.stale),
-                issue.measures.clone(),
-                progress,
-                issue.status.key().to_owned(),
+                Cow::Borrowed(issue.measures),
+                Cow::Owned(progress),
+                Cow::Borrowed(issue.status.key()),
             ]
         }),
     )
@@ -400,22 +390,51 @@ pub fn issues_csv(notices: &NoticesFile, file: &IssuesFile) -> String {
 
 /// Every file of `data/`, by its path in the output.
 pub fn files(site: &Site) -> Vec<(String, String)> {
-    let (notices, issues) = rayon::join(|| notices(site), || issues(site));
+    let notices: Vec<NoticeRecord> = (0..site.notices.len())
+        .map(|index| notice_record(site, index))
+        .collect();
+    let issues: Vec<IssueRecord> = site
+        .notices
+        .par_iter()
+        .flat_map_iter(|notice| {
+            notice
+                .issues
+                .iter()
+                .map(move |issue| issue_record(site, notice, issue))
+        })
+        .collect();
+    let config = &site.config;
+    let unit = SiteRecord {
+        title: &config.title,
+        owner: config.owner.name.as_deref(),
+        base_url: &config.base_url,
+    };
+    let format = serde_json::Value::from(FORMAT);
+    // Plain data with string keys: making it a JSON value cannot fail.
+    let head = [
+        ("format", format.clone()),
+        ("site", serde_json::to_value(&unit).unwrap_or_default()),
+        (
+            "totals",
+            serde_json::to_value(Figures::from(site.totals)).unwrap_or_default(),
+        ),
+    ];
+    let ((notices_json, issues_json), (notices_csv, issues_csv)) = rayon::join(
+        || {
+            rayon::join(
+                || json_lines(&head, "notices", &notices),
+                || json_lines(&[("format", format.clone())], "issues", &issues),
+            )
+        },
+        || rayon::join(|| notices_csv(&notices), || issues_csv(&notices, &issues)),
+    );
     vec![
-        (NOTICES_CSV.to_owned(), notices_csv(&notices)),
-        (ISSUES_CSV.to_owned(), issues_csv(&notices, &issues)),
-        (NOTICES_JSON.to_owned(), pretty(&notices)),
-        (ISSUES_JSON.to_owned(), pretty(&issues)),
+        (NOTICES_CSV.to_owned(), notices_csv),
+        (ISSUES_CSV.to_owned(), issues_csv),
+        (NOTICES_JSON.to_owned(), notices_json),
+        (ISSUES_JSON.to_owned(), issues_json),
         (SCHEMA_JSON.to_owned(), SCHEMA.to_owned()),
     ]
-}
-
-/// Pretty JSON of a data file, ending in a line break; serializing plain
-/// data to a string cannot fail.
-fn pretty<T: Serialize>(value: &T) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
 }
 
 /// One file of `data/`, as the open-data page lists it.

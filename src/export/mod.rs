@@ -124,7 +124,10 @@ pub fn rows(site: &Site, notices: &[&Notice]) -> Vec<Row> {
 /// The ledger as CSV: UTF-8 with a byte-order mark, so that Excel reads
 /// the Chinese right; commas, quotes and line breaks quoted.
 pub fn csv(rows: &[Row]) -> Vec<u8> {
-    data::csv_text(HEADINGS, rows.iter().map(Row::cells)).into_bytes()
+    let cells = rows
+        .iter()
+        .map(|row| row.cells().map(std::borrow::Cow::Owned));
+    data::csv_text(HEADINGS, cells).into_bytes()
 }
 
 /// The ledger of one notice as `file`, as the site publishes it beside
@@ -214,6 +217,7 @@ pub fn xlsx(site: &Site, notices: &[&Notice]) -> Result<Vec<u8>, XlsxError> {
         .set_bold()
         .set_background_color(Color::RGB(0xF2F2F2));
     let cell = border(Format::new()).set_align(FormatAlign::Top);
+    let filled = Status::ALL.map(|status| cell.clone().set_background_color(status_fill(status)));
     let ledger = workbook.add_worksheet();
     ledger.set_name("整改台账")?;
     ledger.set_landscape();
@@ -242,12 +246,14 @@ pub fn xlsx(site: &Site, notices: &[&Notice]) -> Result<Vec<u8>, XlsxError> {
             }
             current = Some(heading);
         }
-        let filled = cell
-            .clone()
-            .set_background_color(status_fill(row.status_key));
         let cells = row.cells();
         for (column, text) in cells.iter().enumerate() {
-            let format = if column == 8 { &filled } else { &cell };
+            let format = if column == 8 {
+                let at = Status::ALL.iter().position(|s| *s == row.status_key);
+                &filled[at.unwrap_or_default()]
+            } else {
+                &cell
+            };
             ledger.write_string_with_format(at, column as u16, text, format)?;
         }
         // Rows do not grow to their wrapped text by themselves in every

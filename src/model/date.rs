@@ -110,7 +110,17 @@ fn loose_parts(text: &str) -> Option<(i32, u32, u32)> {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        // Written out rather than through chrono's format strings, which
+        // parse the pattern for every date: a ledger prints tens of thousands.
+        use chrono::Datelike;
+        let date = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            date.year(),
+            date.month(),
+            date.day()
+        )
     }
 }
 

@@ -36,14 +36,14 @@ pub fn path_key(path: &Path) -> String {
 /// The files of the output besides pages and static files: feeds, sitemap,
 /// robots.txt, the search index and the open data, by path.
 pub fn generated(site: &crate::site::Site) -> Vec<(String, String)> {
-    let ((mut files, sitemap), search) = rayon::join(
+    let ((mut files, sitemap), (search, data)) = rayon::join(
         || rayon::join(|| feeds(site), || sitemap(site)),
-        || search_index(site),
+        || rayon::join(|| search_index(site), || crate::export::data::files(site)),
     );
     files.push(("sitemap.xml".to_owned(), sitemap));
     files.push(("robots.txt".to_owned(), robots(site)));
     files.push((SEARCH_INDEX_PATH.to_owned(), search));
-    files.extend(crate::export::data::files(site));
+    files.extend(data);
     files
 }
 
@@ -77,7 +77,10 @@ pub enum OutputErrorKind {
     #[error("输出目录旁的上一版目录不是文件夹")]
     TwinNotAFolder,
     #[error("网站中有两样东西要写到同一个位置“{path}”：{}，和{}", both[0], both[1])]
-    SamePath { path: String, both: Box<[String; 2]> },
+    SamePath {
+        path: String,
+        both: Box<[String; 2]>,
+    },
     #[error("写入输出时出错：{0}")]
     Io(String),
 }
