@@ -201,7 +201,22 @@ fn prepare_with(
     if !errors.is_empty() {
         return Err(relative([errors, warnings].concat(), root));
     }
-    let site = Site::assemble(config, content, as_of, history);
+    let units = (!config.sources.is_empty()).then(|| {
+        let judging = load::units::Judging {
+            as_of,
+            stale_after_days: config.stale_after_days,
+        };
+        load::units::read(&config, root, judging)
+    });
+    let mut site = Site::assemble(config, content, as_of, history);
+    if let Some(loaded) = units {
+        let (unit_warnings, unit_errors) = split_errors(loaded.problems);
+        warnings.extend(unit_warnings);
+        if !unit_errors.is_empty() {
+            return Err(relative([unit_errors, warnings].concat(), root));
+        }
+        site.aggregate = Some(site::aggregate::Aggregate::of(loaded.units));
+    }
     let jobs = Job::all(&site);
     let mut prepared = Prepared {
         generated: output::generated(&site),

@@ -27,6 +27,7 @@ const LAYERS: &[&str] = &[
     "load::config",
     "load::content",
     "load::history",
+    "load::units",
     "check",
     "site",
     "export",

@@ -68,6 +68,18 @@ record! {
 }
 
 record! {
+    /// A unit whose open data an aggregate portal reads (an item of `sources:`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+    pub struct DataSource at DataSourceAt {
+        /// The name shown for the unit; its site's 主办单位 or title when absent.
+        name: Option<String> = optional("单位"),
+        /// Its `data/` folder: an `https://` (or `http://`) address, or a
+        /// folder relative to the site.
+        data: String = required("数据地址"),
+    }
+}
+
+record! {
     /// site.yaml.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
     pub struct Config at ConfigAt {
@@ -92,6 +104,14 @@ record! {
         sanitize_html: bool = or("清理 HTML", true),
         /// The largest file read for output, in MB (attachments, static files).
         max_file_mb: u64 = or("单个文件大小上限（MB）", DEFAULT_MAX_FILE_MB),
+        /// Other gongkai sites whose open data this one aggregates.
+        sources: Vec<DataSource> = list("数据来源"),
+        /// How long one request to a source may take, in seconds.
+        source_timeout: u64 = or("数据来源超时（秒）", 20_u64),
+        /// How many times a failed request is tried again.
+        source_retries: u32 = or("数据来源重试次数", 2_u32),
+        /// The largest data file read from a source, in MB.
+        source_max_mb: u64 = or("数据来源大小上限（MB）", 200_u64),
     }
     also {
         /// Where each value is written in site.yaml, for diagnostics about

@@ -9,3 +9,4 @@ pub mod content;
 pub mod history;
 pub mod sources;
 pub mod text;
+pub mod units;

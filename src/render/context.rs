@@ -8,9 +8,11 @@ use tera::Context;
 
 use crate::load::config::Owner;
 use crate::load::content::NoticeFront;
+use crate::load::units::{OverdueIssue, UnitCounts};
 use crate::model::date::Date;
 use crate::model::status::Status;
 use crate::model::supervision::Supervision;
+use crate::site::aggregate::{Aggregate, Department, OVERDUE_PER_PAGE};
 use crate::site::completion::Completion;
 use crate::site::pages::{
     HOME_NOTICES, Job, LedgerFile, Listing, NOTICES_PER_PAGE, listing_block, listing_pages,
@@ -98,6 +100,50 @@ struct ListingVariables<'a> {
 }
 
 /// `page.html`.
+/// `units.html`: an aggregate portal's home.
+#[derive(Serialize)]
+struct UnitsVariables<'a> {
+    home: Option<&'a Page>,
+    units: Vec<UnitRow<'a>>,
+    totals: UnitCounts,
+    notice_count: usize,
+    overdue_count: usize,
+}
+
+/// A unit as the aggregate's table shows it.
+#[derive(Serialize)]
+struct UnitRow<'a> {
+    name: &'a str,
+    base_url: &'a str,
+    notices: usize,
+    counts: UnitCounts,
+    latest: Option<crate::model::date::Date>,
+}
+
+/// `units_overdue.html`: a page of every unit's overdue issues.
+#[derive(Serialize)]
+struct UnitsOverdueVariables<'a> {
+    rows: Vec<OverdueRow<'a>>,
+    total: usize,
+    page_number: usize,
+    pagination: Pagination,
+}
+
+#[derive(Serialize)]
+struct OverdueRow<'a> {
+    unit: &'a str,
+    unit_url: &'a str,
+    #[serde(flatten)]
+    issue: &'a OverdueIssue,
+}
+
+/// `departments.html`: issues by department across units.
+#[derive(Serialize)]
+struct DepartmentsVariables<'a> {
+    departments: &'a [Department],
+    left_out: usize,
+}
+
 #[derive(Serialize)]
 struct DataVariables {
     files: &'static [crate::export::data::Listed],
@@ -117,6 +163,13 @@ struct EveryPage<'a> {
     root: String,
     /// The page's path from the root.
     path: &'a str,
+}
+
+/// The aggregate of a site whose page map has its pages.
+fn aggregate_of(site: &Site) -> Result<&Aggregate, tera::Error> {
+    site.aggregate
+        .as_ref()
+        .ok_or_else(|| tera::Error::message("这个网站没有数据来源（sources），不是汇总网站"))
 }
 
 /// The context `job` is rendered with.
@@ -202,6 +255,55 @@ pub(super) fn of(
             notice_fields: crate::export::data::fields("notice"),
             issue_fields: crate::export::data::fields("issue"),
         })?,
+        Job::Units => {
+            let aggregate = aggregate_of(site)?;
+            Context::from_serialize(&UnitsVariables {
+                home: site.home.as_ref(),
+                units: aggregate
+                    .units
+                    .iter()
+                    .map(|unit| UnitRow {
+                        name: &unit.name,
+                        base_url: &unit.base_url,
+                        notices: unit.notices,
+                        counts: unit.counts,
+                        latest: unit.latest,
+                    })
+                    .collect(),
+                totals: aggregate.totals,
+                notice_count: aggregate.notices,
+                overdue_count: aggregate.overdue.len(),
+            })?
+        }
+        Job::UnitsOverdue(page) => {
+            let aggregate = aggregate_of(site)?;
+            let first = page * OVERDUE_PER_PAGE;
+            let last = (first + OVERDUE_PER_PAGE).min(aggregate.overdue.len());
+            Context::from_serialize(&UnitsOverdueVariables {
+                rows: (first..last)
+                    .map(|index| {
+                        let (unit, issue) = aggregate.overdue_issue(index);
+                        OverdueRow {
+                            unit: &unit.name,
+                            unit_url: &unit.base_url,
+                            issue,
+                        }
+                    })
+                    .collect(),
+                total: aggregate.overdue.len(),
+                page_number: page + 1,
+                pagination: Pagination::new(page, aggregate.overdue_pages(), |p| {
+                    Job::UnitsOverdue(p).path(site)
+                }),
+            })?
+        }
+        Job::Departments => {
+            let aggregate = aggregate_of(site)?;
+            Context::from_serialize(&DepartmentsVariables {
+                departments: &aggregate.departments,
+                left_out: aggregate.departments_left_out,
+            })?
+        }
         Job::Search | Job::NotFound | Job::Ledger(..) => Context::new(),
     };
     // The 404 page is served at any depth, so its links start from the base URL.
@@ -301,6 +403,8 @@ pub(super) fn global_context(site: &Site) -> Context {
         notice_count: usize,
         statuses: Vec<StatusLink>,
         pages: Vec<PageLink<'a>>,
+        /// An aggregate portal of other units' sites.
+        aggregate: bool,
     }
     let config = &site.config;
     let view = SiteView {
@@ -332,6 +436,7 @@ pub(super) fn global_context(site: &Site) -> Context {
                 path: &page.path,
             })
             .collect(),
+        aggregate: site.aggregate.is_some(),
     };
     let mut context = Context::new();
     context.insert("site", &view);

@@ -345,7 +345,10 @@ fn apply(site: &mut Site, part: Part, content: Content, changes: &mut Changes) {
     match part {
         Part::All => {
             let history = std::mem::take(&mut site.history);
+            // The units an aggregate read are site.yaml's, not the content's.
+            let aggregate = site.aggregate.take();
             *site = Site::assemble(site.config.clone(), content, site.as_of, history);
+            site.aggregate = aggregate;
             *changes = Changes::everything();
         }
         Part::Notice(slug) => {

@@ -71,6 +71,7 @@ impl Fingerprints {
             hash_of(&(site.totals, &site.completion, site.notices.len())),
         );
         add(Input::Home, hash_of(&site.home));
+        add(Input::Units, hash_of(&site.aggregate));
         let groups = site.organizations.iter().chain(&site.years);
         let paths: Vec<&str> = groups.clone().map(|g| g.path.as_str()).collect();
         add(Input::GroupList, hash_of(&paths));

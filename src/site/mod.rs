@@ -21,6 +21,7 @@ use crate::model::status::Status;
 use crate::model::supervision::Supervision;
 use completion::Completion;
 
+pub mod aggregate;
 pub mod changes;
 pub mod completion;
 pub mod fingerprints;
@@ -233,6 +234,8 @@ pub struct Site {
     pub organizations: Vec<Group>,
     /// By year of publication, newest first.
     pub years: Vec<Group>,
+    /// For an aggregate portal (site.yaml lists `sources:`): its units.
+    pub aggregate: Option<aggregate::Aggregate>,
 }
 
 /// How many `../` lead from a page at `path` back to the root.
@@ -254,6 +257,7 @@ impl Site {
             history,
             completion: Completion::merged([], as_of),
             organizations: Vec::new(),
+            aggregate: None,
             years: Vec::new(),
         };
         let (config, history) = (&site.config, &site.history);

@@ -28,6 +28,12 @@ pub enum Job {
     NotFound,
     /// A notice's ledger (整改台账), made by `export`, not by a template.
     Ledger(usize, LedgerFile),
+    /// An aggregate portal's home: every unit's figures.
+    Units,
+    /// A page of the overdue issues of every unit.
+    UnitsOverdue(usize),
+    /// Issues by department across units.
+    Departments,
 }
 
 /// The files of a notice's ledger, beside its page.
@@ -172,6 +178,8 @@ pub enum Input<'s> {
     Issue(&'s str),
     /// A standalone page, by slug.
     Page(&'s str),
+    /// An aggregate portal's units.
+    Units,
 }
 
 /// A list of issues across the portal: those of one status, or the overdue ones.
@@ -255,6 +263,12 @@ impl Listing {
 impl Job {
     /// Every page of `site`.
     pub fn all(site: &Site) -> Vec<Job> {
+        if let Some(aggregate) = &site.aggregate {
+            let mut jobs = vec![Job::Units, Job::NotFound, Job::Departments];
+            jobs.extend((0..aggregate.overdue_pages()).map(Job::UnitsOverdue));
+            jobs.extend((0..site.pages.len()).map(Job::Page));
+            return jobs;
+        }
         let mut jobs = vec![
             Job::Home,
             Job::NotFound,
@@ -294,6 +308,9 @@ impl Job {
             Job::Page(_) => "page.html",
             Job::NotFound => "404.html",
             Job::Ledger(..) => return None,
+            Job::Units => "units.html",
+            Job::UnitsOverdue(_) => "units_overdue.html",
+            Job::Departments => "departments.html",
         })
     }
 
@@ -380,6 +397,9 @@ impl Job {
             }
             Job::Page(p) => inputs.push(Input::Page(&site.pages[p].slug)),
             Job::Search | Job::NotFound | Job::Data => {}
+            Job::Units | Job::UnitsOverdue(_) | Job::Departments => {
+                inputs.extend([Input::Home, Input::Units]);
+            }
             // A ledger shows its notice and nothing of the site's frame.
             Job::Ledger(n, _) => return vec![Input::Notice(&site.notices[n].slug)],
         }
@@ -405,6 +425,10 @@ impl Job {
             Job::Page(p) => site.pages[*p].path.clone(),
             Job::NotFound => "404.html".to_owned(),
             Job::Ledger(n, file) => format!("{}{}", site.notices[*n].path, file.name()),
+            Job::Units => String::new(),
+            Job::UnitsOverdue(0) => "units/overdue/".to_owned(),
+            Job::UnitsOverdue(page) => format!("units/overdue/page/{}/", page + 1),
+            Job::Departments => "units/departments/".to_owned(),
         }
     }
 }
