@@ -37,6 +37,8 @@ pub struct Unit {
     /// The address of its portal.
     pub base_url: String,
     pub notices: usize,
+    /// The title and address of each notice, for its overdue issues' rows.
+    pub notice_links: Vec<(String, String)>,
     pub counts: UnitCounts,
     /// Its issues not completed whose deadline has passed, longest first.
     pub overdue: Vec<OverdueIssue>,
@@ -75,8 +77,8 @@ impl UnitCounts {
 pub struct OverdueIssue {
     pub title: String,
     pub url: String,
-    pub notice_title: String,
-    pub notice_url: String,
+    /// Its notice, in the unit's `notice_links`.
+    pub notice: usize,
     pub department: Option<String>,
     pub deadline: Date,
     pub days: i64,
@@ -503,12 +505,10 @@ fn reduce(
                 .add(&one);
         }
         if let Some(deadline) = late {
-            let notice = &notices.notices[index];
             overdue.push(OverdueIssue {
                 title: issue.title.to_string(),
                 url: issue.url.to_string(),
-                notice_title: notice.title.to_string(),
-                notice_url: notice.url.to_string(),
+                notice: index,
                 department: issue.department.as_deref().map(str::to_owned),
                 deadline,
                 days: (judging.as_of.naive() - deadline.naive()).num_days(),
@@ -535,6 +535,11 @@ fn reduce(
             .unwrap_or_else(|| site.title.to_string()),
         base_url: site.base_url.to_string(),
         notices: notices.notices.len(),
+        notice_links: notices
+            .notices
+            .iter()
+            .map(|notice| (notice.title.to_string(), notice.url.to_string()))
+            .collect(),
         counts,
         overdue,
         departments,

@@ -133,6 +133,8 @@ struct UnitsOverdueVariables<'a> {
 struct OverdueRow<'a> {
     unit: &'a str,
     unit_url: &'a str,
+    notice_title: &'a str,
+    notice_url: &'a str,
     #[serde(flatten)]
     issue: &'a OverdueIssue,
 }
@@ -283,9 +285,15 @@ pub(super) fn of(
                 rows: (first..last)
                     .map(|index| {
                         let (unit, issue) = aggregate.overdue_issue(index);
+                        let (notice_title, notice_url) = unit
+                            .notice_links
+                            .get(issue.notice)
+                            .map_or(("", ""), |(title, url)| (title.as_str(), url.as_str()));
                         OverdueRow {
                             unit: &unit.name,
                             unit_url: &unit.base_url,
+                            notice_title,
+                            notice_url,
                             issue,
                         }
                     })
