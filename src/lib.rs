@@ -227,16 +227,10 @@ fn prepare_with(
         output_paths: HashSet::new(),
         warnings: Vec::new(),
     };
-    let clashes = prepared.clashes(root);
-    if !clashes.is_empty() {
-        return Err(relative([clashes, warnings].concat(), root));
-    }
-    prepared.output_paths = prepared
-        .files()
-        .into_iter()
-        .map(|file| file.path)
-        .chain(prepared.page_files())
-        .collect();
+    prepared.output_paths = match prepared.output_paths(root) {
+        Ok(paths) => paths,
+        Err(clashes) => return Err(relative([clashes, warnings].concat(), root)),
+    };
     let (link_warnings, link_errors) =
         split_errors(check::lint_links(&lints.links, &prepared.output_paths));
     warnings.extend(link_warnings);
@@ -320,10 +314,32 @@ impl Prepared {
             .collect()
     }
 
-    /// Two things of the site that would be written to one path of the
-    /// output (a page named like a section of the site, an attachment
-    /// named like a ledger): an error at the clerk's file.
-    fn clashes(&self, root: &Path) -> Vec<Diagnostic> {
+    /// Every path of the output: the pages and the other files. Two things
+    /// of the site written to one path (a page named like a section of the
+    /// site, an attachment named like a ledger) are an error at the clerk's
+    /// file.
+    fn output_paths(&self, root: &Path) -> Result<HashSet<String>, Vec<Diagnostic>> {
+        let files = self.files();
+        let mut paths = HashSet::with_capacity(self.jobs.len() + files.len());
+        let mut twice = HashSet::new();
+        for path in self
+            .page_files()
+            .chain(files.into_iter().map(|file| file.path))
+        {
+            if let Some(path) = paths.replace(path) {
+                twice.insert(path);
+            }
+        }
+        if twice.is_empty() {
+            Ok(paths)
+        } else {
+            Err(self.clashes(root, &twice))
+        }
+    }
+
+    /// What writes to each path of `twice`, told only when something does:
+    /// describing every page on the way would cost every build.
+    fn clashes(&self, root: &Path, twice: &HashSet<String>) -> Vec<Diagnostic> {
         let site = &self.site;
         let shown = |file: &Path| {
             file.strip_prefix(root)
@@ -331,7 +347,7 @@ impl Prepared {
                 .display()
                 .to_string()
         };
-        let pages = self.jobs.iter().map(|job| {
+        let describe_page = |job: &Job| {
             let source = match *job {
                 Job::Page(p) => Some(site.pages[p].source.to_path_buf()),
                 Job::Notice(n) => Some(site.notices[n].source.to_path_buf()),
@@ -344,8 +360,17 @@ impl Prepared {
                 (None, _) => "网站自带的栏目页面".to_owned(),
             };
             (job.file(site), what, source)
-        });
-        let files = self.files().into_iter().map(|file| {
+        };
+        let pages = self
+            .jobs
+            .iter()
+            .filter(|job| twice.contains(&job.file(site)))
+            .map(describe_page);
+        let files = self
+            .files()
+            .into_iter()
+            .filter(|file| twice.contains(&file.path));
+        let files = files.map(|file| {
             let (what, source) = match file.source {
                 Source::Copy(from) => (format!("文件 {}", shown(&from)), Some(from)),
                 Source::Bytes(_) => ("默认主题的文件".to_owned(), None),

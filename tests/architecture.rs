@@ -17,6 +17,7 @@ const LAYERS: &[&str] = &[
     "yaml",
     "model::date",
     "model::status",
+    "model::counts",
     "model::slug",
     "model::supervision",
     "model::source_file",

@@ -194,7 +194,8 @@ fn issue_record<'a>(site: &Site, notice: &'a Notice, issue: &'a Issue) -> IssueR
         deadline: front.deadline,
         department: front.department.as_deref(),
         lead: front.lead.as_deref(),
-        completed: front.completion_date(),
+        // The site has filled it from the progress when it was left out.
+        completed: front.completed,
         status_as_of: issue.status_as_of,
         overdue: issue.overdue,
         stale: issue.stale_days.is_some(),

@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Hint, Located, Severity};
 use crate::load::config::Config;
+use crate::model::counts::{Counts, days_between, is_overdue, stale_days};
 use crate::model::date::Date;
 use crate::model::status::Status;
 
@@ -39,38 +40,15 @@ pub struct Unit {
     pub notices: usize,
     /// The title and address of each notice, for its overdue issues' rows.
     pub notice_links: Vec<(String, String)>,
-    pub counts: UnitCounts,
+    /// Its issues by status and flag, as the aggregate judges them (its own
+    /// `as_of` and `stale_after_days`, the same for every unit).
+    pub counts: Counts,
     /// Its issues not completed whose deadline has passed, longest first.
     pub overdue: Vec<OverdueIssue>,
     /// Issues by the department responsible (each named one counted).
-    pub departments: BTreeMap<String, UnitCounts>,
+    pub departments: BTreeMap<String, Counts>,
     /// The date of its newest notice.
     pub latest: Option<Date>,
-}
-
-/// Issues by status, and of the flags, as the aggregate judges them (its
-/// own `as_of` and `stale_after_days`, the same for every unit).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
-pub struct UnitCounts {
-    pub total: usize,
-    pub completed: usize,
-    pub partial: usize,
-    pub in_progress: usize,
-    pub long_term: usize,
-    pub overdue: usize,
-    pub stale: usize,
-}
-
-impl UnitCounts {
-    pub fn add(&mut self, other: &UnitCounts) {
-        self.total += other.total;
-        self.completed += other.completed;
-        self.partial += other.partial;
-        self.in_progress += other.in_progress;
-        self.long_term += other.long_term;
-        self.overdue += other.overdue;
-        self.stale += other.stale;
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -460,9 +438,9 @@ fn reduce(
         .map(|(index, notice)| (notice.slug.as_ref(), index))
         .collect();
     let mut per_notice = vec![0_usize; notices.notices.len()];
-    let mut counts = UnitCounts::default();
+    let mut counts = Counts::default();
     let mut overdue = Vec::new();
-    let mut departments: BTreeMap<String, UnitCounts> = BTreeMap::new();
+    let mut departments: BTreeMap<String, Counts> = BTreeMap::new();
     for issue in &issues.issues {
         let Some(&index) = position.get(issue.notice.as_ref()) else {
             return Err(UnitsErrorKind::DoesNotAddUp {
@@ -473,23 +451,21 @@ fn reduce(
             });
         };
         per_notice[index] += 1;
-        let mut one = UnitCounts {
-            total: 1,
-            long_term: usize::from(issue.long_term),
-            ..UnitCounts::default()
-        };
-        match issue.status {
-            Status::Completed => one.completed = 1,
-            Status::Partial => one.partial = 1,
-            Status::InProgress => one.in_progress = 1,
-        }
-        let open = issue.status != Status::Completed;
         let late = issue
             .deadline
-            .filter(|deadline| open && *deadline < judging.as_of);
-        one.overdue = usize::from(late.is_some());
-        let quiet = (judging.as_of.naive() - issue.status_as_of.naive()).num_days();
-        one.stale = usize::from(open && quiet >= i64::from(judging.stale_after_days));
+            .filter(|_| is_overdue(issue.status, issue.deadline, judging.as_of));
+        let stale = stale_days(
+            issue.status,
+            issue.status_as_of,
+            judging.as_of,
+            judging.stale_after_days,
+        );
+        let one = Counts::one(
+            issue.status,
+            issue.long_term,
+            late.is_some(),
+            stale.is_some(),
+        );
         counts.add(&one);
         for department in issue
             .department
@@ -511,7 +487,7 @@ fn reduce(
                 notice: index,
                 department: issue.department.as_deref().map(str::to_owned),
                 deadline,
-                days: (judging.as_of.naive() - deadline.naive()).num_days(),
+                days: days_between(deadline, judging.as_of),
             });
         }
     }

@@ -8,7 +8,7 @@ use tera::Context;
 
 use crate::load::config::Owner;
 use crate::load::content::NoticeFront;
-use crate::load::units::{OverdueIssue, UnitCounts};
+use crate::load::units::OverdueIssue;
 use crate::model::date::Date;
 use crate::model::status::Status;
 use crate::model::supervision::Supervision;
@@ -105,7 +105,7 @@ struct ListingVariables<'a> {
 struct UnitsVariables<'a> {
     home: Option<&'a Page>,
     units: Vec<UnitRow<'a>>,
-    totals: UnitCounts,
+    totals: Counts,
     notice_count: usize,
     overdue_count: usize,
 }
@@ -116,7 +116,7 @@ struct UnitRow<'a> {
     name: &'a str,
     base_url: &'a str,
     notices: usize,
-    counts: UnitCounts,
+    counts: Counts,
     latest: Option<crate::model::date::Date>,
 }
 

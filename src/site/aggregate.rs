@@ -5,7 +5,8 @@
 
 use serde::Serialize;
 
-use crate::load::units::{OverdueIssue, Unit, UnitCounts};
+use crate::load::units::{OverdueIssue, Unit};
+use crate::model::counts::Counts;
 
 /// How many overdue issues a page of the aggregate's overdue list holds.
 pub const OVERDUE_PER_PAGE: usize = 100;
@@ -16,7 +17,7 @@ pub const DEPARTMENTS_SHOWN: usize = 200;
 pub struct Aggregate {
     /// In the order of `sources:`.
     pub units: Vec<Unit>,
-    pub totals: UnitCounts,
+    pub totals: Counts,
     pub notices: usize,
     /// Every unit's overdue issues, longest overdue first: (unit, issue).
     pub overdue: Vec<(usize, usize)>,
@@ -29,7 +30,7 @@ pub struct Aggregate {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Department {
     pub name: String,
-    pub counts: UnitCounts,
+    pub counts: Counts,
     /// How many units have issues for it.
     pub units: usize,
 }
@@ -37,7 +38,7 @@ pub struct Department {
 impl Aggregate {
     pub fn of(mut units: Vec<Unit>) -> Aggregate {
         units.sort_by_key(|unit| unit.order);
-        let mut totals = UnitCounts::default();
+        let mut totals = Counts::default();
         let mut departments: std::collections::HashMap<&str, Department> =
             std::collections::HashMap::new();
         for unit in &units {
@@ -45,7 +46,7 @@ impl Aggregate {
             for (name, counts) in &unit.departments {
                 let entry = departments.entry(name).or_insert_with(|| Department {
                     name: name.clone(),
-                    counts: UnitCounts::default(),
+                    counts: Counts::default(),
                     units: 0,
                 });
                 entry.counts.add(counts);

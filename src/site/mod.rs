@@ -15,6 +15,8 @@ use crate::load::content::{
 };
 use crate::load::history::History;
 use crate::markdown::{self, Settings};
+pub use crate::model::counts::Counts;
+use crate::model::counts::{days_between, is_overdue, stale_days};
 use crate::model::date::Date;
 use crate::model::source_file::SourceFile;
 use crate::model::status::Status;
@@ -27,47 +29,14 @@ pub mod completion;
 pub mod fingerprints;
 pub mod pages;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
-pub struct Counts {
-    pub total: usize,
-    pub completed: usize,
-    pub partial: usize,
-    pub in_progress: usize,
-    pub long_term: usize,
-    pub overdue: usize,
-    pub stale: usize,
-}
-
-impl Counts {
-    fn add_issue(&mut self, issue: &Issue) {
-        self.total += 1;
-        match issue.front.status {
-            Status::Completed => self.completed += 1,
-            Status::Partial => self.partial += 1,
-            Status::InProgress => self.in_progress += 1,
-        }
-        self.long_term += usize::from(issue.front.long_term);
-        self.overdue += usize::from(issue.overdue);
-        self.stale += usize::from(issue.stale_days.is_some());
-    }
-
-    fn add(&mut self, other: &Counts) {
-        self.total += other.total;
-        self.completed += other.completed;
-        self.partial += other.partial;
-        self.in_progress += other.in_progress;
-        self.long_term += other.long_term;
-        self.overdue += other.overdue;
-        self.stale += other.stale;
-    }
-
-    pub fn count(&self, status: Status) -> usize {
-        match status {
-            Status::Completed => self.completed,
-            Status::Partial => self.partial,
-            Status::InProgress => self.in_progress,
-        }
-    }
+/// An issue's counts under its status and flags.
+fn counts_of(issue: &Issue) -> Counts {
+    Counts::one(
+        issue.front.status,
+        issue.front.long_term,
+        issue.overdue,
+        issue.stale_days.is_some(),
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -453,7 +422,7 @@ fn assemble_notice(
     let aspects = group(&mut issues);
     let mut counts = Counts::default();
     for issue in &issues {
-        counts.add_issue(issue);
+        counts.add(&counts_of(issue));
     }
     let last_changed = issues
         .iter()
@@ -530,7 +499,7 @@ fn assemble_issue(
     };
     let body = markdown::render(source.body.markdown(), settings);
     source.front.completed = source.front.completion_date();
-    let overdue = source.front.is_overdue(as_of);
+    let overdue = is_overdue(source.front.status, source.front.deadline, as_of);
     let front = &source.front;
     let status_as_of = [
         front.updated,
@@ -545,8 +514,7 @@ fn assemble_issue(
         .deadline
         .filter(|_| overdue)
         .map(|deadline| days_between(deadline, as_of));
-    let stale_days = Some(days_between(status_as_of, as_of))
-        .filter(|days| front.status != Status::Completed && *days >= i64::from(stale_after_days));
+    let stale_days = stale_days(front.status, status_as_of, as_of, stale_after_days);
     let steps = front
         .progress
         .iter()
@@ -582,11 +550,6 @@ fn assemble_issue(
         text: body.text,
         source: SourceFile(source.file),
     }
-}
-
-/// Days from `from` to `to`.
-fn days_between(from: Date, to: Date) -> i64 {
-    (to.naive() - from.naive()).num_days()
 }
 
 /// Groups issues by aspect then item, in the order each group first appears;

@@ -217,10 +217,9 @@ impl IssueFront {
         })
     }
 
-    /// Not completed, and its deadline before `as_of`: the one rule for
-    /// overdue, which the site counts and `check` reports.
+    /// Whether it is overdue at `as_of` (`model::counts::is_overdue`).
     pub fn is_overdue(&self, as_of: Date) -> bool {
-        self.status != Status::Completed && self.deadline.is_some_and(|deadline| deadline < as_of)
+        crate::model::counts::is_overdue(self.status, self.deadline, as_of)
     }
 }
 
