@@ -230,3 +230,61 @@ fn a_source_that_never_read_is_an_error_and_the_output_is_untouched() -> Result 
     assert!(!Path::new(&site.path("public")).exists());
     Ok(())
 }
+
+#[test]
+fn addresses_from_a_units_data_become_links_only_when_they_are_http() -> Result {
+    let unit = Site::new();
+    unit.build().assert_ok();
+    let issues = unit.path("public/data/issues.json");
+    let text = std::fs::read_to_string(&issues)?;
+    // A hostile (or tampered) unit: its issues' addresses run script.
+    let tampered = text.replace(
+        "\"url\":\"",
+        "\"url\":\"javascript:alert(document.cookie)//",
+    );
+    std::fs::write(&issues, tampered)?;
+    let notices = unit.path("public/data/notices.json");
+    let listed = std::fs::read_to_string(&notices)?;
+    let listed = listed.replace("\"url\":\"", "\"url\":\"JAVASCRIPT:alert(2)//");
+    std::fs::write(
+        &notices,
+        listed.replacen(
+            "\"base_url\":\"",
+            "\"base_url\":\" JavaScript:alert(1)//",
+            1,
+        ),
+    )?;
+    let site = aggregate(&[("测试医院", data_of(&unit))]);
+    site.build().assert_ok();
+    for page in ["public/index.html", "public/units/overdue/index.html"] {
+        let html = std::fs::read_to_string(site.path(page))?.to_lowercase();
+        assert!(!html.contains("javascript:"), "{page}");
+    }
+    // The overdue issue is still listed, as text.
+    let overdue = site.html("public/units/overdue/index.html");
+    let rows = select(&overdue, "table.listing tbody tr");
+    assert!(!rows.is_empty());
+    assert!(select(&overdue, "table.listing tbody a").is_empty());
+    Ok(())
+}
+
+#[test]
+fn issues_of_a_notice_the_unit_does_not_list_are_an_error_naming_it() -> Result {
+    let unit = Site::new();
+    unit.build().assert_ok();
+    let issues = unit.path("public/data/issues.json");
+    let text = std::fs::read_to_string(&issues)?;
+    std::fs::write(
+        &issues,
+        text.replacen("\"notice\":\"2025-ceshi\"", "\"notice\":\"2024-gone\"", 1),
+    )?;
+    let site = aggregate(&[("测试医院", data_of(&unit))]);
+    let run = site.build();
+    assert_eq!(run.code, Some(1));
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        said.contains("2024-gone") && said.contains("GK1106"),
+        "{said}"
+    );
+    Ok(())
+}

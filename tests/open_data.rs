@@ -251,3 +251,84 @@ fn the_open_data_page_describes_every_field_and_every_page_links_it() -> Result 
     assert_eq!(text(&page, "h1"), "开放数据");
     Ok(())
 }
+
+#[test]
+fn a_title_that_excel_would_run_as_a_formula_is_written_as_text() -> Result {
+    let site = Site::new();
+    let hostile = "=HYPERLINK(\"http://evil.example/\",\"点击查看\")";
+    site.replace(
+        "content/notices/2025-ceshi/issues/03-caiwu.md",
+        "title: 财务报销不规范",
+        &format!("title: '{}'", hostile.replace('\'', "''")),
+    );
+    site.build().assert_ok();
+    for file in [
+        "public/data/issues.csv",
+        "public/notices/2025-ceshi/ledger.csv",
+    ] {
+        let bytes = std::fs::read(site.path(file))?;
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let cells: Vec<String> = reader
+            .records()
+            .filter_map(std::result::Result::ok)
+            .flat_map(|row| row.iter().map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        assert!(cells.contains(&format!("'{hostile}")), "{file}: {cells:?}");
+        assert!(!cells.iter().any(|cell| cell.starts_with('=')), "{file}");
+    }
+    // The workbook and the JSON keep the text as written: a string cell is never a formula.
+    let issues = json(&site, "issues.json")?;
+    assert!(
+        issues["issues"]
+            .as_array()
+            .ok_or("issues")?
+            .iter()
+            .any(|i| i["title"] == hostile)
+    );
+    let bytes = std::fs::read(site.path("public/notices/2025-ceshi/ledger.xlsx"))?;
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))?;
+    let range = workbook.worksheet_range("整改台账")?;
+    assert!(
+        range
+            .rows()
+            .any(|row| row[3] == Data::String(hostile.to_owned()))
+    );
+    assert!(
+        workbook
+            .worksheet_formula("整改台账")?
+            .rows()
+            .flatten()
+            .all(String::is_empty)
+    );
+    Ok(())
+}
+
+#[test]
+fn measures_longer_than_an_excel_cell_are_cut_with_a_note_and_the_build_goes_on() -> Result {
+    let site = Site::new();
+    let long = "整改措施很长。".repeat(6_000);
+    site.write(
+        "content/notices/2025-ceshi/issues/03-caiwu.md",
+        format!("---\ntitle: 财务报销不规范\nstatus: 整改中\ndeadline: 2025-12-31\n---\n{long}\n"),
+    );
+    site.build().assert_ok();
+    let bytes = std::fs::read(site.path("public/notices/2025-ceshi/ledger.xlsx"))?;
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))?;
+    let range = workbook.worksheet_range("整改台账")?;
+    let cell = range
+        .rows()
+        .find(|row| row[3] == Data::String("财务报销不规范".to_owned()))
+        .map(|row| row[4].to_string())
+        .ok_or("the issue's row")?;
+    assert_eq!(cell.chars().count(), 32_767);
+    assert!(cell.starts_with("整改措施很长。") && cell.ends_with("全文见该问题的网页）"));
+    // The open data keeps every character.
+    let issues = json(&site, "issues.json")?;
+    let kept = issues["issues"]
+        .as_array()
+        .ok_or("issues")?
+        .iter()
+        .any(|i| i["measures"] == long);
+    assert!(kept);
+    Ok(())
+}

@@ -298,7 +298,9 @@ fn text(value: Option<&str>) -> Cow<'_, str> {
 }
 
 /// `rows` as CSV with `headings`: UTF-8 with a byte-order mark, so that
-/// Excel reads the Chinese right; commas, quotes and line breaks quoted.
+/// Excel reads the Chinese right; commas, quotes and line breaks quoted;
+/// a cell that Excel would take for a formula is kept as text
+/// ([`as_text_in_excel`]).
 pub fn csv_text<'r, const N: usize>(
     headings: [&str; N],
     rows: impl Iterator<Item = [Cow<'r, str>; N]>,
@@ -307,10 +309,25 @@ pub fn csv_text<'r, const N: usize>(
     // Writing to memory cannot fail, and what is written is UTF-8 already.
     let _ = writer.write_record(headings);
     for row in rows {
-        let _ = writer.write_record(row.iter().map(|cell| cell.as_bytes()));
+        for cell in &row {
+            let _ = writer.write_field(as_text_in_excel(cell).as_bytes());
+        }
+        let _ = writer.write_record(None::<&[u8]>);
     }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A cell as Excel shows it as text: one that starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return would be read as a formula (an author's
+/// `=HYPERLINK(…)` would run in the clerk's Excel), so it is written after
+/// an apostrophe, Excel's mark for text, as OWASP advises for CSV.
+pub fn as_text_in_excel(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
 }
 
 fn notices_csv(notices: &[NoticeRecord]) -> String {

@@ -189,6 +189,24 @@ fn properties(site: &Site, notices: &[&Notice]) -> Result<DocProperties, XlsxErr
     Ok(properties)
 }
 
+/// The most characters Excel holds in a cell.
+const CELL_LIMIT: usize = 32_767;
+const CUT_NOTE: &str = "……（超出 Excel 单元格的字数上限，全文见该问题的网页）";
+
+/// `text` as a cell holds it: cut, with a note saying so, past Excel's
+/// limit, which the writer refuses (a pasted appendix in an issue's
+/// measures would otherwise fail the whole build).
+fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= CELL_LIMIT || text.chars().count() <= CELL_LIMIT {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let kept: String = text
+        .chars()
+        .take(CELL_LIMIT - CUT_NOTE.chars().count())
+        .collect();
+    std::borrow::Cow::Owned(kept + CUT_NOTE)
+}
+
 /// The fill of a status's cells.
 fn status_fill(status: Status) -> Color {
     match status {
@@ -241,7 +259,14 @@ pub fn xlsx(site: &Site, notices: &[&Notice]) -> Result<Vec<u8>, XlsxError> {
                 (false, _) => row.aspect.clone(),
             };
             if !name.is_empty() {
-                ledger.merge_range(at, 0, at, HEADINGS.len() as u16 - 1, &name, &group)?;
+                ledger.merge_range(
+                    at,
+                    0,
+                    at,
+                    HEADINGS.len() as u16 - 1,
+                    &fit_cell(&name),
+                    &group,
+                )?;
                 at += 1;
             }
             current = Some(heading);
@@ -254,7 +279,7 @@ pub fn xlsx(site: &Site, notices: &[&Notice]) -> Result<Vec<u8>, XlsxError> {
             } else {
                 &cell
             };
-            ledger.write_string_with_format(at, column as u16, text, format)?;
+            ledger.write_string_with_format(at, column as u16, fit_cell(text), format)?;
         }
         // Rows do not grow to their wrapped text by themselves in every
         // program: as many lines as the fullest cell needs.
@@ -282,7 +307,7 @@ pub fn xlsx(site: &Site, notices: &[&Notice]) -> Result<Vec<u8>, XlsxError> {
     for (index, notice) in notices.iter().enumerate() {
         let line = index as u32 + 1;
         let counts = &notice.counts;
-        summary.write_string_with_format(line, 0, &notice.front.title, &cell)?;
+        summary.write_string_with_format(line, 0, fit_cell(&notice.front.title), &cell)?;
         for (column, value) in [
             counts.total,
             counts.completed,

@@ -35,10 +35,11 @@ pub struct Unit {
     /// Its position in `sources:`.
     pub order: usize,
     pub name: String,
-    /// The address of its portal.
+    /// The address of its portal; empty unless absolute `http(s)` (see `link`).
     pub base_url: String,
     pub notices: usize,
-    /// The title and address of each notice, for its overdue issues' rows.
+    /// The title and address of each notice (empty as `base_url` may be),
+    /// for its overdue issues' rows.
     pub notice_links: Vec<(String, String)>,
     /// Its issues by status and flag, as the aggregate judges them (its own
     /// `as_of` and `stale_after_days`, the same for every unit).
@@ -54,6 +55,7 @@ pub struct Unit {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct OverdueIssue {
     pub title: String,
+    /// Empty unless absolute `http(s)` (see `link`).
     pub url: String,
     /// Its notice, in the unit's `notice_links`.
     pub notice: usize,
@@ -87,6 +89,10 @@ pub enum UnitsErrorKind {
         stated: usize,
         found: usize,
     },
+    #[error(
+        "数据来源“{origin}”的 issues.json 中有问题属于通报“{notice}”，而 notices.json 中没有这篇通报"
+    )]
+    UnknownNotice { origin: String, notice: String },
     #[error("数据来源“{origin}”暂时无法读取（{reason}），本次使用 {copied} 保存的副本")]
     FromCache {
         origin: String,
@@ -103,13 +109,16 @@ impl Hint for UnitsErrorKind {
             UnitsErrorKind::UnknownFormat { .. } => "GK1103",
             UnitsErrorKind::DoesNotAddUp { .. } => "GK1104",
             UnitsErrorKind::FromCache { .. } => "GK1105",
+            UnitsErrorKind::UnknownNotice { .. } => "GK1106",
         }
     }
 
     fn hint(&self) -> Option<String> {
         Some(match self {
             UnitsErrorKind::Unreachable { .. } => "请检查 site.yaml 中的数据地址：应是该单位网站的 data/ 目录（如 https://xcgz.example.gov.cn/data/），或本机上一个已生成网站的 data/ 文件夹".into(),
-            UnitsErrorKind::Malformed { .. } | UnitsErrorKind::DoesNotAddUp { .. } => {
+            UnitsErrorKind::Malformed { .. }
+            | UnitsErrorKind::DoesNotAddUp { .. }
+            | UnitsErrorKind::UnknownNotice { .. } => {
                 "这份数据不是 gongkai 生成的，或在传输中损坏：请该单位重新生成网站；数据的格式见其 data/schema.json".into()
             }
             UnitsErrorKind::UnknownFormat { .. } => {
@@ -443,11 +452,9 @@ fn reduce(
     let mut departments: BTreeMap<String, Counts> = BTreeMap::new();
     for issue in &issues.issues {
         let Some(&index) = position.get(issue.notice.as_ref()) else {
-            return Err(UnitsErrorKind::DoesNotAddUp {
+            return Err(UnitsErrorKind::UnknownNotice {
                 origin: source.to_owned(),
                 notice: issue.notice.to_string(),
-                stated: 0,
-                found: 1,
             });
         };
         per_notice[index] += 1;
@@ -483,7 +490,7 @@ fn reduce(
         if let Some(deadline) = late {
             overdue.push(OverdueIssue {
                 title: issue.title.to_string(),
-                url: issue.url.to_string(),
+                url: link(&issue.url),
                 notice: index,
                 department: issue.department.as_deref().map(str::to_owned),
                 deadline,
@@ -509,18 +516,34 @@ fn reduce(
             .map(str::to_owned)
             .or_else(|| site.owner.as_deref().map(str::to_owned))
             .unwrap_or_else(|| site.title.to_string()),
-        base_url: site.base_url.to_string(),
+        base_url: link(&site.base_url),
         notices: notices.notices.len(),
         notice_links: notices
             .notices
             .iter()
-            .map(|notice| (notice.title.to_string(), notice.url.to_string()))
+            .map(|notice| (notice.title.to_string(), link(&notice.url)))
             .collect(),
         counts,
         overdue,
         departments,
         latest: notices.notices.iter().map(|notice| notice.published).max(),
     })
+}
+
+/// An address from a unit's data as a link of the aggregate's pages: only
+/// an absolute `http(s)` address. Another unit's data is not trusted: a
+/// `javascript:` address would run on the aggregate portal when clicked,
+/// and a relative one would point into the aggregate itself; both are
+/// shown without a link.
+fn link(address: &str) -> String {
+    let lower = address.trim_start().to_ascii_lowercase();
+    if (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !address.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
+        address.to_owned()
+    } else {
+        String::new()
+    }
 }
 
 /// What serde_json says is wrong, in Chinese where it is one of the usual.
