@@ -491,6 +491,10 @@ pub fn io_message(error: &std::io::Error) -> String {
         ErrorKind::ReadOnlyFilesystem => "磁盘是只读的",
         ErrorKind::InvalidData => "文件内容无法读取",
         ErrorKind::Interrupted | ErrorKind::TimedOut => "操作被中断",
+        // Reading an aggregate's sources over the network.
+        ErrorKind::ConnectionRefused => "对方拒绝连接（服务没有运行，或端口不对）",
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted => "连接被对方断开",
+        ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => "网络不通",
         _ if is_link_loop(error) => "链接循环（链接最终又指回自己）",
         _ => return format!("系统报告：{error}"),
     };
@@ -518,6 +522,15 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_source_that_refuses_the_connection_is_told_in_chinese() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(
+            io_message(&refused),
+            "对方拒绝连接（服务没有运行，或端口不对）"
+        );
+    }
 
     #[test]
     fn a_code_reads_and_prints_as_written() {

@@ -147,6 +147,11 @@ fn an_aggregate_of_local_and_served_units_shows_each_units_figures() -> Result {
     // The totals add up, and the overdue list links into the units' pages.
     let home = site.html("public/index.html");
     assert!(text(&home, ".unit-summary").contains("共 3 个单位"));
+    // On a phone the rows become cards: every figure says what it is.
+    assert_eq!(
+        select(&home, "table.units tbody td[data-label]").len(),
+        3 * 9
+    );
     let overdue = site.html("public/units/overdue/index.html");
     let links: Vec<String> = select(&overdue, "table.listing tbody tr td:first-child a")
         .iter()
