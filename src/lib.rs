@@ -62,6 +62,9 @@ impl Options {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub pages: usize,
+    /// On an aggregate portal, how many units it read; its notices and
+    /// totals are then theirs.
+    pub units: Option<usize>,
     pub notices: usize,
     pub totals: Counts,
     /// Size of the search index in bytes.
@@ -435,10 +438,12 @@ impl Prepared {
     }
 
     fn report(&self) -> Report {
+        let aggregate = self.site.aggregate.as_ref();
         Report {
             pages: self.jobs.iter().filter(|job| job.is_html()).count(),
-            notices: self.site.notices.len(),
-            totals: self.site.totals,
+            units: aggregate.map(|aggregate| aggregate.units.len()),
+            notices: aggregate.map_or(self.site.notices.len(), |aggregate| aggregate.notices),
+            totals: aggregate.map_or(self.site.totals, |aggregate| aggregate.totals),
             search_index: self
                 .generated
                 .iter()

@@ -113,6 +113,9 @@ enum Command {
         /// 新站点的目录
         #[arg(value_name = "目录")]
         dir: PathBuf,
+        /// 新建汇总网站（巡察办用）：不写通报，汇总各单位网站公开的数据
+        #[arg(long)]
+        aggregate: bool,
     },
     /// 新建通报或问题
     #[command(subcommand, help_template = HELP, subcommand_help_heading = "命令")]
@@ -219,7 +222,7 @@ fn main() -> ExitCode {
             strict,
             format,
         } => cmd::check::run(root, drafts, strict, format),
-        Command::Init { dir } => cmd::new::init(&root, dir),
+        Command::Init { dir, aggregate } => cmd::new::init(&root, dir, aggregate),
         Command::Export {
             format,
             notice,

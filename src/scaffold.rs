@@ -16,7 +16,13 @@ use crate::model::supervision::Supervision;
 use crate::render::write_default_theme;
 
 /// The starter site written by `init`.
-static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffold");
+static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffold/unit");
+/// The starter aggregate portal written by `init --aggregate`.
+static AGGREGATE_STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffold/aggregate");
+
+/// Where the aggregate starter's sample unit keeps its data (as its
+/// site.yaml names it).
+const SAMPLE_UNIT_DATA: &str = "units/shili-yiyuan/data";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScaffoldError {
@@ -87,11 +93,41 @@ fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
 /// Creates a new site in `dir`: site.yaml, an example notice with issues,
 /// a contact page and the default theme.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    refuse_non_empty(dir)?;
+    let mut written = write_starter(&STARTER, dir)?;
+    let theme = dir.join("themes").join("default");
+    write_default_theme(&theme).map_err(io(&theme))?;
+    written.push(theme);
+    written.sort();
+    Ok(written)
+}
+
+/// Creates a new aggregate portal in `dir`: a site.yaml listing its
+/// sources, a home text, a contact page, the default theme, and one
+/// sample unit's open data (made from the `init` starter, as a unit's
+/// build would publish it) so that it builds at once.
+pub fn init_aggregate(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    refuse_non_empty(dir)?;
+    let mut written = write_starter(&AGGREGATE_STARTER, dir)?;
+    let theme = dir.join("themes").join("default");
+    write_default_theme(&theme).map_err(io(&theme))?;
+    written.push(theme);
+    written.extend(write_sample_unit_data(dir)?);
+    written.sort();
+    Ok(written)
+}
+
+fn refuse_non_empty(dir: &Path) -> Result<(), ScaffoldError> {
     if dir.exists() && fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
         return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
     }
+    Ok(())
+}
+
+/// Writes every file of `starter` under `dir`.
+fn write_starter(starter: &Dir<'static>, dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     let mut written = Vec::new();
-    let mut stack = vec![&STARTER];
+    let mut stack = vec![starter];
     while let Some(folder) = stack.pop() {
         stack.extend(folder.dirs());
         for file in folder.files() {
@@ -100,10 +136,36 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
             written.push(target);
         }
     }
-    let theme = dir.join("themes").join("default");
-    write_default_theme(&theme).map_err(io(&theme))?;
-    written.push(theme);
-    written.sort();
+    Ok(written)
+}
+
+/// The `init` starter unit's open data, written to [`SAMPLE_UNIT_DATA`]:
+/// the starter is written to a folder of its own inside `dir`, loaded as
+/// a build loads it, and that folder removed again.
+fn write_sample_unit_data(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    let unit = dir.join(".gongkai-sample-unit");
+    write_starter(&STARTER, &unit)?;
+    let options = crate::Options {
+        root: unit.clone(),
+        ..crate::Options::default()
+    };
+    let prepared = crate::prepare(&options);
+    fs::remove_dir_all(&unit).map_err(io(&unit))?;
+    let prepared = prepared.map_err(|problems| ScaffoldError::Io {
+        path: unit.clone(),
+        message: problems
+            .first()
+            .map_or_else(String::new, |problem| problem.to_string()),
+    })?;
+    let mut written = Vec::new();
+    for (path, text) in &prepared.generated {
+        let Some(name) = path.strip_prefix(crate::export::data::FOLDER) else {
+            continue;
+        };
+        let target = dir.join(SAMPLE_UNIT_DATA).join(name);
+        write_new(&target, text)?;
+        written.push(target);
+    }
     Ok(written)
 }
 

@@ -168,6 +168,57 @@ fn an_aggregate_of_local_and_served_units_shows_each_units_figures() -> Result {
     );
     assert!(site.path("public/units/departments/index.html").is_file());
 
+    // The aggregate publishes what it shows: units.json, valid against the
+    // schema it publishes, with the figures of its table.
+    let read = |file: &str| -> Result<Value> {
+        Ok(serde_json::from_slice(&std::fs::read(
+            site.path(&format!("public/data/{file}")),
+        )?)?)
+    };
+    let published = read("units.json")?;
+    let schema = jsonschema::draft202012::new(&read("schema.json")?)?;
+    assert!(schema.is_valid(&published), "{published}");
+    let records = published["units"].as_array().ok_or("units")?;
+    let figures: Vec<(String, Vec<String>)> = records
+        .iter()
+        .map(|unit| {
+            let f = &unit["figures"];
+            let figures = [
+                &unit["notices"],
+                &f["total"],
+                &f["completed"],
+                &f["partial"],
+                &f["in_progress"],
+                &f["overdue"],
+            ]
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+            (
+                unit["name"].as_str().unwrap_or_default().to_owned(),
+                figures,
+            )
+        })
+        .collect();
+    assert_eq!(figures, want);
+    assert_eq!(records[2]["data"], format!("{served}data/"));
+    let csv = std::fs::read_to_string(site.path("public/data/units.csv"))?;
+    assert_eq!(csv.lines().count(), 1 + 3, "{csv}");
+    assert!(csv.starts_with("\u{feff}单位,"), "{csv}");
+    let data_page = site.html("public/data/index.html");
+    assert!(text(&data_page, ".data-page").contains("units.json"));
+    // What the build says it made is the units' figures, not its own (no notices).
+    let issues: usize = want
+        .iter()
+        .map(|(_, f)| f[1].parse::<usize>().unwrap_or(0))
+        .sum();
+    assert!(run.stdout.contains("单位 3 个"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("问题 {issues} 条")),
+        "{}",
+        run.stdout
+    );
+
     // The served unit goes down: its last good copy is used, with a warning.
     up.store(false, Ordering::SeqCst);
     let run = site.build();

@@ -28,8 +28,11 @@ fn print_warnings(problems: &[Diagnostic]) {
 
 fn print_summary(report: &Report) {
     let t = &report.totals;
+    let units = report
+        .units
+        .map_or(String::new(), |units| format!("单位 {units} 个，"));
     say!(
-        "  通报 {} 篇，问题 {} 条：已完成 {}，基本完成 {}，整改中 {}；长期坚持 {}，逾期 {}",
+        "  {units}通报 {} 篇，问题 {} 条：已完成 {}，基本完成 {}，整改中 {}；长期坚持 {}，逾期 {}",
         report.notices,
         t.total,
         t.completed,
@@ -38,7 +41,9 @@ fn print_summary(report: &Report) {
         t.long_term,
         t.overdue
     );
-    say!("  搜索索引 {:.1} KB", report.search_index as f64 / 1024.0);
+    if report.units.is_none() {
+        say!("  搜索索引 {:.1} KB", report.search_index as f64 / 1024.0);
+    }
 }
 
 /// The files in the output gongkai did not write: counted, or listed.

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::load::content::Inspection;
 use crate::model::date::Date;
 use crate::model::status::Status;
+use crate::site::aggregate::Aggregate;
 use crate::site::pages::{Job, LedgerFile};
 use crate::site::{Counts, Issue, Notice, Site};
 
@@ -26,6 +27,8 @@ pub const ISSUES_JSON: &str = "data/issues.json";
 pub const NOTICES_CSV: &str = "data/notices.csv";
 pub const ISSUES_CSV: &str = "data/issues.csv";
 pub const SCHEMA_JSON: &str = "data/schema.json";
+pub const UNITS_JSON: &str = "data/units.json";
+pub const UNITS_CSV: &str = "data/units.csv";
 
 /// The JSON Schema both JSON files keep to.
 pub const SCHEMA: &str = include_str!("schema.json");
@@ -350,9 +353,7 @@ fn notices_csv(notices: &[NoticeRecord]) -> String {
                 count(figures.in_progress),
                 count(figures.long_term),
                 count(figures.overdue),
-                figures
-                    .completion_rate
-                    .map_or(Cow::Borrowed(""), |rate| Cow::Owned(format!("{rate:.1}"))),
+                rate_text(figures),
             ]
         }),
     )
@@ -408,6 +409,12 @@ fn issues_csv(notices: &[NoticeRecord], issues: &[IssueRecord]) -> String {
 
 /// Every file of `data/`, by its path in the output.
 pub fn files(site: &Site) -> Vec<(String, String)> {
+    let schema = (SCHEMA_JSON.to_owned(), SCHEMA.to_owned());
+    if let Some(aggregate) = &site.aggregate {
+        let mut files = units_files(site, aggregate);
+        files.push(schema);
+        return files;
+    }
     let notices: Vec<NoticeRecord> = (0..site.notices.len())
         .map(|index| notice_record(site, index))
         .collect();
@@ -421,22 +428,8 @@ pub fn files(site: &Site) -> Vec<(String, String)> {
                 .map(move |issue| issue_record(site, notice, issue))
         })
         .collect();
-    let config = &site.config;
-    let unit = SiteRecord {
-        title: &config.title,
-        owner: config.owner.name.as_deref(),
-        base_url: &config.base_url,
-    };
     let format = serde_json::Value::from(FORMAT);
-    // Plain data with string keys: making it a JSON value cannot fail.
-    let head = [
-        ("format", format.clone()),
-        ("site", serde_json::to_value(&unit).unwrap_or_default()),
-        (
-            "totals",
-            serde_json::to_value(Figures::from(site.totals)).unwrap_or_default(),
-        ),
-    ];
+    let head = head(site, site.totals);
     let ((notices_json, issues_json), (notices_csv, issues_csv)) = rayon::join(
         || {
             rayon::join(
@@ -451,9 +444,137 @@ pub fn files(site: &Site) -> Vec<(String, String)> {
         (ISSUES_CSV.to_owned(), issues_csv),
         (NOTICES_JSON.to_owned(), notices_json),
         (ISSUES_JSON.to_owned(), issues_json),
-        (SCHEMA_JSON.to_owned(), SCHEMA.to_owned()),
+        schema,
     ]
 }
+
+/// What a file of records starts with: its format, the site that
+/// publishes it and its totals.
+fn head(site: &Site, totals: Counts) -> Vec<(&'static str, serde_json::Value)> {
+    let config = &site.config;
+    let publisher = SiteRecord {
+        title: &config.title,
+        owner: config.owner.name.as_deref(),
+        base_url: &config.base_url,
+    };
+    // Plain data with string keys: making it a JSON value cannot fail.
+    vec![
+        ("format", serde_json::Value::from(FORMAT)),
+        ("site", serde_json::to_value(&publisher).unwrap_or_default()),
+        (
+            "totals",
+            serde_json::to_value(Figures::from(totals)).unwrap_or_default(),
+        ),
+    ]
+}
+
+/// A unit of an aggregate portal, with its figures as the aggregate
+/// judges them.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRecord<'a> {
+    pub name: &'a str,
+    /// The address of its portal; `null` unless absolute http(s).
+    pub base_url: Option<&'a str>,
+    /// Where its data was read from, as `sources:` gives it.
+    pub data: &'a str,
+    pub notices: usize,
+    pub latest: Option<Date>,
+    pub figures: Figures,
+}
+
+const UNIT_HEADINGS: [&str; 13] = [
+    "单位",
+    "网址",
+    "通报",
+    "问题总数",
+    "已完成",
+    "基本完成",
+    "整改中",
+    "长期坚持",
+    "逾期",
+    "未更新",
+    "完成率（%）",
+    "最新通报日期",
+    "数据地址",
+];
+
+fn rate_text(figures: &Figures) -> Cow<'static, str> {
+    figures
+        .completion_rate
+        .map_or(Cow::Borrowed(""), |rate| Cow::Owned(format!("{rate:.1}")))
+}
+
+/// `data/units.json` and `data/units.csv` of an aggregate portal: one
+/// record per unit, in the order of `sources:`.
+fn units_files(site: &Site, aggregate: &Aggregate) -> Vec<(String, String)> {
+    let records: Vec<UnitRecord> = aggregate
+        .units
+        .iter()
+        .map(|unit| UnitRecord {
+            name: &unit.name,
+            base_url: (!unit.base_url.is_empty()).then_some(unit.base_url.as_str()),
+            data: site
+                .config
+                .sources
+                .get(unit.order)
+                .map_or("", |source| source.data.as_str()),
+            notices: unit.notices,
+            latest: unit.latest,
+            figures: Figures::from(unit.counts),
+        })
+        .collect();
+    let mut head = head(site, aggregate.totals);
+    head.push(("as_of", serde_json::Value::from(site.as_of.to_string())));
+    let csv = csv_text(
+        UNIT_HEADINGS,
+        records.iter().map(|unit| {
+            let figures = &unit.figures;
+            let count = |n: usize| Cow::Owned(n.to_string());
+            [
+                Cow::Borrowed(unit.name),
+                text(unit.base_url),
+                count(unit.notices),
+                count(figures.total),
+                count(figures.completed),
+                count(figures.partial),
+                count(figures.in_progress),
+                count(figures.long_term),
+                count(figures.overdue),
+                count(figures.stale),
+                rate_text(figures),
+                date(unit.latest),
+                Cow::Borrowed(unit.data),
+            ]
+        }),
+    );
+    vec![
+        (UNITS_CSV.to_owned(), csv),
+        (UNITS_JSON.to_owned(), json_lines(&head, "units", &records)),
+    ]
+}
+
+/// The files of `data/` the open-data page lists: a unit's notices and
+/// issues, or an aggregate portal's units.
+pub fn listed(site: &Site) -> &'static [Listed] {
+    match site.aggregate {
+        Some(_) => &UNITS_LISTED,
+        None => &LISTED,
+    }
+}
+
+const UNITS_LISTED: [Listed; 3] = [
+    Listed {
+        path: UNITS_JSON,
+        format: "JSON",
+        description: "汇总的各单位：网站地址、通报篇数、按整改状态的问题统计和完成率（逾期和未更新按本网站的截至日期判断）",
+    },
+    Listed {
+        path: UNITS_CSV,
+        format: "CSV",
+        description: "各单位的统计，每个单位一行，可用 Excel 直接打开",
+    },
+    SCHEMA_LISTED,
+];
 
 /// One file of `data/`, as the open-data page lists it.
 #[derive(Debug, Clone, Serialize)]
@@ -485,12 +606,14 @@ pub const LISTED: [Listed; 5] = [
         format: "CSV",
         description: "全部问题的整改台账，每条一行，可用 Excel 直接打开",
     },
-    Listed {
-        path: SCHEMA_JSON,
-        format: "JSON Schema",
-        description: "上面两个 JSON 文件的格式说明，可用于校验",
-    },
+    SCHEMA_LISTED,
 ];
+
+const SCHEMA_LISTED: Listed = Listed {
+    path: SCHEMA_JSON,
+    format: "JSON Schema",
+    description: "上面 JSON 文件的格式说明，可用于校验",
+};
 
 /// A field of a record, as the schema describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

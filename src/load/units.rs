@@ -228,13 +228,20 @@ impl Files {
             ("notices.json", &self.notices),
         ] {
             let path = folder.join(name);
-            if std::fs::read(&path).is_ok_and(|old| old == *bytes) {
+            // The copy's hash beside it tells an unchanged copy without
+            // reading it back (a unit's data can be hundreds of MB).
+            let digest_path = folder.join(format!(".{name}.xxh3"));
+            let digest = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes));
+            if path.is_file()
+                && std::fs::read_to_string(&digest_path).is_ok_and(|old| old == digest)
+            {
                 // Unchanged: keep its date, which says when it was first read.
                 continue;
             }
             let part = folder.join(format!(".{name}.part"));
             std::fs::write(&part, bytes)?;
             std::fs::rename(&part, &path)?;
+            std::fs::write(&digest_path, digest)?;
         }
         Ok(())
     }

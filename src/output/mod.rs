@@ -34,8 +34,15 @@ pub fn path_key(path: &Path) -> String {
 }
 
 /// The files of the output besides pages and static files: feeds, sitemap,
-/// robots.txt, the search index and the open data, by path.
+/// robots.txt, the search index and the open data, by path. An aggregate
+/// portal has no notices of its own to put in feeds or a search index.
 pub fn generated(site: &crate::site::Site) -> Vec<(String, String)> {
+    if site.aggregate.is_some() {
+        let mut files = crate::export::data::files(site);
+        files.push(("sitemap.xml".to_owned(), sitemap(site)));
+        files.push(("robots.txt".to_owned(), robots(site)));
+        return files;
+    }
     let ((mut files, sitemap), (search, data)) = rayon::join(
         || rayon::join(|| feeds(site), || sitemap(site)),
         || rayon::join(|| search_index(site), || crate::export::data::files(site)),

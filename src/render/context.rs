@@ -149,8 +149,19 @@ struct DepartmentsVariables<'a> {
 #[derive(Serialize)]
 struct DataVariables {
     files: &'static [crate::export::data::Listed],
+    /// Only on an aggregate portal, which publishes its units.
+    unit_fields: Vec<crate::export::data::Field>,
     notice_fields: Vec<crate::export::data::Field>,
     issue_fields: Vec<crate::export::data::Field>,
+}
+
+/// The fields of a record of the open data, when the site publishes it.
+fn data_fields(published: bool, record: &str) -> Vec<crate::export::data::Field> {
+    if published {
+        crate::export::data::fields(record)
+    } else {
+        Vec::new()
+    }
 }
 
 #[derive(Serialize)]
@@ -253,9 +264,10 @@ pub(super) fn of(
             page: &site.pages[p],
         })?,
         Job::Data => Context::from_serialize(&DataVariables {
-            files: &crate::export::data::LISTED,
-            notice_fields: crate::export::data::fields("notice"),
-            issue_fields: crate::export::data::fields("issue"),
+            files: crate::export::data::listed(site),
+            unit_fields: data_fields(site.aggregate.is_some(), "unit"),
+            notice_fields: data_fields(site.aggregate.is_none(), "notice"),
+            issue_fields: data_fields(site.aggregate.is_none(), "issue"),
         })?,
         Job::Units => {
             let aggregate = aggregate_of(site)?;

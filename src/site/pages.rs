@@ -264,7 +264,7 @@ impl Job {
     /// Every page of `site`.
     pub fn all(site: &Site) -> Vec<Job> {
         if let Some(aggregate) = &site.aggregate {
-            let mut jobs = vec![Job::Units, Job::NotFound, Job::Departments];
+            let mut jobs = vec![Job::Units, Job::NotFound, Job::Departments, Job::Data];
             jobs.extend((0..aggregate.overdue_pages()).map(Job::UnitsOverdue));
             jobs.extend((0..site.pages.len()).map(Job::Page));
             return jobs;
