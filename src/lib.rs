@@ -194,6 +194,7 @@ fn prepare_with(
         warnings.push(warning.with_severity(Severity::Warning));
     }
     let mut lints = check::lint_content(&config, &content, as_of, &history);
+    check::lint_base_url(&config, &mut lints);
     check::lint_contact(
         &config.supervision,
         &config.at.supervision,

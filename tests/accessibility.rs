@@ -265,6 +265,104 @@ fn chinese_queries_find_exactly_the_texts_that_contain_them() {
     );
 }
 
+/// The titles of the issues whose front matter has `line` (`lead: 分管副院长`).
+fn issues_with(line: &str) -> Vec<String> {
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/notices");
+    let mut titles = Vec::new();
+    for entry in walkdir::WalkDir::new(content) {
+        let entry = entry.expect("walk");
+        let is_issue = entry.path().parent().is_some_and(|p| p.ends_with("issues"));
+        if !is_issue || entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).expect("read");
+        if text.lines().any(|l| l.trim() == line)
+            && let Some(title) = text.lines().find_map(|l| l.strip_prefix("title:"))
+        {
+            titles.push(title.trim().to_owned());
+        }
+    }
+    titles.sort();
+    titles
+}
+
+/// Every field an issue's page shows finds it: its lead, its deadline in
+/// both forms, typed in full-width digits too, and its notice's issuing
+/// body; titles that hold the query come first.
+#[test]
+fn search_finds_every_field_a_page_shows_and_ranks_titles_first() {
+    let Some(chromium) = common::browser::chromium() else {
+        return;
+    };
+    let out = built_example();
+    let page = out.path().join("public/search/index.html");
+    let (browser, _profile) = common::browser::launch(&chromium);
+    let tab = browser.new_tab().expect("tab");
+    let includes = |found: &[String], wanted: &[String], query: &str| {
+        assert!(!wanted.is_empty(), "the example should have {query}");
+        for title in wanted {
+            assert!(found.contains(title), "{query} misses {title}: {found:?}");
+        }
+    };
+    let lead = search(&tab, &page, "分管副院长");
+    includes(&lead, &issues_with("lead: 分管副院长"), "分管副院长");
+    let deadline = issues_with("deadline: 2025-09-30");
+    for query in ["2025年9月30日", "2025-09-30", "２０２５年９月３０日"] {
+        includes(&search(&tab, &page, query), &deadline, query);
+    }
+    assert_eq!(
+        search(&tab, &page, "２０２５年９月３０日"),
+        search(&tab, &page, "2025年9月30日")
+    );
+    // The hospital's name finds its notices and every one of their issues.
+    let hospital = search(&tab, &page, "中共云溪市第二人民医院委员会");
+    let issues =
+        walkdir::WalkDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/notices"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.path().to_string_lossy().contains("yunxi-dier-yiyuan")
+                    && e.path().parent().is_some_and(|p| p.ends_with("issues"))
+            })
+            .count();
+    assert!(
+        hospital.len() >= issues + 2,
+        "{} < {issues} + 2",
+        hospital.len()
+    );
+    // Ranked: the results whose title holds the query come first.
+    search(&tab, &page, "固定资产");
+    let json = evaluate_string(
+        &tab,
+        "JSON.stringify([...document.querySelectorAll('.result-title')].map(a => a.textContent.includes('固定资产')))",
+        false,
+    );
+    let in_title: Vec<bool> = serde_json::from_str(&json).expect("flags");
+    assert!(
+        in_title.iter().any(|&t| t) && in_title.iter().any(|&t| !t),
+        "{in_title:?}"
+    );
+    let first_other = in_title.iter().position(|&t| !t).unwrap_or(in_title.len());
+    assert!(
+        in_title[first_other..].iter().all(|&t| !t),
+        "titles with the query come first: {in_title:?}"
+    );
+    // The snippet starts at the field that matched, with its label.
+    search(&tab, &page, "分管副院长");
+    let json = evaluate_string(
+        &tab,
+        "JSON.stringify([...document.querySelectorAll('.result-snippet')].map(p => p.textContent))",
+        false,
+    );
+    let snippets: Vec<String> = serde_json::from_str(&json).expect("snippets");
+    assert!(
+        snippets.iter().any(|s| s
+            .trim_start_matches('…')
+            .starts_with("牵头领导：分管副院长")),
+        "{snippets:?}"
+    );
+}
+
 /// 大字号 and 高对比度: body text is at least 16 px, at least 18 px in the
 /// large mode, the choice survives going to another page, and the
 /// high-contrast pages pass axe too.

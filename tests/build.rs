@@ -203,7 +203,7 @@ fn home_sums_all_notices_and_lists_the_newest_first() {
     site.build().assert_ok();
     let home = site.html("public/index.html");
     assert_eq!(
-        texts(&home, ".notice-card h3"),
+        texts(&home, ".notice-card-title"),
         [
             "第二篇通报",
             "中共测试医院委员会关于市委巡察整改进展情况的通报"
@@ -244,7 +244,11 @@ fn every_internal_link_resolves_to_a_file() {
                 .attr("href")
                 .or(element.value().attr("src"))
                 .unwrap_or_default();
-            if attr.starts_with("http") || attr.starts_with("mailto:") || attr.starts_with('#') {
+            if attr.starts_with("http")
+                || attr.starts_with("mailto:")
+                || attr.starts_with("tel:")
+                || attr.starts_with('#')
+            {
                 continue;
             }
             let file = attr.split('#').next().unwrap_or_default();
@@ -647,9 +651,9 @@ fn notices_are_listed_by_body_and_by_year() {
     second_notice(&site);
     site.build().assert_ok();
     let year = site.html("public/years/2024/index.html");
-    assert_eq!(texts(&year, ".notice-card h3"), ["第二篇通报"]);
+    assert_eq!(texts(&year, ".notice-card-title"), ["第二篇通报"]);
     let all = site.html("public/notices/index.html");
-    assert_eq!(texts(&all, ".notice-card h3").len(), 2);
+    assert_eq!(texts(&all, ".notice-card-title").len(), 2);
     let notice = site.html("public/notices/2025-ceshi/index.html");
     let body_link = select(&notice, ".doc-meta a")[0]
         .value()
@@ -661,7 +665,7 @@ fn notices_are_listed_by_body_and_by_year() {
     ));
     let body = scraper::Html::parse_document(&fs::read_to_string(body_page).expect("body page"));
     assert_eq!(
-        texts(&body, ".notice-card h3"),
+        texts(&body, ".notice-card-title"),
         ["中共测试医院委员会关于市委巡察整改进展情况的通报"]
     );
 }
@@ -1172,4 +1176,37 @@ fn a_status_change_is_a_feed_entry_of_its_own() {
             Some("2025-06-30")
         );
     }
+}
+
+/// A notice lists the files published beside it, as a document lists its
+/// 附件: name, kind and size, each linking to the file.
+#[test]
+fn a_notice_lists_its_attachments_with_kind_and_size() {
+    let site = Site::new();
+    site.write(
+        "content/notices/2025-ceshi/files/整改方案.pdf",
+        "%PDF-1.4".repeat(300),
+    );
+    site.write("content/notices/2025-ceshi/台账.xlsx", "PK");
+    site.build().assert_ok();
+    let page = site.html("public/notices/2025-ceshi/index.html");
+    let listed = texts(&page, ".attachments li");
+    assert_eq!(
+        listed,
+        [
+            "整改方案.pdf （PDF，2 KB）",
+            "台账.xlsx （Excel 表格，2 字节）"
+        ],
+        "{listed:?}"
+    );
+    for link in select(&page, ".attachments a") {
+        let href = link.value().attr("href").unwrap_or_default();
+        let file = site.path("public/notices/2025-ceshi").join(href);
+        assert!(file.is_file(), "{href} is not beside the page");
+    }
+    // A notice without files has no 附件 section.
+    let other = Site::new();
+    other.build().assert_ok();
+    let page = other.html("public/notices/2025-ceshi/index.html");
+    assert!(select(&page, ".attachments").is_empty());
 }

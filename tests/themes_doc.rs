@@ -86,6 +86,7 @@ fn every_template_gets_exactly_the_variables_docs_themes_md_lists() {
         ("page.html", "public/lianxi/index.html"),
         ("search.html", "public/search/index.html"),
         ("data.html", "public/data/index.html"),
+        ("sitemap.html", "public/sitemap/index.html"),
         ("404.html", "public/404.html"),
     ];
     for (template, _) in pages {

@@ -119,6 +119,14 @@ pub enum LintKind {
         safety::MAX_MARKDOWN_DEPTH
     )]
     MarkdownTooDeep,
+    #[error(
+        "网站地址（base_url）“{url}”不是完整的网址：网站地图、robots.txt 和订阅中的地址将不完整，搜索引擎和订阅阅读器无法使用"
+    )]
+    RelativeBaseUrl { url: String },
+    #[error(
+        "网站在 {path} 下，而搜索引擎只读取主机根目录的 robots.txt：本网站的 {path}robots.txt 不会被读取"
+    )]
+    RobotsBelowRoot { path: String, sitemap: String },
 }
 
 impl LintKind {
@@ -137,6 +145,7 @@ impl LintKind {
             | LintKind::CompletedButNotCompleted { .. }
             | LintKind::CompletedBeforeFeedback { .. } => Severity::Error,
             LintKind::Placeholder { .. } => Severity::Error,
+            LintKind::RobotsBelowRoot { .. } => Severity::Note,
             LintKind::Overdue { .. } | LintKind::Draft { .. } => Severity::Note,
             _ => Severity::Warning,
         }
@@ -174,6 +183,8 @@ impl Hint for LintKind {
             LintKind::NotUpdatedSinceNewer { .. } => "GK0726",
             LintKind::Draft { .. } => "GK0727",
             LintKind::Placeholder { .. } => "GK0728",
+            LintKind::RelativeBaseUrl { .. } => "GK0729",
+            LintKind::RobotsBelowRoot { .. } => "GK0730",
         }
     }
 
@@ -222,6 +233,12 @@ impl Hint for LintKind {
             LintKind::Placeholder { .. } => {
                 "导入时没有找到这一项：请按原文填写；未填好前可先写上 draft: true".into()
             }
+            LintKind::RelativeBaseUrl { .. } => {
+                "写明网站发布后的完整地址，例如 base_url: https://www.example.gov.cn/xcgz/（只在本机预览时可以不写）".into()
+            }
+            LintKind::RobotsBelowRoot { sitemap, .. } => format!(
+                "请网站管理员在主机根目录的 robots.txt 中加上一行：Sitemap: {sitemap}"
+            ),
             LintKind::MalformedContact { what, .. } => match *what {
                 "电话" => "例如 0518-85570000，或 12345".into(),
                 "电子邮箱" => "例如 office@example.gov.cn".into(),
@@ -732,6 +749,27 @@ fn personal_diagnostic(at: Location, finding: Finding) -> Diagnostic {
             masked: finding.masked,
         },
     )
+}
+
+/// The site's address as crawlers and feed readers need it: absolute (the
+/// sitemap, robots.txt and feeds hold absolute addresses only then), and
+/// at the host's root for its robots.txt to be read.
+pub fn lint_base_url(config: &Config, lints: &mut Lints) {
+    let at = config.location(config.at.base_url);
+    let url = &config.base_url;
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        let kind = LintKind::RelativeBaseUrl { url: url.clone() };
+        lints.diagnostics.push(diagnostic(at, kind));
+        return;
+    }
+    let path = config.base_path();
+    if path != "/" {
+        let kind = LintKind::RobotsBelowRoot {
+            path: path.to_owned(),
+            sitemap: format!("{url}sitemap.xml"),
+        };
+        lints.diagnostics.push(diagnostic(at, kind));
+    }
 }
 
 /// Phone, e-mail and postcode of a supervision block, where it is written.

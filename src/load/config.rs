@@ -23,6 +23,8 @@ pub enum ConfigErrorKind {
     BadBaseUrl(String),
     #[error("字段「theme」（主题）不是有效的主题名：“{0}”")]
     BadThemeName(String),
+    #[error("字段「error_report」（纠错地址）不是 http(s) 网址：“{0}”")]
+    BadErrorReportUrl(String),
 }
 
 impl Hint for ConfigErrorKind {
@@ -31,6 +33,7 @@ impl Hint for ConfigErrorKind {
             ConfigErrorKind::Missing => "GK0401",
             ConfigErrorKind::BadBaseUrl(..) => "GK0402",
             ConfigErrorKind::BadThemeName(..) => "GK0403",
+            ConfigErrorKind::BadErrorReportUrl(..) => "GK0407",
         }
     }
 
@@ -45,6 +48,10 @@ impl Hint for ConfigErrorKind {
             }
             ConfigErrorKind::BadThemeName(_) => {
                 "主题名是 themes/ 下的文件夹名，只能含小写字母、数字和“-”".into()
+            }
+            ConfigErrorKind::BadErrorReportUrl(_) => {
+                "应是完整的网址，例如政府网站找错平台给本网站的地址 https://zfwzgl.www.gov.cn/…"
+                    .into()
             }
         })
     }
@@ -64,6 +71,8 @@ record! {
         police: Option<String> = optional("公安机关备案号"),
         /// HTML of the 党政机关 / 事业单位 identity mark, issued per site.
         mark_html: Option<String> = optional("党政机关标识代码"),
+        /// Where readers report an error of the site (我为政府网站找错).
+        error_report: Option<String> = optional("纠错地址"),
     }
 }
 
@@ -161,6 +170,17 @@ impl Config {
                 Located::new(
                     config.location(config.at.base_url),
                     ConfigErrorKind::BadBaseUrl(config.base_url.clone()),
+                )
+                .into(),
+            );
+        }
+        if let Some(url) = &config.owner.error_report
+            && !valid_base_url(url)
+        {
+            diagnostics.push(
+                Located::new(
+                    config.location(config.at.owner.error_report),
+                    ConfigErrorKind::BadErrorReportUrl(url.clone()),
                 )
                 .into(),
             );

@@ -7,6 +7,7 @@
 pub mod safety;
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
@@ -97,6 +98,7 @@ pub fn render(markdown: &str, settings: Settings) -> Rendered {
     let mut events = pair_cjk_strong(events);
     add_heading_ids(&mut events);
     let text = plain_text(&events);
+    let events = label_table_cells(link_contacts(events));
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     let html = if needs_cleaning {
@@ -105,6 +107,150 @@ pub fn render(markdown: &str, settings: Settings) -> Rendered {
         out
     };
     Rendered { html, text }
+}
+
+/// An e-mail address or a telephone number with its area code
+/// (`0870-3000000`).
+static CONTACT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|0[0-9]{2,3}-[0-9]{7,8}")
+        .expect("a valid pattern")
+});
+
+/// E-mail addresses and telephone numbers in the text made `mailto:` and
+/// `tel:` links, as a reader on a phone expects of a contact page; text
+/// already in a link, an image or code is left as it is.
+fn link_contacts(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut inside = 0usize;
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => inside += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
+                inside = inside.saturating_sub(1)
+            }
+            Event::InlineHtml(html) | Event::Html(html) => {
+                let tag = html.trim_start().to_ascii_lowercase();
+                if tag.starts_with("<a ") || tag.starts_with("<a>") {
+                    inside += 1;
+                } else if tag.starts_with("</a") {
+                    inside = inside.saturating_sub(1);
+                }
+            }
+            Event::Text(text)
+                if inside == 0
+                    && (text.contains('@') || text.contains('-'))
+                    && CONTACT.is_match(text) =>
+            {
+                let text = text.to_string();
+                let mut rest = 0;
+                for found in CONTACT.find_iter(&text) {
+                    let before = text[..found.start()].chars().next_back();
+                    let after = text[found.end()..].chars().next();
+                    let value = found.as_str();
+                    let address = if value.contains('@') {
+                        format!("mailto:{value}")
+                    } else if before.is_some_and(|c| c.is_ascii_digit() || c == '-')
+                        || after.is_some_and(|c| c.is_ascii_digit() || c == '-')
+                    {
+                        // Part of a longer number (a document or account number).
+                        continue;
+                    } else {
+                        format!("tel:{}", value.replace('-', ""))
+                    };
+                    if found.start() > rest {
+                        out.push(Event::Text(CowStr::from(
+                            text[rest..found.start()].to_owned(),
+                        )));
+                    }
+                    out.push(Event::Start(Tag::Link {
+                        link_type: pulldown_cmark::LinkType::Autolink,
+                        dest_url: CowStr::from(address),
+                        title: CowStr::Borrowed(""),
+                        id: CowStr::Borrowed(""),
+                    }));
+                    out.push(Event::Text(CowStr::from(value.to_owned())));
+                    out.push(Event::End(TagEnd::Link));
+                    rest = found.end();
+                }
+                if rest < text.len() {
+                    out.push(Event::Text(CowStr::from(text[rest..].to_owned())));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(event);
+    }
+    out
+}
+
+/// Each body cell of a table labelled with its column's heading
+/// (`data-label`), so that on a phone, where a row becomes a card, every
+/// value says what it is.
+fn label_table_cells(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    if !events
+        .iter()
+        .any(|event| matches!(event, Event::Start(Tag::Table(_))))
+    {
+        return events;
+    }
+    let mut alignments = Vec::new();
+    let mut headings: Vec<String> = Vec::new();
+    let mut in_head = false;
+    let mut column = 0;
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match &event {
+            Event::Start(Tag::Table(aligned)) => {
+                alignments = aligned.clone();
+                headings.clear();
+            }
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableRow) => column = 0,
+            Event::Start(Tag::TableCell) if in_head => headings.push(String::new()),
+            Event::Text(text) | Event::Code(text) if in_head => {
+                if let Some(heading) = headings.last_mut() {
+                    heading.push_str(text);
+                }
+            }
+            Event::Start(Tag::TableCell) => {
+                let label = headings.get(column).map_or("", |h| h.trim());
+                let align = match alignments.get(column) {
+                    Some(pulldown_cmark::Alignment::Left) => " style=\"text-align: left\"",
+                    Some(pulldown_cmark::Alignment::Center) => " style=\"text-align: center\"",
+                    Some(pulldown_cmark::Alignment::Right) => " style=\"text-align: right\"",
+                    _ => "",
+                };
+                let mut cell = String::from("<td");
+                if !label.is_empty() {
+                    cell.push_str(" data-label=\"");
+                    for c in label.chars() {
+                        match c {
+                            '&' => cell.push_str("&amp;"),
+                            '"' => cell.push_str("&quot;"),
+                            '<' => cell.push_str("&lt;"),
+                            '>' => cell.push_str("&gt;"),
+                            c => cell.push(c),
+                        }
+                    }
+                    cell.push('"');
+                }
+                cell.push_str(align);
+                cell.push('>');
+                out.push(Event::InlineHtml(CowStr::from(cell)));
+                continue;
+            }
+            Event::End(TagEnd::TableCell) if !in_head => {
+                column += 1;
+                out.push(Event::InlineHtml(CowStr::Borrowed("</td>")));
+                continue;
+            }
+            _ => {}
+        }
+        out.push(event);
+    }
+    out
 }
 
 /// An event as it may reach the page: link and image addresses made
@@ -438,6 +584,56 @@ mod tests {
         assert!(html.contains("<table>"));
         assert!(html.contains("<del>旧</del>"));
         assert!(html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn emails_and_telephone_numbers_become_links_other_numbers_stay_text() {
+        let html = render(
+            "电话：0870-3000000，邮箱：wjw@example.gov.cn。\n\n| 单位 | 电话 |\n|---|---|\n| 办公室 | 0871-63000000 |\n\n\
+             文号 2025-0870-3000000-1；[已有链接 0870-1234567](https://example.gov.cn/)；`0870-7654321`\n",
+        );
+        assert!(
+            html.contains("<a href=\"tel:08703000000\">0870-3000000</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"mailto:wjw@example.gov.cn\">wjw@example.gov.cn</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"tel:087163000000\">0871-63000000</a>"),
+            "{html}"
+        );
+        assert!(html.contains("文号 2025-0870-3000000-1"), "{html}");
+        assert_eq!(html.matches("<a ").count(), 4, "{html}");
+    }
+
+    #[test]
+    fn table_cells_say_their_column_for_phones_also_through_the_cleaner() {
+        let table = "| 单位 | 电话 |\n|---|--:|\n| 办公室 | 0870-1 |\n| 医院\"<x> | 2 |\n";
+        for markdown in [table.to_owned(), format!("{table}\n<b>raw</b>\n")] {
+            let html = render(&markdown);
+            assert!(
+                html.contains("<td data-label=\"单位\">办公室</td>"),
+                "{html}"
+            );
+            // The cleaner writes the style without its space.
+            assert!(
+                html.contains("<td data-label=\"电话\" style=\"text-align: right\">0870-1</td>")
+                    || html
+                        .contains("<td data-label=\"电话\" style=\"text-align:right\">0870-1</td>"),
+                "{html}"
+            );
+            assert_eq!(html.matches("</th>").count(), 2, "{html}");
+            assert_eq!(html.matches("data-label").count(), 4, "{html}");
+        }
+        // A heading's markup is not its label; quotes cannot end the attribute.
+        let hostile = render("| a\"b<script>x</script>&amp; |\n|-|\n| 1 |\n");
+        assert!(
+            hostile.contains("data-label=\"a&quot;bx&amp;\""),
+            "{hostile}"
+        );
+        assert!(!hostile.contains("<script"), "{hostile}");
     }
 
     #[test]

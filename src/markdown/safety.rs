@@ -130,7 +130,14 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     (
         "td",
         &[
-            "align", "char", "charoff", "colspan", "headers", "rowspan", "style",
+            "align",
+            "char",
+            "charoff",
+            "colspan",
+            "data-label",
+            "headers",
+            "rowspan",
+            "style",
         ],
     ),
     ("tfoot", &["align", "char", "charoff"]),

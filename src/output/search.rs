@@ -2,6 +2,7 @@
 //! the search page loads, so that search works on any static host and from
 //! a folder opened from disk. Matching is by substring (see docs/search.md).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Serialize, Serializer};
@@ -28,14 +29,16 @@ struct Document<'a> {
     d: bool,
     /// Index into `organizations`.
     o: usize,
-    /// The searchable text, without the title.
+    /// The searchable text, without the title: every field the page shows,
+    /// each after its label (so that a snippet says which field matched),
+    /// then the body.
     #[serde(serialize_with = "joined")]
-    x: Vec<&'a str>,
+    x: Vec<Cow<'a, str>>,
 }
 
 /// Parts written as one string with spaces between, without joining them first.
-fn joined<S: Serializer>(parts: &[&str], serializer: S) -> Result<S::Ok, S::Error> {
-    struct Joined<'a>(&'a [&'a str]);
+fn joined<S: Serializer>(parts: &[Cow<str>], serializer: S) -> Result<S::Ok, S::Error> {
+    struct Joined<'a>(&'a [Cow<'a, str>]);
     impl fmt::Display for Joined<'_> {
         fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
             for (i, part) in self.0.iter().enumerate() {
@@ -56,6 +59,11 @@ struct Index<'a> {
     documents: Vec<Document<'a>>,
 }
 
+/// A date in both the forms a reader may type: `2025年9月30日 2025-09-30`.
+fn dated(date: crate::model::date::Date) -> String {
+    format!("{} {date}", date.chinese())
+}
+
 /// The script that defines `window.GONGKAI_SEARCH`.
 pub fn index(site: &Site) -> String {
     let organizations: Vec<&str> = site.organizations.iter().map(|g| g.name.as_str()).collect();
@@ -70,16 +78,34 @@ pub fn index(site: &Site) -> String {
             s: None,
             d: false,
             o,
-            x: vec![&notice.front.organization, &notice.text],
+            x: vec![
+                Cow::Owned(format!("发布机构：{}", notice.front.organization)),
+                Cow::Owned(format!("发布日期：{}", dated(notice.front.published))),
+                Cow::Borrowed(&notice.text),
+            ],
         });
         for issue in &notice.issues {
-            let groups = [
-                &issue.front.aspect,
-                &issue.front.item,
-                &issue.front.department,
+            let front = &issue.front;
+            let fields = [
+                ("所属方面", front.aspect.as_deref()),
+                ("所属大项", front.item.as_deref()),
+                ("责任科室", front.department.as_deref()),
+                ("牵头领导", front.lead.as_deref()),
             ];
-            let mut text: Vec<&str> = groups.iter().filter_map(|g| g.as_deref()).collect();
-            text.push(&issue.text);
+            let mut text: Vec<Cow<str>> = vec![Cow::Owned(format!(
+                "发布机构：{}",
+                notice.front.organization
+            ))];
+            text.extend(fields.iter().filter_map(|(label, value)| {
+                value.map(|value| Cow::Owned(format!("{label}：{value}")))
+            }));
+            if let Some(deadline) = front.deadline {
+                text.push(Cow::Owned(format!("完成时限：{}", dated(deadline))));
+            }
+            if let Some(completed) = front.completed {
+                text.push(Cow::Owned(format!("完成日期：{}", dated(completed))));
+            }
+            text.push(Cow::Borrowed(&issue.text));
             documents.push(Document {
                 t: &issue.front.title,
                 u: &issue.path,
@@ -124,7 +150,8 @@ mod tests {
     fn text_that_would_end_the_script_element_is_escaped_and_reads_the_same() {
         let mut script = ScriptSafe::default();
         let text = "整改</script><script>alert(1)</script>完成";
-        serde_json::to_writer(&mut script, &Joined(&["一是", text])).expect("json");
+        let parts = [Cow::Borrowed("一是"), Cow::Borrowed(text)];
+        serde_json::to_writer(&mut script, &Joined(&parts)).expect("json");
         let written = script.into_string();
         assert!(!written.contains('<'), "{written}");
         let read: String = serde_json::from_str(&written).expect("valid JSON");
@@ -132,7 +159,7 @@ mod tests {
     }
 
     /// `joined`, as a value of its own.
-    struct Joined<'a>(&'a [&'a str]);
+    struct Joined<'a>(&'a [Cow<'a, str>]);
 
     impl Serialize for Joined<'_> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

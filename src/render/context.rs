@@ -221,7 +221,7 @@ pub(super) fn of(
                 feed: shelf.feed_path(site),
             })?
         }
-        Job::Organizations => Context::from_serialize(&OrganizationsVariables {
+        Job::Organizations | Job::SiteMap => Context::from_serialize(&OrganizationsVariables {
             organizations: &site.organizations,
             years: &site.years,
         })?,

@@ -17,6 +17,7 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("url", url);
     tera.register_filter("percent", percent);
     tera.register_filter("digits", digits);
+    tera.register_filter("tel", tel);
     tera.register_filter("progress_chart", progress_chart);
     tera.register_filter("completion_chart", completion_chart);
     tera.register_filter("json", json);
@@ -114,6 +115,30 @@ fn digits(value: &str, _: Kwargs, _: &State) -> String {
     value.chars().filter(char::is_ascii_digit).collect()
 }
 
+/// A `tel:` address for `value` when it is one telephone number
+/// (`0870-3000000`, `(0870) 300 0000`, `+86 870 3000000`, `12388`); empty
+/// for anything else, such as two numbers or a number with words, which is
+/// then shown as text.
+fn tel(value: &str, _: Kwargs, _: &State) -> String {
+    telephone(value).unwrap_or_default()
+}
+
+pub fn telephone(text: &str) -> Option<String> {
+    let text = text.trim();
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '-' | ' ' | '(' | ')' | '（' | '）');
+    let (plus, rest) = match text.strip_prefix('+') {
+        Some(rest) => ("+", rest),
+        None => ("", text),
+    };
+    if rest.is_empty() || !rest.chars().all(allowed) {
+        return None;
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    (3..=15)
+        .contains(&digits.len())
+        .then(|| format!("tel:{plus}{digits}"))
+}
+
 /// An SVG bar of the counts of one notice or of the whole portal.
 fn progress_chart(value: Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     let number = |key: &'static str| {
@@ -148,6 +173,24 @@ fn completion_chart(value: Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_telephone_number_becomes_a_tel_address_anything_else_stays_text() {
+        for (text, address) in [
+            ("0870-3000000", Some("tel:08703000000")),
+            ("(0870) 300 0000", Some("tel:08703000000")),
+            ("（0870）3000000", Some("tel:08703000000")),
+            ("+86 870 3000000", Some("tel:+868703000000")),
+            ("12388", Some("tel:12388")),
+            ("0870-3000000、12388", None),
+            ("0870-3000000（工作日）", None),
+            ("请致电", None),
+            ("", None),
+            ("12", None),
+        ] {
+            assert_eq!(telephone(text).as_deref(), address, "{text}");
+        }
+    }
 
     #[test]
     fn chinese_numbers() {

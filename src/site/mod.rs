@@ -136,8 +136,77 @@ pub struct Notice {
     pub last_changed: Date,
     #[serde(skip)]
     pub source: SourceFile,
+    /// The files published beside it, listed on its page.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file published beside a notice's page, as its page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Attachment {
+    /// Its file name.
+    pub name: String,
+    /// Its path from the site's root (`notices/a/files/fangan.pdf`).
+    pub path: String,
+    /// What kind of document it is, by its extension (PDF, Word, Excel…).
+    pub format: String,
+    /// Its size for a reader (`235 KB`).
+    pub size: String,
+    /// Relative to the notice's folder.
     #[serde(skip)]
-    pub attachments: Vec<PathBuf>,
+    pub relative: PathBuf,
+}
+
+impl Attachment {
+    fn of(notice_path: &str, source: crate::load::content::Attachment) -> Attachment {
+        let relative = source.path;
+        let name = relative
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let extension = relative
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let format = match extension.as_str() {
+            "pdf" => "PDF".to_owned(),
+            "doc" | "docx" | "wps" => "Word 文档".to_owned(),
+            "xls" | "xlsx" | "et" => "Excel 表格".to_owned(),
+            "ppt" | "pptx" | "dps" => "演示文稿".to_owned(),
+            "ofd" => "OFD 版式文件".to_owned(),
+            "jpg" | "jpeg" | "png" | "gif" | "webp" | "bmp" | "tif" | "tiff" => "图片".to_owned(),
+            "zip" | "rar" | "7z" => "压缩包".to_owned(),
+            "txt" => "文本".to_owned(),
+            "" => "文件".to_owned(),
+            other => other.to_ascii_uppercase(),
+        };
+        let path = relative
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        Attachment {
+            name,
+            path: format!("{notice_path}{path}"),
+            format,
+            size: readable_size(source.size),
+            relative,
+        }
+    }
+}
+
+/// `bytes` as a reader reads a file's size: `820 字节`, `235 KB`, `1.2 MB`.
+fn readable_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let size = bytes as f64;
+    if bytes < 1024 {
+        format!("{bytes} 字节")
+    } else if size < KB * KB {
+        format!("{:.0} KB", (size / KB).max(1.0))
+    } else if size < KB * KB * KB {
+        format!("{:.1} MB", size / KB / KB)
+    } else {
+        format!("{:.1} GB", size / KB / KB / KB)
+    }
 }
 
 impl Issue {
@@ -157,8 +226,8 @@ impl Notice {
         let folder = self.source.parent().unwrap_or(Path::new("."));
         self.attachments.iter().map(move |attachment| {
             (
-                Path::new(&self.path).join(attachment),
-                folder.join(attachment),
+                Path::new(&self.path).join(&attachment.relative),
+                folder.join(&attachment.relative),
             )
         })
     }
@@ -445,6 +514,11 @@ fn assemble_notice(
             .unwrap_or(notice.front.published),
         figures_as_of,
     );
+    let attachments = notice
+        .attachments
+        .into_iter()
+        .map(|attachment| Attachment::of(&path, attachment))
+        .collect();
     Notice {
         contact: config.supervision.overridden_by(&notice.front.supervision),
         organization_path: String::new(),
@@ -463,7 +537,7 @@ fn assemble_notice(
         figures_as_of,
         last_changed,
         source: SourceFile(notice.file),
-        attachments: notice.attachments,
+        attachments,
     }
 }
 

@@ -24,6 +24,8 @@ pub enum Job {
     Search,
     /// What the open data under `data/` holds, and the ledgers.
     Data,
+    /// 网站地图: every section, issuing body, year and page.
+    SiteMap,
     Page(usize),
     NotFound,
     /// A notice's ledger (整改台账), made by `export`, not by a template.
@@ -86,7 +88,7 @@ impl Shelf {
 
     pub fn title(self, site: &Site) -> String {
         match self {
-            Shelf::All => "全部整改通报".to_owned(),
+            Shelf::All => "全部通报".to_owned(),
             Shelf::Organization(o) => site.organizations[o].name.clone(),
             Shelf::Year(y) => format!("{}年整改通报", site.years[y].name),
         }
@@ -264,7 +266,13 @@ impl Job {
     /// Every page of `site`.
     pub fn all(site: &Site) -> Vec<Job> {
         if let Some(aggregate) = &site.aggregate {
-            let mut jobs = vec![Job::Units, Job::NotFound, Job::Departments, Job::Data];
+            let mut jobs = vec![
+                Job::Units,
+                Job::NotFound,
+                Job::Departments,
+                Job::Data,
+                Job::SiteMap,
+            ];
             jobs.extend((0..aggregate.overdue_pages()).map(Job::UnitsOverdue));
             jobs.extend((0..site.pages.len()).map(Job::Page));
             return jobs;
@@ -275,6 +283,7 @@ impl Job {
             Job::Organizations,
             Job::Search,
             Job::Data,
+            Job::SiteMap,
         ];
         let shelves = std::iter::once(Shelf::All)
             .chain((0..site.organizations.len()).map(Shelf::Organization))
@@ -305,6 +314,7 @@ impl Job {
             Job::Organizations => "organizations.html",
             Job::Search => "search.html",
             Job::Data => "data.html",
+            Job::SiteMap => "sitemap.html",
             Job::Page(_) => "page.html",
             Job::NotFound => "404.html",
             Job::Ledger(..) => return None,
@@ -355,7 +365,7 @@ impl Job {
                         .map(|n| Input::NoticeHead(&site.notices[n].slug)),
                 );
             }
-            Job::Organizations => {
+            Job::Organizations | Job::SiteMap => {
                 inputs.push(Input::GroupList);
                 inputs.extend(
                     site.organizations
@@ -422,6 +432,7 @@ impl Job {
             Job::Organizations => "organizations/".to_owned(),
             Job::Search => "search/".to_owned(),
             Job::Data => "data/".to_owned(),
+            Job::SiteMap => "sitemap/".to_owned(),
             Job::Page(p) => site.pages[*p].path.clone(),
             Job::NotFound => "404.html".to_owned(),
             Job::Ledger(n, file) => format!("{}{}", site.notices[*n].path, file.name()),

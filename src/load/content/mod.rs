@@ -285,8 +285,17 @@ pub struct NoticeSource {
     pub body: Body,
     pub at: NoticeFrontAt,
     pub issues: Vec<IssueSource>,
-    /// Other files of the bundle, relative to its folder, copied beside the page.
-    pub attachments: Vec<PathBuf>,
+    /// Other files of the bundle, copied beside the page.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file of a notice's bundle that is not Markdown, published as it is
+/// beside the notice's page and listed on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Attachment {
+    /// Relative to the notice's folder (`files/fangan.pdf`).
+    pub path: PathBuf,
+    pub size: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -420,7 +429,7 @@ fn load_from(
         return (Content::default(), vec![missing]);
     }
     let mut entries = Vec::new();
-    let mut attachments: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    let mut attachments: BTreeMap<String, Vec<Attachment>> = BTreeMap::new();
     let mut notice_folders = BTreeMap::new();
 
     let (cache, walked) = rayon::join(
@@ -474,7 +483,10 @@ fn load_from(
                         )
                         .into(),
                     ),
-                    Ok(_) => attachments.entry(notice).or_default().push(relative),
+                    Ok(size) => attachments.entry(notice).or_default().push(Attachment {
+                        path: relative,
+                        size,
+                    }),
                     Err(error) => diagnostics.push(error.into()),
                 }
             }
@@ -1048,7 +1060,12 @@ mod tests {
         let mut issues: Vec<&str> = notice.issues.iter().map(|i| i.slug.as_str()).collect();
         issues.sort_unstable();
         assert_eq!(issues, ["01-x", "02-y"]);
-        assert_eq!(notice.attachments, [PathBuf::from("files/fangan.pdf")]);
+        let paths: Vec<&Path> = notice
+            .attachments
+            .iter()
+            .map(|a| a.path.as_path())
+            .collect();
+        assert_eq!(paths, [Path::new("files/fangan.pdf")]);
         assert_eq!(content.pages[0].slug, "lianxi");
     }
 

@@ -32,7 +32,10 @@
       var at = lower.indexOf(term);
       if (at >= 0 && (first < 0 || at < first)) first = at;
     });
-    var start = Math.max(0, first - 30);
+    // From the start of the field that matched (its label, such as
+    // 牵头领导：) when that is near, else from a little before the match.
+    var field = lower.lastIndexOf(" ", first) + 1;
+    var start = first < 0 ? 0 : first - field <= 40 ? field : first - 30;
     var piece = (start > 0 ? "…" : "") + text.slice(start, start + 120) + (start + 120 < text.length ? "…" : "");
     var fragment = document.createDocumentFragment();
     var pieceLower = piece.toLowerCase();
@@ -55,7 +58,8 @@
 
   function run() {
     var query = input.value.trim();
-    var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+    // Full-width letters and digits (２０２５) as the index writes them.
+    var terms = query.normalize("NFKC").toLowerCase().split(/\s+/).filter(Boolean);
     var status = statusSelect.value;
     var org = orgSelect.value;
     var params = new URLSearchParams();
@@ -65,12 +69,19 @@
     history.replaceState(null, "", params.toString() ? "?" + params.toString() : location.pathname);
     list.textContent = "";
     if (!terms.length && !status && !org) { summary.textContent = "请输入关键词。"; return; }
-    var hits = index.documents.filter(function (doc) {
-      if (org && String(doc.o) !== org) return false;
-      if (status === "overdue" ? !doc.d : status && doc.s !== status) return false;
-      var haystack = (doc.t + " " + doc.x).toLowerCase();
-      return terms.every(function (term) { return haystack.indexOf(term) >= 0; });
+    // Ranked: every word in the title first, then a word in the title,
+    // then the rest; in the portal's order within each rank.
+    var ranked = [[], [], []];
+    index.documents.forEach(function (doc) {
+      if (org && String(doc.o) !== org) return;
+      if (status === "overdue" ? !doc.d : status && doc.s !== status) return;
+      var title = doc.t.toLowerCase();
+      var haystack = title + " " + doc.x.toLowerCase();
+      if (!terms.every(function (term) { return haystack.indexOf(term) >= 0; })) return;
+      var inTitle = terms.filter(function (term) { return title.indexOf(term) >= 0; }).length;
+      ranked[inTitle === terms.length && terms.length ? 0 : inTitle ? 1 : 2].push(doc);
     });
+    var hits = ranked[0].concat(ranked[1], ranked[2]);
     summary.textContent = hits.length ? "找到 " + hits.length + " 条结果" : "没有找到相关内容。";
     hits.slice(0, 200).forEach(function (doc) {
       var item = document.createElement("li");
@@ -98,7 +109,7 @@
       if (terms.length) {
         var text = document.createElement("p");
         text.className = "result-snippet";
-        text.appendChild(snippet(doc.t + "：" + doc.x, terms));
+        text.appendChild(snippet(doc.x, terms));
         item.appendChild(text);
       }
       list.appendChild(item);
@@ -111,6 +122,12 @@
   statusSelect.value = params.get("status") || "";
   orgSelect.value = params.get("organization") || "";
   form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  // Results as the reader types, once a pause shows the word is written.
+  var typing = null;
+  input.addEventListener("input", function () {
+    clearTimeout(typing);
+    typing = setTimeout(run, 200);
+  });
   statusSelect.addEventListener("change", run);
   orgSelect.addEventListener("change", run);
   if (input.value || statusSelect.value || orgSelect.value) run();
