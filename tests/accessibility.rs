@@ -363,6 +363,69 @@ fn search_finds_every_field_a_page_shows_and_ranks_titles_first() {
     );
 }
 
+/// A listing's rows sort by deadline and filter by department in the
+/// browser; without the script the table is as the build wrote it.
+#[test]
+fn listings_sort_by_deadline_and_filter_by_department() {
+    let Some(chromium) = common::browser::chromium() else {
+        return;
+    };
+    let out = built_example();
+    let page = out.path().join("public/status/in_progress/index.html");
+    let (browser, _profile) = common::browser::launch(&chromium);
+    let tab = browser.new_tab().expect("tab");
+    open(&tab, &page);
+    let shown = |tab: &Tab, column: usize| -> Vec<String> {
+        let json = evaluate_string(
+            tab,
+            &format!(
+                "JSON.stringify([...document.querySelectorAll('table.listing tbody tr')]\
+                 .filter(r => !r.hidden).map(r => r.cells[{column}].textContent.trim()))"
+            ),
+            false,
+        );
+        serde_json::from_str(&json).expect("cells")
+    };
+    let before = shown(&tab, 3).len();
+    assert!(before > 3, "{before} rows");
+    let choose = |tab: &Tab, name: &str, value: &str| {
+        tab.evaluate(
+            &format!(
+                "(() => {{ const s = document.getElementById('listing-rows-{name}'); \
+                 s.value = {value:?}; s.dispatchEvent(new Event('change')); }})()"
+            ),
+            false,
+        )
+        .expect("choose");
+    };
+    choose(&tab, "sort", "deadline");
+    let deadlines: Vec<String> = shown(&tab, 3)
+        .into_iter()
+        .filter(|d| d != "—")
+        .map(|d| {
+            // 2025年9月30日 → 2025-09-30, to compare.
+            let digits: Vec<u32> = d
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            format!("{:04}-{:02}-{:02}", digits[0], digits[1], digits[2])
+        })
+        .collect();
+    let mut sorted = deadlines.clone();
+    sorted.sort();
+    assert_eq!(deadlines, sorted);
+    choose(&tab, "department", "财务科");
+    let departments = shown(&tab, 4);
+    assert!(!departments.is_empty() && departments.len() < before);
+    assert!(departments.iter().all(|d| d == "财务科"), "{departments:?}");
+    let status = evaluate_string(
+        &tab,
+        "document.querySelector('.listing-tools-status').textContent",
+        false,
+    );
+    assert!(status.contains(&format!("共 {before} 条")), "{status}");
+}
+
 /// 大字号 and 高对比度: body text is at least 16 px, at least 18 px in the
 /// large mode, the choice survives going to another page, and the
 /// high-contrast pages pass axe too.

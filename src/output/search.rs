@@ -92,10 +92,9 @@ pub fn index(site: &Site) -> String {
                 ("责任科室", front.department.as_deref()),
                 ("牵头领导", front.lead.as_deref()),
             ];
-            let mut text: Vec<Cow<str>> = vec![Cow::Owned(format!(
-                "发布机构：{}",
-                notice.front.organization
-            ))];
+            // Its notice's issuing body is searched through `o`, not
+            // written again for every issue.
+            let mut text: Vec<Cow<str>> = Vec::with_capacity(fields.len() + 3);
             text.extend(fields.iter().filter_map(|(label, value)| {
                 value.map(|value| Cow::Owned(format!("{label}：{value}")))
             }));

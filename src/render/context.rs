@@ -504,6 +504,10 @@ struct ListingRow<'a> {
     department: Option<&'a str>,
     notice_title: &'a str,
     notice_path: &'a str,
+    /// Its notice's issuing body and date: what tells the notice apart in
+    /// a row without repeating its whole title.
+    organization: &'a str,
+    published: Date,
 }
 
 /// How many of the longest overdue or not-updated issues lead their
@@ -532,6 +536,8 @@ fn listing_rows<'a>(
             department: issue.front.department.as_deref(),
             notice_title: &notice.front.title,
             notice_path: &notice.path,
+            organization: &notice.front.organization,
+            published: notice.front.published,
         })
         .collect();
     match listing {

@@ -76,7 +76,8 @@
       if (org && String(doc.o) !== org) return;
       if (status === "overdue" ? !doc.d : status && doc.s !== status) return;
       var title = doc.t.toLowerCase();
-      var haystack = title + " " + doc.x.toLowerCase();
+      // An issue is found by its notice's issuing body too.
+      var haystack = title + " " + doc.x.toLowerCase() + (doc.s ? " " + index.organizations[doc.o].toLowerCase() : "");
       if (!terms.every(function (term) { return haystack.indexOf(term) >= 0; })) return;
       var inTitle = terms.filter(function (term) { return title.indexOf(term) >= 0; }).length;
       ranked[inTitle === terms.length && terms.length ? 0 : inTitle ? 1 : 2].push(doc);

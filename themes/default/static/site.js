@@ -44,3 +44,55 @@
     });
   });
 })();
+
+// Listings: sort the rows by deadline or days and filter them by
+// department or issuing body, within the page. The controls are in the
+// page, shown only when scripts run (html.js); without JavaScript the table
+// stays as the build wrote it.
+(function () {
+  document.querySelectorAll(".listing-tools").forEach(function (tools) {
+    var scroll = tools.nextElementSibling;
+    var table = scroll && scroll.querySelector("table.listing[data-sortable]");
+    if (!table) return;
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.forEach(function (row, i) { row.setAttribute("data-order", String(i)); });
+    var control = function (name) { return tools.querySelector('[data-control="' + name + '"]'); };
+    var sort = control("sort"), department = control("department"), organization = control("organization");
+    var status = tools.querySelector(".listing-tools-status");
+    [department, organization].forEach(function (select) {
+      var name = select.getAttribute("data-control");
+      var seen = {};
+      rows.forEach(function (row) { var v = row.getAttribute("data-" + name); if (v) seen[v] = true; });
+      Object.keys(seen).sort(function (a, b) { return a.localeCompare(b, "zh-CN"); }).forEach(function (value) {
+        var option = document.createElement("option");
+        option.value = value;
+        option.textContent = value;
+        select.appendChild(option);
+      });
+    });
+    [sort, department, organization].forEach(function (select) { select.addEventListener("change", apply); });
+
+    function apply() {
+      var key = function (row) {
+        if (sort.value === "deadline") return row.getAttribute("data-deadline") || "9999";
+        if (sort.value === "days") return String(1e6 - Number(row.getAttribute("data-days"))).padStart(8, "0");
+        return "";
+      };
+      var sorted = rows.slice().sort(function (a, b) {
+        var ka = key(a), kb = key(b);
+        if (ka !== kb) return ka < kb ? -1 : 1;
+        return Number(a.getAttribute("data-order")) - Number(b.getAttribute("data-order"));
+      });
+      var shown = 0;
+      sorted.forEach(function (row) {
+        var keep = (!department.value || row.getAttribute("data-department") === department.value) &&
+          (!organization.value || row.getAttribute("data-organization") === organization.value);
+        row.hidden = !keep;
+        if (keep) shown += 1;
+        body.appendChild(row);
+      });
+      status.textContent = shown === rows.length ? "" : "本页显示 " + shown + " 条（共 " + rows.length + " 条）";
+    }
+  });
+})();
