@@ -225,15 +225,8 @@ fn label_table_cells(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 let mut cell = String::from("<td");
                 if !label.is_empty() {
                     cell.push_str(" data-label=\"");
-                    for c in label.chars() {
-                        match c {
-                            '&' => cell.push_str("&amp;"),
-                            '"' => cell.push_str("&quot;"),
-                            '<' => cell.push_str("&lt;"),
-                            '>' => cell.push_str("&gt;"),
-                            c => cell.push(c),
-                        }
-                    }
+                    // Writing to a String cannot fail.
+                    let _ = pulldown_cmark_escape::escape_html(&mut cell, label);
                     cell.push('"');
                 }
                 cell.push_str(align);
