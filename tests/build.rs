@@ -1210,3 +1210,52 @@ fn a_notice_lists_its_attachments_with_kind_and_size() {
     let page = other.html("public/notices/2025-ceshi/index.html");
     assert!(select(&page, ".attachments").is_empty());
 }
+
+/// An issue page numbers its issue as the notice does, which depends on
+/// whether any issue of the notice names an item: when one issue gains an
+/// item, a rebuild renumbers the pages of the others too, whose files did
+/// not change.
+#[test]
+fn issue_pages_follow_their_notices_numbering_through_a_rebuild() {
+    let site = Site::new();
+    let slugs = ["01-lingdao", "02-xuexi", "03-caiwu", "04-zichan"];
+    for slug in slugs {
+        let path = format!("content/notices/2025-ceshi/issues/{slug}.md");
+        let text = fs::read_to_string(site.path(&path)).expect("issue");
+        let without: String = text
+            .lines()
+            .filter(|line| !line.starts_with("item:"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        site.write(&path, without);
+    }
+    site.build().assert_ok();
+    let numbers = |site: &Site| -> Vec<(String, String)> {
+        let notice = site.html("public/notices/2025-ceshi/index.html");
+        slugs
+            .iter()
+            .enumerate()
+            .map(|(i, slug)| {
+                let page = site.html(&format!(
+                    "public/notices/2025-ceshi/issues/{slug}/index.html"
+                ));
+                (
+                    common::text(&notice, &format!("#issue-{} .issue-number", i + 1)),
+                    common::text(&page, "h1 .issue-number"),
+                )
+            })
+            .collect()
+    };
+    let before = numbers(&site);
+    site.replace(
+        "content/notices/2025-ceshi/issues/01-lingdao.md",
+        "status:",
+        "item: 党的领导弱化\nstatus:",
+    );
+    site.build().assert_ok();
+    let after = numbers(&site);
+    assert_ne!(before, after, "an item renumbers the issues");
+    for (in_notice, on_page) in before.iter().chain(&after) {
+        assert_eq!(format!("问题{in_notice}"), *on_page);
+    }
+}

@@ -474,6 +474,9 @@ pub(super) struct NoticeHead<'a> {
     counts: Counts,
     inspection_body: Option<&'a str>,
     organization_path: &'a str,
+    /// How its issues are numbered (see partials/issue_list.html).
+    has_aspects: bool,
+    has_items: bool,
 }
 
 impl<'a> NoticeHead<'a> {
@@ -486,6 +489,8 @@ impl<'a> NoticeHead<'a> {
             counts: notice.counts,
             inspection_body: notice.front.inspection.body.as_deref(),
             organization_path: &notice.organization_path,
+            has_aspects: notice.has_aspects,
+            has_items: notice.has_items,
         }
     }
 }

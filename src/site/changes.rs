@@ -228,11 +228,7 @@ fn issues_by_path(notice: Option<&Notice>) -> BTreeMap<&str, &Issue> {
 /// Whether two versions of a notice show the same to pages that refer to
 /// it (`Input::NoticeHead`).
 fn same_head(old: &Notice, new: &Notice) -> bool {
-    old.front == new.front
-        && old.contact == new.contact
-        && old.counts == new.counts
-        && old.path == new.path
-        && old.organization_path == new.organization_path
+    old.head() == new.head()
 }
 
 #[cfg(test)]

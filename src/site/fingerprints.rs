@@ -104,13 +104,7 @@ impl Fingerprints {
 /// The inputs a notice holds, with their hashes.
 fn notice_inputs(notice: &Notice) -> Vec<(u64, u64)> {
     let slug = notice.slug.as_str();
-    let head = hash_of(&(
-        &notice.front,
-        &notice.contact,
-        notice.counts,
-        &notice.path,
-        &notice.organization_path,
-    ));
+    let head = hash_of(&notice.head());
     let issues: Vec<u64> = notice.issues.iter().map(hash_of).collect();
     let listed = hash_of(&(
         head,

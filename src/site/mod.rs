@@ -220,7 +220,34 @@ impl Issue {
     }
 }
 
+/// What pages that only refer to a notice show of it (its head: see
+/// `render`'s `NoticeHead`), to tell whether they change with it.
+pub type NoticeHeadFields<'a> = (
+    &'a NoticeFront,
+    &'a Supervision,
+    Counts,
+    &'a str,
+    &'a str,
+    bool,
+    bool,
+);
+
 impl Notice {
+    /// What pages that only refer to the notice show of it: an issue page
+    /// shows its front matter, contact and counts, and numbers the issue by
+    /// whether the notice has aspects and items.
+    pub fn head(&self) -> NoticeHeadFields<'_> {
+        (
+            &self.front,
+            &self.contact,
+            self.counts,
+            &self.path,
+            &self.organization_path,
+            self.has_aspects,
+            self.has_items,
+        )
+    }
+
     /// Each attachment's path in the output and the file it is copied from.
     pub fn attachment_files(&self) -> impl Iterator<Item = (PathBuf, PathBuf)> + '_ {
         let folder = self.source.parent().unwrap_or(Path::new("."));
