@@ -95,9 +95,7 @@ fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     refuse_non_empty(dir)?;
     let mut written = write_starter(&STARTER, dir)?;
-    let theme = dir.join("themes").join("default");
-    write_default_theme(&theme).map_err(io(&theme))?;
-    written.push(theme);
+    written.push(write_theme(dir)?);
     written.sort();
     Ok(written)
 }
@@ -109,12 +107,17 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
 pub fn init_aggregate(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     refuse_non_empty(dir)?;
     let mut written = write_starter(&AGGREGATE_STARTER, dir)?;
-    let theme = dir.join("themes").join("default");
-    write_default_theme(&theme).map_err(io(&theme))?;
-    written.push(theme);
+    written.push(write_theme(dir)?);
     written.extend(write_sample_unit_data(dir)?);
     written.sort();
     Ok(written)
+}
+
+/// The default theme's files under `dir/themes/default`, to read and copy.
+fn write_theme(dir: &Path) -> Result<PathBuf, ScaffoldError> {
+    let theme = dir.join("themes").join("default");
+    write_default_theme(&theme).map_err(io(&theme))?;
+    Ok(theme)
 }
 
 fn refuse_non_empty(dir: &Path) -> Result<(), ScaffoldError> {

@@ -821,7 +821,10 @@ fn valid_phones(text: &str) -> bool {
     !parts.is_empty() && parts.iter().all(|part| valid_phone(part))
 }
 
-fn valid_phone(part: &str) -> bool {
+/// Whether `part` is one telephone number as China writes them (a landline
+/// with its area code, a mobile, a hotline, 400/800), with an extension
+/// (`转 8001`) allowed after it.
+pub fn valid_phone(part: &str) -> bool {
     // An extension (`转 8001`) is allowed after the number itself.
     let number = part.split('转').next().unwrap_or_default();
     if !number

@@ -116,10 +116,22 @@ static CONTACT: LazyLock<regex::Regex> = LazyLock::new(|| {
         .expect("a valid pattern")
 });
 
+/// Whether `text` can hold a [`CONTACT`]: both kinds need `@` or `-`.
+fn may_hold_contact(text: &str) -> bool {
+    text.contains('@') || text.contains('-')
+}
+
 /// E-mail addresses and telephone numbers in the text made `mailto:` and
 /// `tel:` links, as a reader on a phone expects of a contact page; text
 /// already in a link, an image or code is left as it is.
 fn link_contacts(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    // Most bodies have neither: left as they are, without a copy.
+    if !events
+        .iter()
+        .any(|event| matches!(event, Event::Text(text) if may_hold_contact(text)))
+    {
+        return events;
+    }
     let mut inside = 0usize;
     let mut out = Vec::with_capacity(events.len());
     for event in events {
@@ -137,9 +149,7 @@ fn link_contacts(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 }
             }
             Event::Text(text)
-                if inside == 0
-                    && (text.contains('@') || text.contains('-'))
-                    && CONTACT.is_match(text) =>
+                if inside == 0 && may_hold_contact(text) && CONTACT.is_match(text) =>
             {
                 let text = text.to_string();
                 let mut rest = 0;

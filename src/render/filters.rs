@@ -125,18 +125,18 @@ fn tel(value: &str, _: Kwargs, _: &State) -> String {
 
 pub fn telephone(text: &str) -> Option<String> {
     let text = text.trim();
-    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '-' | ' ' | '(' | ')' | '（' | '）');
-    let (plus, rest) = match text.strip_prefix('+') {
-        Some(rest) => ("+", rest),
-        None => ("", text),
-    };
-    if rest.is_empty() || !rest.chars().all(allowed) {
-        return None;
+    let digits = |number: &str| -> String { number.chars().filter(char::is_ascii_digit).collect() };
+    if let Some(international) = text.strip_prefix('+') {
+        // Outside China's numbering: any number of up to 15 digits (E.164).
+        let allowed = |c: char| c.is_ascii_digit() || matches!(c, '-' | ' ' | '(' | ')');
+        let digits = digits(international);
+        return (international.chars().all(allowed) && (3..=15).contains(&digits.len()))
+            .then(|| format!("tel:+{digits}"));
     }
-    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
-    (3..=15)
-        .contains(&digits.len())
-        .then(|| format!("tel:{plus}{digits}"))
+    // One number as `check` accepts a contact's number, without an
+    // extension, which a `tel:` address cannot dial.
+    (!text.contains('转') && crate::check::valid_phone(text))
+        .then(|| format!("tel:{}", digits(text)))
 }
 
 /// An SVG bar of the counts of one notice or of the whole portal.
