@@ -67,8 +67,8 @@ pub struct Report {
     pub units: Option<usize>,
     pub notices: usize,
     pub totals: Counts,
-    /// Size of the search index in bytes.
-    pub search_index: usize,
+    /// The search index: how many files, how many bytes in all.
+    pub search_index: (usize, usize),
     pub warnings: Vec<Diagnostic>,
     /// Files in the output folder gongkai did not write: kept by every build.
     pub kept: Vec<PathBuf>,
@@ -448,8 +448,10 @@ impl Prepared {
             search_index: self
                 .generated
                 .iter()
-                .find(|(path, _)| path == output::SEARCH_INDEX_PATH)
-                .map_or(0, |(_, text)| text.len()),
+                .filter(|(path, _)| output::is_search_index_file(path))
+                .fold((0, 0), |(files, bytes), (_, text)| {
+                    (files + 1, bytes + text.len())
+                }),
             warnings: self.warnings.clone(),
             kept: Vec::new(),
             rescued: Vec::new(),

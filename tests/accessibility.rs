@@ -169,25 +169,14 @@ fn listings_become_cards_on_a_phone_and_still_pass_axe() {
     assert_eq!(layout, "block true");
 }
 
-/// Issue and notice titles the search page lists for `query`, once its results appear.
+/// Issue and notice titles the search page lists for `query`, once its
+/// results appear, every page of them.
 fn search(tab: &Tab, page: &Path, query: &str) -> Vec<String> {
     let url = format!("file://{}?q={query}", page.display());
     tab.navigate_to(&url)
         .and_then(|tab| tab.wait_until_navigated())
         .expect("open search");
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let summary = evaluate_string(
-            tab,
-            "document.getElementById('search-summary').textContent",
-            false,
-        );
-        if !summary.is_empty() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "no search summary for {query}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    all_results(tab, query);
     let json = evaluate_string(
         tab,
         "JSON.stringify([...document.querySelectorAll('.result-title')].map(a => a.textContent))",
@@ -196,6 +185,33 @@ fn search(tab: &Tab, page: &Path, query: &str) -> Vec<String> {
     let mut titles: Vec<String> = serde_json::from_str(&json).expect("titles");
     titles.sort();
     titles
+}
+
+/// Waits for the results, asking for more until all are shown.
+fn all_results(tab: &Tab, query: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let state = evaluate_string(
+            tab,
+            "document.getElementById('search-summary').dataset.state + ' ' + document.getElementById('search-more').hidden",
+            false,
+        );
+        match state.as_str() {
+            "done true" => return,
+            "done false" => {
+                evaluate_string(
+                    tab,
+                    "document.getElementById('search-more').click(), ''",
+                    false,
+                );
+            }
+            _ => std::thread::sleep(Duration::from_millis(50)),
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no search results for {query}: {state}"
+        );
+    }
 }
 
 /// The titles of notices and issues whose files contain `query`, read

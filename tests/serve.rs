@@ -252,6 +252,27 @@ fn ctrl_c_stops_the_server_cleanly() {
     );
 }
 
+/// Every document file of the served search index, one after another.
+fn search_documents(server: &Server) -> String {
+    let (status, directory) = server.get("/search/index.js");
+    assert_eq!(status, 200);
+    let (_, body) = directory.split_once("\r\n\r\n").expect("a body");
+    let json = body
+        .trim_start_matches("window.GONGKAI_SEARCH=")
+        .trim_end()
+        .trim_end_matches(';');
+    let directory: serde_json::Value = serde_json::from_str(json).expect("directory");
+    let count = |name: &str| directory[name].as_u64().expect("a number");
+    let files = count("documents").div_ceil(count("shard"));
+    (0..files)
+        .map(|file| {
+            let (status, text) = server.get(&format!("/search/d/{file}.js"));
+            assert_eq!(status, 200, "search/d/{file}.js");
+            text
+        })
+        .collect()
+}
+
 #[test]
 fn search_index_and_feeds_follow_edits_once_the_clerk_stops_typing() {
     let site = Site::new();
@@ -260,11 +281,7 @@ fn search_index_and_feeds_follow_edits_once_the_clerk_stops_typing() {
     edit(&site, ISSUE, "一是自查凭证。", "一是清理账外资金。");
     socket.wait_for("reload");
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !server
-        .get("/search/index.js")
-        .1
-        .contains("一是清理账外资金")
-    {
+    while !search_documents(&server).contains("一是清理账外资金") {
         assert!(
             std::time::Instant::now() < deadline,
             "search index not refreshed"

@@ -91,7 +91,7 @@ fn reload_script() -> String {
 fn refreshed_later(file: &str) -> bool {
     file.ends_with(".xml")
         || file.ends_with("robots.txt")
-        || file.starts_with("search/index.js")
+        || (file.starts_with("search/") && file.ends_with(".js"))
         || (file.starts_with("data/") && !file.ends_with(".html"))
 }
 

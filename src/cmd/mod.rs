@@ -42,7 +42,8 @@ fn print_summary(report: &Report) {
         t.overdue
     );
     if report.units.is_none() {
-        say!("  搜索索引 {:.1} KB", report.search_index as f64 / 1024.0);
+        let (files, bytes) = report.search_index;
+        say!("  搜索索引 {:.1} KB，{files} 个文件", bytes as f64 / 1024.0);
     }
 }
 

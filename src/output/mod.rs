@@ -21,7 +21,7 @@ mod system;
 mod tree;
 
 pub use feeds::feeds;
-pub use search::{INDEX_PATH as SEARCH_INDEX_PATH, index as search_index};
+pub use search::{index as search_index, is_index_file as is_search_index_file};
 pub use sitemap::{robots, sitemap};
 pub use staging::{Committed, Staging, cache_of, foreign_files, twin_of};
 
@@ -49,7 +49,7 @@ pub fn generated(site: &crate::site::Site) -> Vec<(String, String)> {
     );
     files.push(("sitemap.xml".to_owned(), sitemap));
     files.push(("robots.txt".to_owned(), robots(site)));
-    files.push((SEARCH_INDEX_PATH.to_owned(), search));
+    files.extend(search);
     files.extend(data);
     files
 }

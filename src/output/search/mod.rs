@@ -1,0 +1,486 @@
+//! The search index: every notice and issue as plain text, cut into small
+//! script files the search page loads as a query needs them, so that search
+//! works on any static host and from a folder opened from disk, and a
+//! phone fetches a few hundred kilobytes of a portal of any size.
+//!
+//! - `search/index.js`, the directory: how many documents, how they are
+//!   cut, the issuing bodies (for the filter);
+//! - `search/d/N.js`: documents `N·shard` onwards, with their text;
+//! - `search/k/B.js`: for every key (one character, or two adjacent ones,
+//!   after [`fold`]ing) whose [`fold::bucket`] is `B`, the documents that hold
+//!   it and those whose title holds it ([`lists`]); long lists in files of
+//!   their own, `search/k/B-I.js`; the filters are keys too (` s:completed`,
+//!   ` d` for overdue, ` o:3` for an issuing body).
+//!
+//! Every file calls `GONGKAI_SEARCH_PART(name, data)`. The keys find the
+//! documents that may match; the page then checks the texts, so matching
+//! stays by substring (see docs/search.md).
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::escape::ScriptSafe;
+use crate::site::Site;
+
+mod fold;
+mod lists;
+
+use fold::Key;
+use lists::Runs;
+
+/// The directory of the index; the rest of it is beside, in `search/`.
+pub const INDEX_PATH: &str = "search/index.js";
+
+/// Whether `path` (from [`index`]) is a file of the search index.
+pub fn is_index_file(path: &str) -> bool {
+    path.starts_with("search/") && path.ends_with(".js")
+}
+
+/// A document's file holds about this many bytes: a query's first ten
+/// results read at most ten such files.
+const SHARD_BYTES: usize = 10 * 1024;
+/// Lists longer than this are files of their own, so that a bucket stays
+/// small whichever of its keys is asked for.
+const LIST_INLINE_BYTES: usize = 1024;
+/// A bucket's inline lists come to about this many bytes.
+const BUCKET_BYTES: usize = 8 * 1024;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    /// Title.
+    t: &'a str,
+    /// Path from the root.
+    u: &'a str,
+    /// Title of the notice, for issues.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    n: Option<&'a str>,
+    /// Status key, for issues.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s: Option<&'static str>,
+    /// Overdue, for issues.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    d: bool,
+    /// Index into the directory's `organizations`.
+    o: usize,
+    /// The searchable text, without the title: every field the page shows,
+    /// each after its label (so that a snippet says which field matched),
+    /// then the body, joined by spaces.
+    x: String,
+}
+
+impl Document<'_> {
+    fn bytes(&self) -> usize {
+        self.t.len() + self.u.len() + self.n.map_or(0, str::len) + self.x.len() + 40
+    }
+}
+
+/// A date in both the forms a reader may type: `2025年9月30日 2025-09-30`.
+fn dated(date: crate::model::date::Date) -> String {
+    format!("{} {date}", date.chinese())
+}
+
+fn documents(site: &Site) -> Vec<Document<'_>> {
+    let organization_of = |name: &str| {
+        site.organizations
+            .iter()
+            .position(|o| o.name == name)
+            .unwrap_or(0)
+    };
+    let mut documents = Vec::with_capacity(site.notices.len() + site.totals.total);
+    for notice in &site.notices {
+        let o = organization_of(&notice.front.organization);
+        documents.push(Document {
+            t: &notice.front.title,
+            u: &notice.path,
+            n: None,
+            s: None,
+            d: false,
+            o,
+            x: [
+                Cow::Owned(format!("发布机构：{}", notice.front.organization)),
+                Cow::Owned(format!("发布日期：{}", dated(notice.front.published))),
+                Cow::Borrowed(notice.text.as_str()),
+            ]
+            .join(" "),
+        });
+        for issue in &notice.issues {
+            let front = &issue.front;
+            let fields = [
+                ("所属方面", front.aspect.as_deref()),
+                ("所属大项", front.item.as_deref()),
+                ("责任科室", front.department.as_deref()),
+                ("牵头领导", front.lead.as_deref()),
+            ];
+            // Its notice's issuing body is searched through `o`, not
+            // written again for every issue.
+            let mut text: Vec<Cow<str>> = Vec::with_capacity(fields.len() + 3);
+            text.extend(fields.iter().filter_map(|(label, value)| {
+                value.map(|value| Cow::Owned(format!("{label}：{value}")))
+            }));
+            if let Some(deadline) = front.deadline {
+                text.push(Cow::Owned(format!("完成时限：{}", dated(deadline))));
+            }
+            if let Some(completed) = front.completed {
+                text.push(Cow::Owned(format!("完成日期：{}", dated(completed))));
+            }
+            text.push(Cow::Borrowed(&issue.text));
+            documents.push(Document {
+                t: &issue.front.title,
+                u: &issue.path,
+                n: Some(&notice.front.title),
+                s: Some(issue.front.status.key()),
+                d: issue.overdue,
+                o,
+                x: text.join(" "),
+            });
+        }
+    }
+    documents
+}
+
+/// The documents holding a key, and those whose title holds it.
+#[derive(Default)]
+struct Lists {
+    all: Runs,
+    title: Runs,
+}
+
+type Postings = HashMap<Key, Lists, foldhash::fast::RandomState>;
+
+/// Documents read by one thread before their lists join the others'.
+const CHUNK: usize = 2048;
+
+/// Every key of the documents, with its lists; and the filters.
+fn postings(documents: &[Document], organizations: &[&str]) -> Vec<(String, Lists)> {
+    let chunks: Vec<(Postings, BTreeMap<String, Runs>)> = documents
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(i, chunk)| postings_of(chunk, (i * CHUNK) as u32, organizations))
+        .collect();
+    let mut keys = Postings::default();
+    let mut filters: BTreeMap<String, Runs> = BTreeMap::new();
+    for (chunk_keys, chunk_filters) in chunks {
+        for (key, lists) in chunk_keys {
+            let joined = keys.entry(key).or_default();
+            joined.all.append(lists.all);
+            joined.title.append(lists.title);
+        }
+        for (name, runs) in chunk_filters {
+            filters.entry(name).or_default().append(runs);
+        }
+    }
+    keys.into_iter()
+        .map(|(key, lists)| (fold::key_text(key), lists))
+        .chain(filters.into_iter().map(|(name, all)| {
+            let lists = Lists {
+                all,
+                ..Lists::default()
+            };
+            (name, lists)
+        }))
+        .collect()
+}
+
+/// The lists of `documents`, numbered from `first`.
+fn postings_of(
+    documents: &[Document],
+    first: u32,
+    organizations: &[&str],
+) -> (Postings, BTreeMap<String, Runs>) {
+    let mut keys = Postings::default();
+    let mut filters: BTreeMap<String, Runs> = BTreeMap::new();
+    // A text repeats its keys (整改 a dozen times): each is looked up once.
+    let mut found: Vec<Key> = Vec::new();
+    let distinct = |found: &mut Vec<Key>| {
+        found.sort_unstable();
+        found.dedup();
+        std::mem::take(found)
+    };
+    for (number, document) in (first..).zip(documents) {
+        fold::keys(document.t, &mut |key| found.push(key));
+        let title = distinct(&mut found);
+        for &key in &title {
+            let lists = keys.entry(key).or_default();
+            lists.all.push(number);
+            lists.title.push(number);
+        }
+        found = title;
+        found.clear();
+        fold::keys(&document.x, &mut |key| found.push(key));
+        let mut filter = |name: String| filters.entry(name).or_default().push(number);
+        filter(format!(" o:{}", document.o));
+        if let Some(status) = document.s {
+            // An issue is found by its notice's issuing body too.
+            let organization = organizations.get(document.o).copied().unwrap_or_default();
+            fold::keys(organization, &mut |key| found.push(key));
+            filter(format!(" s:{status}"));
+        }
+        if document.d {
+            filter(" d".to_owned());
+        }
+        let text = distinct(&mut found);
+        for &key in &text {
+            keys.entry(key).or_default().all.push(number);
+        }
+        found = text;
+        found.clear();
+    }
+    (keys, filters)
+}
+
+/// A key's lists as written: inline, or the number of a file of their own.
+enum Written {
+    Inline(String),
+    Apart(String),
+}
+
+struct Entry {
+    key: String,
+    all: String,
+    title: String,
+}
+
+/// `GONGKAI_SEARCH_PART("name",` JSON `);`
+fn part(name: &str, json: impl FnOnce(&mut ScriptSafe) -> serde_json::Result<()>) -> String {
+    let mut script = ScriptSafe::default();
+    script.out.extend_from_slice(b"GONGKAI_SEARCH_PART(\"");
+    script.out.extend_from_slice(name.as_bytes());
+    script.out.extend_from_slice(b"\",");
+    if json(&mut script).is_err() {
+        script.out.extend_from_slice(b"null");
+    }
+    script.out.extend_from_slice(b");\n");
+    script.into_string()
+}
+
+/// The bucket file `k/B` and the files of its long lists.
+fn bucket_files(number: usize, mut entries: Vec<Entry>) -> Vec<(String, String)> {
+    entries.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    let name = format!("k/{number}");
+    let mut apart = Vec::new();
+    let mut place = |list: String| {
+        if list.len() > LIST_INLINE_BYTES {
+            apart.push(list);
+            Written::Apart(apart.len().to_string())
+        } else {
+            Written::Inline(list)
+        }
+    };
+    let placed: Vec<(String, Written, Option<Written>)> = entries
+        .into_iter()
+        .map(|entry| {
+            let all = place(entry.all);
+            let title = (!entry.title.is_empty()).then(|| place(entry.title));
+            (entry.key, all, title)
+        })
+        .collect();
+    let write = |out: &mut ScriptSafe, written: &Written| -> serde_json::Result<()> {
+        match written {
+            Written::Inline(list) => serde_json::to_writer(&mut *out, list),
+            Written::Apart(file) => out
+                .write_all(file.as_bytes())
+                .map_err(serde_json::Error::io),
+        }
+    };
+    let bucket = part(&name, |out| {
+        out.out.push(b'{');
+        for (i, (key, all, title)) in placed.iter().enumerate() {
+            if i > 0 {
+                out.out.push(b',');
+            }
+            serde_json::to_writer(&mut *out, key)?;
+            out.out.push(b':');
+            match title {
+                None => write(out, all)?,
+                Some(title) => {
+                    out.out.push(b'[');
+                    write(out, all)?;
+                    out.out.push(b',');
+                    write(out, title)?;
+                    out.out.push(b']');
+                }
+            }
+        }
+        out.out.push(b'}');
+        Ok(())
+    });
+    let mut files = vec![(format!("search/{name}.js"), bucket)];
+    for (i, list) in apart.iter().enumerate() {
+        let name = format!("{name}-{}", i + 1);
+        let text = part(&name, |out| serde_json::to_writer(out, list));
+        files.push((format!("search/{name}.js"), text));
+    }
+    files
+}
+
+#[derive(Serialize)]
+struct Directory<'a> {
+    documents: usize,
+    /// Documents a file.
+    shard: usize,
+    /// Buckets of keys, a power of two.
+    buckets: usize,
+    organizations: &'a [&'a str],
+}
+
+/// Documents a file: a power of two, so that the count stays the same
+/// while edits change the texts a little.
+fn shard_size(documents: &[Document]) -> usize {
+    let bytes: usize = documents.iter().map(Document::bytes).sum();
+    let average = bytes / documents.len().max(1);
+    let fits = (SHARD_BYTES / average.max(1)).clamp(1, 64);
+    1 << fits.ilog2()
+}
+
+/// Every file of the search index, by path: the directory at [`INDEX_PATH`],
+/// then the documents and the keys.
+pub fn index(site: &Site) -> Vec<(String, String)> {
+    let organizations: Vec<&str> = site.organizations.iter().map(|g| g.name.as_str()).collect();
+    let documents = documents(site);
+    let shard = shard_size(&documents);
+    let (entries, mut files) = rayon::join(
+        || {
+            postings(&documents, &organizations)
+                .into_par_iter()
+                .map(|(key, lists)| Entry {
+                    key,
+                    all: lists.all.encode(),
+                    title: lists.title.encode(),
+                })
+                .collect::<Vec<Entry>>()
+        },
+        || {
+            documents
+                .par_chunks(shard)
+                .enumerate()
+                .map(|(i, chunk)| {
+                    let name = format!("d/{i}");
+                    let text = part(&name, |out| serde_json::to_writer(out, chunk));
+                    (format!("search/{name}.js"), text)
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    let inline: usize = entries
+        .iter()
+        .map(|e| {
+            let size = |list: &String| {
+                if list.len() > LIST_INLINE_BYTES {
+                    4
+                } else {
+                    list.len() + 3
+                }
+            };
+            e.key.len() + 4 + size(&e.all) + size(&e.title)
+        })
+        .sum();
+    let buckets = (inline / BUCKET_BYTES)
+        .clamp(1, 1 << 16)
+        .next_power_of_two();
+    let mut by_bucket: Vec<Vec<Entry>> = (0..buckets).map(|_| Vec::new()).collect();
+    for entry in entries {
+        by_bucket[fold::bucket(&entry.key, buckets as u32) as usize].push(entry);
+    }
+    files.par_extend(
+        by_bucket
+            .into_par_iter()
+            .enumerate()
+            .flat_map_iter(|(number, entries)| bucket_files(number, entries)),
+    );
+    let directory = Directory {
+        documents: documents.len(),
+        shard,
+        buckets,
+        organizations: &organizations,
+    };
+    let mut script = ScriptSafe::default();
+    script.out.extend_from_slice(b"window.GONGKAI_SEARCH=");
+    if serde_json::to_writer(&mut script, &directory).is_err() {
+        script.out.extend_from_slice(b"{}");
+    }
+    script.out.extend_from_slice(b";\n");
+    files.insert(0, (INDEX_PATH.to_owned(), script.into_string()));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_would_end_the_script_element_is_escaped_and_reads_the_same() {
+        let text = "整改</script><script>alert(1)</script>完成";
+        let written = part("d/0", |out| serde_json::to_writer(out, text));
+        assert!(!written.contains('<'), "{written}");
+        let json = written
+            .strip_prefix("GONGKAI_SEARCH_PART(\"d/0\",")
+            .and_then(|rest| rest.strip_suffix(");\n"))
+            .expect("a call");
+        let read: String = serde_json::from_str(json).expect("valid JSON");
+        assert_eq!(read, text);
+    }
+
+    fn folded(text: &str) -> String {
+        let mut out = String::new();
+        text.chars()
+            .for_each(|c| fold::fold(c, &mut |f| out.push(f)));
+        out
+    }
+
+    /// Whether `key` occurs in `text`, found the slow way.
+    fn holds(text: &str, key: &str) -> bool {
+        folded(text)
+            .split(char::is_whitespace)
+            .any(|run| run.contains(key))
+    }
+
+    proptest::proptest! {
+        /// Every key's lists name exactly the documents whose folded text
+        /// (or title) holds it, and each filter exactly its documents.
+        #[test]
+        fn lists_name_exactly_the_documents_that_hold_each_key(
+            texts in proptest::collection::vec(
+                ("[整改完成ＡａB２ 　：]{0,6}", "[整改完成ＡａB２ 　：:]{0,12}", 0usize..3, proptest::bool::ANY),
+                1..40,
+            )
+        ) {
+            let organizations = ["整改办", "Ａ院"];
+            let documents: Vec<Document> = texts
+                .iter()
+                .map(|(title, text, o, issue)| Document {
+                    t: title,
+                    u: "",
+                    n: None,
+                    s: issue.then_some("completed"),
+                    d: *issue && *o == 1,
+                    o: *o % 2,
+                    x: text.clone(),
+                })
+                .collect();
+            for (key, lists) in postings(&documents, &organizations) {
+                let all = lists::decode(&lists.all.encode());
+                let title = lists::decode(&lists.title.encode());
+                let expected = |wanted: &dyn Fn(&Document) -> bool| -> Vec<u32> {
+                    (0u32..).zip(&documents).filter(|(_, d)| wanted(d)).map(|(n, _)| n).collect()
+                };
+                match key.as_str() {
+                    " d" => proptest::prop_assert_eq!(all, expected(&|d| d.d)),
+                    " s:completed" => proptest::prop_assert_eq!(all, expected(&|d| d.s.is_some())),
+                    " o:0" | " o:1" => proptest::prop_assert_eq!(all, expected(&|d| key.ends_with(&d.o.to_string()))),
+                    _ => {
+                        proptest::prop_assert_eq!(&all, &expected(&|d| {
+                            holds(d.t, &key)
+                                || holds(&d.x, &key)
+                                || (d.s.is_some() && holds(organizations[d.o], &key))
+                        }), "key {}", key);
+                        proptest::prop_assert_eq!(&title, &expected(&|d| holds(d.t, &key)), "key {}", key);
+                    }
+                }
+            }
+        }
+    }
+}
