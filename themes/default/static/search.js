@@ -87,16 +87,16 @@
     return { text: out, from: from };
   }
 
-  // The keys of a word: the character, or each pair of adjacent ones.
+  // The keys of a word: the character, or pairs of adjacent characters
+  // that cover it (号源管理: 号源 and 管理). The texts are checked anyway,
+  // so the pairs between (源管) would only cost their lists.
   function keysOf(word) {
     var chars = Array.from(word);
     if (chars.length === 1) return [word];
     var keys = [];
-    for (var i = 0; i + 1 < chars.length; i++) {
-      var key = chars[i] + chars[i + 1];
-      if (keys.indexOf(key) < 0) keys.push(key);
-    }
-    return keys;
+    for (var i = 0; i + 1 < chars.length; i += 2) keys.push(chars[i] + chars[i + 1]);
+    if (chars.length % 2) keys.push(chars[chars.length - 2] + chars[chars.length - 1]);
+    return keys.filter(function (key, i) { return keys.indexOf(key) === i; });
   }
 
   // FNV-1a over UTF-16 units, as the build files keys.
@@ -157,7 +157,7 @@
       var name = "k/" + bucketOf(key);
       decoded[key] = part(name).then(function (entries) {
         var entry = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key] : "";
-        var pair = typeof entry === "string" ? [entry, ""] : entry;
+        var pair = Array.isArray(entry) ? entry : [entry, ""];
         return Promise.all(pair.map(function (written) {
           return typeof written === "number" ? part(name + "-" + written) : written;
         })).then(function (written) {
@@ -300,14 +300,16 @@
 
   function tell() {
     var count = current.order.length;
+    var left = count - current.next;
+    // Once every candidate is read, those left are those that hold.
+    var known = current.exact || left <= 0;
     if (!count) {
       summary.textContent = "没有找到相关内容。";
     } else {
-      summary.textContent = (current.exact ? "找到 " : "找到约 ") + count + " 条结果";
+      summary.textContent = (known ? "找到 " : "找到约 ") + count + " 条结果";
     }
-    var left = current.order.length - current.next;
     moreButton.hidden = left <= 0;
-    moreButton.textContent = current.exact ? "显示更多结果（还有 " + left + " 条）" : "显示更多结果";
+    moreButton.textContent = known ? "显示更多结果（还有 " + left + " 条）" : "显示更多结果";
     summary.setAttribute("data-state", "done");
   }
 
