@@ -435,7 +435,8 @@
   statusSelect.addEventListener("change", run);
   orgSelect.addEventListener("change", run);
   moreButton.addEventListener("click", function () {
-    if (!current) return;
+    // One page at a time: a second click waits for the first.
+    if (!current || summary.getAttribute("data-state") !== "done") return;
     summary.setAttribute("data-state", "searching");
     show(MORE, generation, undefined, false);
   });
