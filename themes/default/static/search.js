@@ -16,6 +16,14 @@
   var summary = document.getElementById("search-summary");
   var list = document.getElementById("search-results");
   var moreButton = document.getElementById("search-more");
+  if (!moreButton) {
+    // A theme's search page from before results came a page at a time.
+    moreButton = document.createElement("button");
+    moreButton.type = "button";
+    moreButton.id = "search-more";
+    moreButton.hidden = true;
+    list.insertAdjacentElement("afterend", moreButton);
+  }
   var labels = { completed: "已完成", partial: "基本完成", in_progress: "整改中" };
   var FIRST = 10;
   var MORE = 20;
