@@ -68,13 +68,32 @@ struct Document<'a> {
     o: usize,
     /// The searchable text, without the title: every field the page shows,
     /// each after its label (so that a snippet says which field matched),
-    /// then the body, joined by spaces.
-    x: String,
+    /// then the body, written joined by spaces.
+    #[serde(serialize_with = "joined")]
+    x: Vec<Cow<'a, str>>,
+}
+
+/// Parts written as one string with spaces between, without joining them first.
+fn joined<S: serde::Serializer>(parts: &[Cow<str>], serializer: S) -> Result<S::Ok, S::Error> {
+    struct Joined<'a>(&'a [Cow<'a, str>]);
+    impl std::fmt::Display for Joined<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            for (i, part) in self.0.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(" ")?;
+                }
+                f.write_str(part)?;
+            }
+            Ok(())
+        }
+    }
+    serializer.collect_str(&Joined(parts))
 }
 
 impl Document<'_> {
     fn bytes(&self) -> usize {
-        self.t.len() + self.u.len() + self.n.map_or(0, str::len) + self.x.len() + 40
+        let text: usize = self.x.iter().map(|part| part.len() + 1).sum();
+        self.t.len() + self.u.len() + self.n.map_or(0, str::len) + text + 40
     }
 }
 
@@ -100,12 +119,11 @@ fn documents(site: &Site) -> Vec<Document<'_>> {
             s: None,
             d: false,
             o,
-            x: [
+            x: vec![
                 Cow::Owned(format!("发布机构：{}", notice.front.organization)),
                 Cow::Owned(format!("发布日期：{}", dated(notice.front.published))),
                 Cow::Borrowed(notice.text.as_str()),
-            ]
-            .join(" "),
+            ],
         });
         for issue in &notice.issues {
             let front = &issue.front;
@@ -135,7 +153,7 @@ fn documents(site: &Site) -> Vec<Document<'_>> {
                 s: Some(issue.front.status.key()),
                 d: issue.overdue,
                 o,
-                x: text.join(" "),
+                x: text,
             });
         }
     }
@@ -185,7 +203,8 @@ fn postings(documents: &[Document], organizations: &[&str]) -> Vec<(String, List
         .collect()
 }
 
-/// The lists of `documents`, numbered from `first`.
+/// The lists of `documents`, numbered from `first`. A key found again in
+/// the same document is ignored by its list.
 fn postings_of(
     documents: &[Document],
     first: u32,
@@ -193,41 +212,28 @@ fn postings_of(
 ) -> (Postings, BTreeMap<String, Runs>) {
     let mut keys = Postings::default();
     let mut filters: BTreeMap<String, Runs> = BTreeMap::new();
-    // A text repeats its keys (整改 a dozen times): each is looked up once.
-    let mut found: Vec<Key> = Vec::new();
-    let distinct = |found: &mut Vec<Key>| {
-        found.sort_unstable();
-        found.dedup();
-        std::mem::take(found)
-    };
     for (number, document) in (first..).zip(documents) {
-        fold::keys(document.t, &mut |key| found.push(key));
-        let title = distinct(&mut found);
-        for &key in &title {
+        fold::keys(document.t, &mut |key| {
             let lists = keys.entry(key).or_default();
             lists.all.push(number);
             lists.title.push(number);
-        }
-        found = title;
-        found.clear();
-        fold::keys(&document.x, &mut |key| found.push(key));
+        });
+        let mut text = |text: &str| {
+            fold::keys(text, &mut |key| {
+                keys.entry(key).or_default().all.push(number)
+            });
+        };
+        document.x.iter().for_each(|part| text(part));
         let mut filter = |name: String| filters.entry(name).or_default().push(number);
         filter(format!(" o:{}", document.o));
         if let Some(status) = document.s {
             // An issue is found by its notice's issuing body too.
-            let organization = organizations.get(document.o).copied().unwrap_or_default();
-            fold::keys(organization, &mut |key| found.push(key));
+            text(organizations.get(document.o).copied().unwrap_or_default());
             filter(format!(" s:{status}"));
         }
         if document.d {
             filter(" d".to_owned());
         }
-        let text = distinct(&mut found);
-        for &key in &text {
-            keys.entry(key).or_default().all.push(number);
-        }
-        found = text;
-        found.clear();
     }
     (keys, filters)
 }
@@ -458,7 +464,11 @@ mod tests {
                     s: issue.then_some("completed"),
                     d: *issue && *o == 1,
                     o: *o % 2,
-                    x: text.clone(),
+                    // Two fields, as an issue's text is made of several.
+                    x: {
+                        let middle = text.char_indices().nth(text.chars().count() / 2).map_or(0, |(at, _)| at);
+                        vec![Cow::Borrowed(&text[..middle]), Cow::Borrowed(&text[middle..])]
+                    },
                 })
                 .collect();
             for (key, lists) in postings(&documents, &organizations) {
@@ -474,7 +484,7 @@ mod tests {
                     _ => {
                         proptest::prop_assert_eq!(&all, &expected(&|d| {
                             holds(d.t, &key)
-                                || holds(&d.x, &key)
+                                || holds(&d.x.join(" "), &key)
                                 || (d.s.is_some() && holds(organizations[d.o], &key))
                         }), "key {}", key);
                         proptest::prop_assert_eq!(&title, &expected(&|d| holds(d.t, &key)), "key {}", key);
