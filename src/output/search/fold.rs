@@ -34,6 +34,12 @@ pub fn key(first: char, second: Option<char>) -> Key {
     (u64::from(u32::from(first)) << 32) | u64::from(second.map_or(NONE, u32::from))
 }
 
+/// The character of a one-character key in the Basic Multilingual Plane.
+pub fn single_bmp(key: Key) -> Option<u16> {
+    let second = (key & 0xFFFF_FFFF) as u32;
+    u16::try_from(key >> 32).ok().filter(|_| second == NONE)
+}
+
 /// The key as the text it stands for.
 pub fn key_text(key: Key) -> String {
     let first = char::from_u32((key >> 32) as u32);
@@ -73,17 +79,17 @@ pub fn bucket(key: &str, buckets: u32) -> u32 {
     hash & (buckets - 1)
 }
 
+/// `text` as it is searched.
+#[cfg(test)]
+pub fn folded(text: &str) -> String {
+    let mut out = String::new();
+    text.chars().for_each(|c| fold(c, &mut |f| out.push(f)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn folded(text: &str) -> String {
-        let mut out = String::new();
-        for c in text.chars() {
-            fold(c, &mut |f| out.push(f));
-        }
-        out
-    }
 
     #[test]
     fn full_width_forms_and_case_fold_as_the_browser_folds_them() {
@@ -91,6 +97,11 @@ mod tests {
         assert_eq!(folded("牵头领导：分管副院长"), "牵头领导:分管副院长");
         assert_eq!(folded("整改\u{3000}完成"), "整改 完成");
         assert_eq!(folded("①"), "1");
+        assert_eq!(folded("……“ＡＢ”"), "......“ab”");
+        assert_eq!(
+            folded("\u{FDFA}"),
+            std::iter::once('\u{FDFA}').nfkc().collect::<String>()
+        );
     }
 
     #[test]

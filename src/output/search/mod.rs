@@ -167,33 +167,102 @@ struct Lists {
     title: Runs,
 }
 
-type Postings = HashMap<Key, Lists, foldhash::fast::RandomState>;
+type Pairs = HashMap<Key, Lists, foldhash::fast::RandomState>;
+
+/// The lists of the keys of some documents. One-character keys of the
+/// Basic Multilingual Plane, half of all lookups, are found by their
+/// character instead of by hashing.
+struct Postings {
+    /// By character: 1 + the place of its lists in `singles`, or 0.
+    single_at: Vec<u32>,
+    singles: Vec<(Key, Lists)>,
+    /// Pairs, and characters beyond the Basic Multilingual Plane.
+    others: Pairs,
+}
+
+impl Postings {
+    fn new() -> Postings {
+        Postings {
+            single_at: vec![0; 1 << 16],
+            singles: Vec::new(),
+            others: Pairs::default(),
+        }
+    }
+
+    fn lists(&mut self, key: Key) -> &mut Lists {
+        let Some(c) = fold::single_bmp(key) else {
+            return self.others.entry(key).or_default();
+        };
+        let at = &mut self.single_at[usize::from(c)];
+        if *at == 0 {
+            self.singles.push((key, Lists::default()));
+            *at = self.singles.len() as u32;
+        }
+        &mut self.singles[*at as usize - 1].1
+    }
+
+    fn into_lists(self) -> impl Iterator<Item = (Key, Lists)> {
+        self.singles.into_iter().chain(self.others)
+    }
+}
+
+/// The filters' lists: by issuing body, by status, overdue.
+#[derive(Default)]
+struct Filters {
+    organization: Vec<Runs>,
+    status: BTreeMap<&'static str, Runs>,
+    overdue: Runs,
+}
+
+impl Filters {
+    fn append(&mut self, other: Filters) {
+        for (o, runs) in other.organization.into_iter().enumerate() {
+            if o >= self.organization.len() {
+                self.organization.resize_with(o + 1, Runs::default);
+            }
+            self.organization[o].append(runs);
+        }
+        for (status, runs) in other.status {
+            self.status.entry(status).or_default().append(runs);
+        }
+        self.overdue.append(other.overdue);
+    }
+
+    /// Each filter as the key the page asks for.
+    fn into_named(self) -> impl Iterator<Item = (String, Runs)> {
+        let organizations =
+            (self.organization.into_iter().enumerate()).map(|(o, runs)| (format!(" o:{o}"), runs));
+        let statuses =
+            (self.status.into_iter()).map(|(status, runs)| (format!(" s:{status}"), runs));
+        organizations
+            .chain(statuses)
+            .chain(std::iter::once((" d".to_owned(), self.overdue)))
+    }
+}
 
 /// Documents read by one thread before their lists join the others'.
 const CHUNK: usize = 2048;
 
 /// Every key of the documents, with its lists; and the filters.
 fn postings(documents: &[Document], organizations: &[&str]) -> Vec<(String, Lists)> {
-    let chunks: Vec<(Postings, BTreeMap<String, Runs>)> = documents
+    let chunks: Vec<(Postings, Filters)> = documents
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(i, chunk)| postings_of(chunk, (i * CHUNK) as u32, organizations))
         .collect();
-    let mut keys = Postings::default();
-    let mut filters: BTreeMap<String, Runs> = BTreeMap::new();
+    let mut keys = Pairs::default();
+    let mut filters = Filters::default();
     for (chunk_keys, chunk_filters) in chunks {
-        for (key, lists) in chunk_keys {
+        for (key, lists) in chunk_keys.into_lists() {
             let joined = keys.entry(key).or_default();
             joined.all.append(lists.all);
             joined.title.append(lists.title);
         }
-        for (name, runs) in chunk_filters {
-            filters.entry(name).or_default().append(runs);
-        }
+        filters.append(chunk_filters);
     }
     keys.into_iter()
         .map(|(key, lists)| (fold::key_text(key), lists))
-        .chain(filters.into_iter().map(|(name, all)| {
+        .chain(filters.into_named().map(|(name, all)| {
             let lists = Lists {
                 all,
                 ..Lists::default()
@@ -205,34 +274,30 @@ fn postings(documents: &[Document], organizations: &[&str]) -> Vec<(String, List
 
 /// The lists of `documents`, numbered from `first`. A key found again in
 /// the same document is ignored by its list.
-fn postings_of(
-    documents: &[Document],
-    first: u32,
-    organizations: &[&str],
-) -> (Postings, BTreeMap<String, Runs>) {
-    let mut keys = Postings::default();
-    let mut filters: BTreeMap<String, Runs> = BTreeMap::new();
+fn postings_of(documents: &[Document], first: u32, organizations: &[&str]) -> (Postings, Filters) {
+    let mut keys = Postings::new();
+    let mut filters = Filters::default();
     for (number, document) in (first..).zip(documents) {
         fold::keys(document.t, &mut |key| {
-            let lists = keys.entry(key).or_default();
+            let lists = keys.lists(key);
             lists.all.push(number);
             lists.title.push(number);
         });
-        let mut text = |text: &str| {
-            fold::keys(text, &mut |key| {
-                keys.entry(key).or_default().all.push(number)
-            });
-        };
+        let mut text = |text: &str| fold::keys(text, &mut |key| keys.lists(key).all.push(number));
         document.x.iter().for_each(|part| text(part));
-        let mut filter = |name: String| filters.entry(name).or_default().push(number);
-        filter(format!(" o:{}", document.o));
+        if document.o >= filters.organization.len() {
+            filters
+                .organization
+                .resize_with(document.o + 1, Runs::default);
+        }
+        filters.organization[document.o].push(number);
         if let Some(status) = document.s {
             // An issue is found by its notice's issuing body too.
             text(organizations.get(document.o).copied().unwrap_or_default());
-            filter(format!(" s:{status}"));
+            filters.status.entry(status).or_default().push(number);
         }
         if document.d {
-            filter(" d".to_owned());
+            filters.overdue.push(number);
         }
     }
     (keys, filters)
@@ -430,16 +495,9 @@ mod tests {
         assert_eq!(read, text);
     }
 
-    fn folded(text: &str) -> String {
-        let mut out = String::new();
-        text.chars()
-            .for_each(|c| fold::fold(c, &mut |f| out.push(f)));
-        out
-    }
-
     /// Whether `key` occurs in `text`, found the slow way.
     fn holds(text: &str, key: &str) -> bool {
-        folded(text)
+        fold::folded(text)
             .split(char::is_whitespace)
             .any(|run| run.contains(key))
     }
