@@ -433,6 +433,11 @@
   input.value = params.get("q") || "";
   statusSelect.value = params.get("status") || "";
   orgSelect.value = params.get("organization") || "";
+  // A value no option has (a mistyped or forged address) leaves the
+  // select blank: show 全部 instead, as the search runs unfiltered.
+  [statusSelect, orgSelect].forEach(function (select) {
+    if (select.selectedIndex < 0) select.value = "";
+  });
   form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
   // Results as the reader types; an input method's unfinished pinyin is
   // not a query.
