@@ -105,7 +105,7 @@ fn main() -> Result<(), String> {
     delays.sort_unstable();
     println!(
         "{} kills at {}×{}: the output was the old site after {}, the new site after {}; \
-         every next build made the new site exactly, nothing left beside the output but its twin, parse cache and index",
+         every next build made the new site exactly, nothing left beside the output but its twin, parse cache, index and search lists",
         args.kills, args.notices, args.issues, outcome.left_old, outcome.left_new
     );
     println!(

@@ -88,6 +88,8 @@ pub struct Prepared {
     pub jobs: Vec<Job>,
     /// Feeds, sitemap, robots.txt, search index.
     pub generated: Vec<(String, String)>,
+    /// The search index's lists, for the next index to take from.
+    pub search_lists: output::SearchLists,
     /// Every file the output will have, by `/`-separated path: what links
     /// are checked against and what folders the output needs.
     pub output_paths: HashSet<String>,
@@ -102,6 +104,7 @@ pub struct Rendered {
     pub renderer: Renderer,
     pub pages: Vec<RenderedPage>,
     pub generated: Vec<(String, String)>,
+    pub search_lists: output::SearchLists,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -137,13 +140,15 @@ fn keep<T>(result: Result<T, Vec<Diagnostic>>, problems: &mut Vec<Diagnostic>) -
 /// Loads and checks the site under `options.root` and compiles its
 /// templates; every error of config, content and templates comes back together.
 pub fn prepare(options: &Options) -> Result<Prepared, Vec<Diagnostic>> {
-    prepare_with(options, None)
+    prepare_with(options, None, &output::SearchLists::default())
 }
 
-/// [`prepare`], taking unchanged files from the parse cache `cache` opens.
+/// [`prepare`], taking unchanged files from the parse cache `cache` opens
+/// and the lists of unchanged documents from the search lists `remembered`.
 fn prepare_with(
     options: &Options,
     cache: Option<&content::OpenCache<'_>>,
+    remembered: &output::SearchLists,
 ) -> Result<Prepared, Vec<Diagnostic>> {
     let root = &options.root;
     let mut problems = Vec::new();
@@ -222,8 +227,10 @@ fn prepare_with(
         site.aggregate = Some(site::aggregate::Aggregate::of(loaded.units));
     }
     let jobs = Job::all(&site);
+    let (generated, search_lists) = output::generated(&site, remembered);
     let mut prepared = Prepared {
-        generated: output::generated(&site),
+        generated,
+        search_lists,
         site,
         theme,
         renderer,
@@ -269,6 +276,7 @@ pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
         mut renderer,
         jobs,
         generated,
+        search_lists,
         warnings,
         ..
     } = prepare(options)?;
@@ -281,6 +289,7 @@ pub fn render_site(options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
         renderer,
         pages,
         generated,
+        search_lists,
         warnings,
     })
 }
@@ -466,7 +475,9 @@ pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
         let file = output::cache_of(&options.output_dir());
         load::cache::ParseCache::open_to_read(file, program_hash())
     };
-    let mut prepared = prepare_with(options, Some(&cache))?;
+    let lists_file = output::search_lists_of(&options.output_dir());
+    let remembered = output::SearchLists::read(&lists_file, program_hash());
+    let mut prepared = prepare_with(options, Some(&cache), &remembered)?;
     // The ledgers are made from what the lints checked; nothing to find there.
     prepared.jobs.retain(Job::is_html);
     prepared
@@ -490,6 +501,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
 /// written as they are rendered, so memory does not grow with the output.
 pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, Vec<Diagnostic>> {
     let root = &options.root;
+    let lists_file = output::search_lists_of(&options.output_dir());
     // What the output holds is read while the site loads.
     let (staging, prepared) = rayon::join(
         || output::Staging::open(&options.output_dir(), root),
@@ -498,7 +510,8 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
                 let file = output::cache_of(&options.output_dir());
                 load::cache::ParseCache::open(file, program_hash())
             };
-            prepare_with(options, Some(&cache))
+            let remembered = output::SearchLists::read(&lists_file, program_hash());
+            prepare_with(options, Some(&cache), &remembered)
         },
     );
     let mut prepared = prepared?;
@@ -552,6 +565,7 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
         })
         .map_err(|errors| relative(errors, root))?;
     let committed = staging.commit().map_err(failed)?;
+    prepared.search_lists.save(&lists_file, program_hash());
     report.kept = committed.kept;
     report.rescued = committed.rescued;
     Ok(report)

@@ -169,6 +169,8 @@ fn a_rebuild_after_every_kind_of_edit_equals_a_fresh_build() {
     let fresh = tempfile::tempdir().expect("temp dir");
     age(&site);
     site.build().assert_ok();
+    // The search index's lists, for the next build to take from.
+    assert!(site.path(".public.gongkai-search").is_file());
     for (step, apply) in steps {
         apply(&site);
         age(&site);

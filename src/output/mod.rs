@@ -21,9 +21,11 @@ mod system;
 mod tree;
 
 pub use feeds::feeds;
-pub use search::{index as search_index, is_index_file as is_search_index_file};
+pub use search::{
+    Remembered as SearchLists, index as search_index, is_index_file as is_search_index_file,
+};
 pub use sitemap::{robots, sitemap};
-pub use staging::{Committed, Staging, cache_of, foreign_files, twin_of};
+pub use staging::{Committed, Staging, cache_of, foreign_files, search_lists_of, twin_of};
 
 /// An output path as a `/`-separated key, as in URLs (`notices/a/方案.pdf`).
 pub fn path_key(path: &Path) -> String {
@@ -34,24 +36,34 @@ pub fn path_key(path: &Path) -> String {
 }
 
 /// The files of the output besides pages and static files: feeds, sitemap,
-/// robots.txt, the search index and the open data, by path. An aggregate
-/// portal has no notices of its own to put in feeds or a search index.
-pub fn generated(site: &crate::site::Site) -> Vec<(String, String)> {
+/// robots.txt, the search index and the open data, by path; and the search
+/// index's lists to remember, which takes what it can from `remembered`. An
+/// aggregate portal has no notices of its own to put in feeds or a search
+/// index.
+pub fn generated(
+    site: &crate::site::Site,
+    remembered: &SearchLists,
+) -> (Vec<(String, String)>, SearchLists) {
     if site.aggregate.is_some() {
         let mut files = crate::export::data::files(site);
         files.push(("sitemap.xml".to_owned(), sitemap(site)));
         files.push(("robots.txt".to_owned(), robots(site)));
-        return files;
+        return (files, SearchLists::default());
     }
-    let ((mut files, sitemap), (search, data)) = rayon::join(
+    let ((mut files, sitemap), ((search, lists), data)) = rayon::join(
         || rayon::join(|| feeds(site), || sitemap(site)),
-        || rayon::join(|| search_index(site), || crate::export::data::files(site)),
+        || {
+            rayon::join(
+                || search_index(site, remembered),
+                || crate::export::data::files(site),
+            )
+        },
     );
     files.push(("sitemap.xml".to_owned(), sitemap));
     files.push(("robots.txt".to_owned(), robots(site)));
     files.extend(search);
     files.extend(data);
-    files
+    (files, lists)
 }
 
 /// Present in every output folder gongkai writes.

@@ -78,6 +78,13 @@ pub fn cache_of(output: &Path) -> PathBuf {
     output.with_file_name(format!(".{}.gongkai-cache", name_of(&output)))
 }
 
+/// The path of the search index's lists (`output::search::remembered`)
+/// gongkai keeps beside the output `output`.
+pub fn search_lists_of(output: &Path) -> PathBuf {
+    let output = super::resolved(output);
+    output.with_file_name(format!(".{}.gongkai-search", name_of(&output)))
+}
+
 /// The files, links and empty folders of the output `output` that gongkai
 /// did not write, sorted: what every build keeps as it is.
 pub fn foreign_files(output: &Path) -> io::Result<Vec<PathBuf>> {
@@ -125,8 +132,9 @@ fn foreign_folders<'k>(foreign: &'k [Key], live: &Tree) -> PathSet<'k> {
 /// Removes what builds killed before they were done left beside the
 /// output, once their process is gone: the staging folders of gongkai
 /// before the twin (`.public.gongkai-new-<pid>`, `.public.gongkai-old-<pid>`)
-/// and a parse cache or index being saved (`.public.gongkai-cache-new-<pid>`,
-/// `.public.gongkai-index-new-<pid>`).
+/// and a parse cache, index or search lists being saved
+/// (`.public.gongkai-cache-new-<pid>`, `.public.gongkai-index-new-<pid>`,
+/// `.public.gongkai-search-new-<pid>`).
 fn remove_leftovers_of_dead_builds(parent: &Path, name: &str) {
     let processes = Path::new("/proc");
     if !processes.join("self").exists() {
@@ -146,6 +154,7 @@ fn remove_leftovers_of_dead_builds(parent: &Path, name: &str) {
             (".gongkai-old-", true),
             (".gongkai-cache-new-", false),
             (".gongkai-index-new-", false),
+            (".gongkai-search-new-", false),
         ]
         .iter()
         .find_map(|(kind, folder)| {

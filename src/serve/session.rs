@@ -91,6 +91,8 @@ pub struct Session {
     pending: Pending,
     /// Feeds, sitemap and search index lag behind the pages until refreshed.
     generated_stale: bool,
+    /// The search index's lists, which the next index takes from.
+    search_lists: crate::output::SearchLists,
 }
 
 impl Session {
@@ -103,6 +105,7 @@ impl Session {
                 ..Pending::default()
             },
             generated_stale: false,
+            search_lists: crate::output::SearchLists::default(),
         }
     }
 
@@ -120,7 +123,8 @@ impl Session {
             return;
         }
         if let Some(state) = &self.state {
-            let generated = crate::output::generated(&state.site);
+            let (generated, lists) = crate::output::generated(&state.site, &self.search_lists);
+            self.search_lists = lists;
             if let Ok(mut served) = files.write() {
                 served.set_generated(&generated);
             }
@@ -188,6 +192,7 @@ impl Session {
             *served = new_files;
         }
         let warnings = rendered.warnings.clone();
+        self.search_lists = rendered.search_lists;
         self.state = Some(State {
             site: rendered.site,
             theme: rendered.theme,

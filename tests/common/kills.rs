@@ -248,6 +248,7 @@ impl Trial<'_> {
                         ".public.gongkai-previous",
                         ".public.gongkai-cache",
                         ".public.gongkai-index",
+                        ".public.gongkai-search",
                     ]
                     .contains(&name.as_str())
                 })

@@ -11,11 +11,14 @@
 //! A word in every document is one run (two characters); a word in every
 //! other document is a bitmap of N/6 characters.
 
+use serde::{Deserialize, Serialize};
+
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// A list of increasing numbers, written as runs while it grows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Runs {
+    #[serde(with = "serde_bytes")]
     written: Vec<u8>,
     /// The last number of the last run written, or -1.
     written_end: i64,
@@ -49,15 +52,18 @@ impl Runs {
         self.len += 1;
     }
 
-    /// Adds the numbers of `other`, all greater than any of this list's.
-    pub fn append(&mut self, other: Runs) {
+    /// Adds the numbers of `other` plus `offset`, all greater than any of
+    /// this list's.
+    pub fn append(&mut self, other: &Runs, offset: u32) {
         let (start, end, rest) = match (other.written.is_empty(), other.open) {
             (true, None) => return,
-            (true, Some((start, end))) => (start, end, None),
+            (true, Some((start, end))) => (start + offset, end + offset, None),
             (false, _) => {
                 let mut values = Values::new(&other.written);
                 // The first run of `other` is written from -1: its start.
-                let start = values.next().unwrap_or(0) as u32;
+                // The others are written from the run before them, wherever
+                // the list starts.
+                let start = values.next().unwrap_or(0) as u32 + offset;
                 let extra = values.next().unwrap_or(0) as u32;
                 (start, start + extra, Some(values.rest()))
             }
@@ -73,8 +79,8 @@ impl Runs {
         if let Some(rest) = rest {
             self.close();
             self.written.extend_from_slice(rest);
-            self.written_end = other.written_end;
-            self.open = other.open;
+            self.written_end = other.written_end + i64::from(offset);
+            self.open = (other.open).map(|(start, end)| (start + offset, end + offset));
         }
     }
 
@@ -268,9 +274,10 @@ mod tests {
             let mut whole = Runs::default();
             let mut from = 0;
             for cut in cuts.into_iter().chain([u32::MAX]) {
+                // Each part numbered from its own start, as a chunk's lists are.
                 let mut part = Runs::default();
-                numbers.iter().filter(|&&n| n >= from && n < cut).for_each(|&n| part.push(n));
-                whole.append(part);
+                numbers.iter().filter(|&&n| n >= from && n < cut).for_each(|&n| part.push(n - from));
+                whole.append(&part, from);
                 from = cut;
             }
             prop_assert_eq!(decode(&whole.encode()), numbers);

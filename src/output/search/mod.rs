@@ -19,6 +19,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -28,9 +29,12 @@ use crate::site::Site;
 
 mod fold;
 mod lists;
+mod remembered;
 
 use fold::Key;
 use lists::Runs;
+use remembered::ChunkLists;
+pub use remembered::Remembered;
 
 /// The directory of the index; the rest of it is beside, in `search/`.
 pub const INDEX_PATH: &str = "search/index.js";
@@ -215,17 +219,23 @@ struct Filters {
 }
 
 impl Filters {
-    fn append(&mut self, other: Filters) {
-        for (o, runs) in other.organization.into_iter().enumerate() {
-            if o >= self.organization.len() {
-                self.organization.resize_with(o + 1, Runs::default);
+    fn of(documents: &[Document]) -> Filters {
+        let mut filters = Filters::default();
+        for (number, document) in (0..).zip(documents) {
+            if document.o >= filters.organization.len() {
+                filters
+                    .organization
+                    .resize_with(document.o + 1, Runs::default);
             }
-            self.organization[o].append(runs);
+            filters.organization[document.o].push(number);
+            if let Some(status) = document.s {
+                filters.status.entry(status).or_default().push(number);
+            }
+            if document.d {
+                filters.overdue.push(number);
+            }
         }
-        for (status, runs) in other.status {
-            self.status.entry(status).or_default().append(runs);
-        }
-        self.overdue.append(other.overdue);
+        filters
     }
 
     /// Each filter as the key the page asks for.
@@ -240,44 +250,85 @@ impl Filters {
     }
 }
 
-/// Documents read by one thread before their lists join the others'.
+/// Documents read by one thread before their lists join the others', and
+/// remembered for the next build.
 const CHUNK: usize = 2048;
 
-/// Every key of the documents, with its lists; and the filters.
-fn postings(documents: &[Document], organizations: &[&str]) -> Vec<(String, Lists)> {
-    let chunks: Vec<(Postings, Filters)> = documents
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map(|(i, chunk)| postings_of(chunk, (i * CHUNK) as u32, organizations))
+/// Every key of the documents, with its lists, and the filters; the lists
+/// of each chunk of `chunk` documents are taken from `remembered` when its
+/// documents hold what they held then. Returns the lists of the chunks to
+/// remember.
+fn postings(
+    documents: &[Document],
+    organizations: &[&str],
+    remembered: &Remembered,
+    chunk: usize,
+) -> (Vec<(String, Lists)>, Remembered) {
+    let chunks: Vec<(u64, Arc<ChunkLists>)> = documents
+        .par_chunks(chunk)
+        .map(|documents| {
+            let print = fingerprint(documents, organizations);
+            let lists = (remembered.chunks.get(&print).cloned())
+                .unwrap_or_else(|| Arc::new(chunk_lists(documents, organizations)));
+            (print, lists)
+        })
         .collect();
     let mut keys = Pairs::default();
-    let mut filters = Filters::default();
-    for (chunk_keys, chunk_filters) in chunks {
-        for (key, lists) in chunk_keys.into_lists() {
-            let joined = keys.entry(key).or_default();
-            joined.all.append(lists.all);
-            joined.title.append(lists.title);
+    for (at, (_, lists)) in chunks.iter().enumerate() {
+        let first = (at * chunk) as u32;
+        for (key, all, title) in &lists.0 {
+            let joined = keys.entry(*key).or_default();
+            joined.all.append(all, first);
+            joined.title.append(title, first);
         }
-        filters.append(chunk_filters);
     }
-    keys.into_iter()
+    let changed = chunks.len() != remembered.chunks.len()
+        || chunks
+            .iter()
+            .any(|(print, _)| !remembered.chunks.contains_key(print));
+    let remember = Remembered {
+        chunks: chunks.into_iter().collect(),
+        changed,
+    };
+    let lists = keys
+        .into_iter()
         .map(|(key, lists)| (fold::key_text(key), lists))
-        .chain(filters.into_named().map(|(name, all)| {
+        .chain(Filters::of(documents).into_named().map(|(name, all)| {
             let lists = Lists {
                 all,
                 ..Lists::default()
             };
             (name, lists)
         }))
-        .collect()
+        .collect();
+    (lists, remember)
 }
 
-/// The lists of `documents`, numbered from `first`. A key found again in
-/// the same document is ignored by its list.
-fn postings_of(documents: &[Document], first: u32, organizations: &[&str]) -> (Postings, Filters) {
+/// The hash of what gives `documents` their keys: titles, texts, and the
+/// issuing body of issues.
+fn fingerprint(documents: &[Document], organizations: &[&str]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for document in documents {
+        // 0xFF is in no UTF-8 text: it parts the texts unambiguously.
+        hasher.update(document.t.as_bytes());
+        for part in &document.x {
+            hasher.update(&[0xFF]);
+            hasher.update(part.as_bytes());
+        }
+        if document.s.is_some() {
+            hasher.update(&[0xFF]);
+            hasher.update(organizations.get(document.o).unwrap_or(&"").as_bytes());
+        }
+        hasher.update(&[0xFF, 0xFF]);
+    }
+    hasher.digest()
+}
+
+/// The lists of `documents`, numbered from 0. A key found again in the
+/// same document is ignored by its list.
+fn chunk_lists(documents: &[Document], organizations: &[&str]) -> ChunkLists {
     let mut keys = Postings::new();
-    let mut filters = Filters::default();
-    for (number, document) in (first..).zip(documents) {
+    for (number, document) in (0..).zip(documents) {
         fold::keys(document.t, &mut |key| {
             let lists = keys.lists(key);
             lists.all.push(number);
@@ -285,22 +336,16 @@ fn postings_of(documents: &[Document], first: u32, organizations: &[&str]) -> (P
         });
         let mut text = |text: &str| fold::keys(text, &mut |key| keys.lists(key).all.push(number));
         document.x.iter().for_each(|part| text(part));
-        if document.o >= filters.organization.len() {
-            filters
-                .organization
-                .resize_with(document.o + 1, Runs::default);
-        }
-        filters.organization[document.o].push(number);
-        if let Some(status) = document.s {
+        if document.s.is_some() {
             // An issue is found by its notice's issuing body too.
             text(organizations.get(document.o).copied().unwrap_or_default());
-            filters.status.entry(status).or_default().push(number);
-        }
-        if document.d {
-            filters.overdue.push(number);
         }
     }
-    (keys, filters)
+    ChunkLists(
+        keys.into_lists()
+            .map(|(key, lists)| (key, lists.all, lists.title))
+            .collect(),
+    )
 }
 
 /// A key's lists as written: inline, or the number of a file of their own.
@@ -428,21 +473,24 @@ fn shard_size(documents: &[Document]) -> usize {
 }
 
 /// Every file of the search index, by path: the directory at [`INDEX_PATH`],
-/// then the documents and the keys.
-pub fn index(site: &Site) -> Vec<(String, String)> {
+/// then the documents and the keys; and the lists to remember for the
+/// next index, which takes from `remembered` what it can.
+pub fn index(site: &Site, remembered: &Remembered) -> (Vec<(String, String)>, Remembered) {
     let organizations: Vec<&str> = site.organizations.iter().map(|g| g.name.as_str()).collect();
     let documents = documents(site);
     let shard = shard_size(&documents);
-    let (entries, mut files) = rayon::join(
+    let ((entries, remember), mut files) = rayon::join(
         || {
-            postings(&documents, &organizations)
+            let (lists, remember) = postings(&documents, &organizations, remembered, CHUNK);
+            let entries = lists
                 .into_par_iter()
                 .map(|(key, lists)| Entry {
                     key,
                     all: lists.all.encode(),
                     title: lists.title.encode(),
                 })
-                .collect::<Vec<Entry>>()
+                .collect::<Vec<Entry>>();
+            (entries, remember)
         },
         || {
             documents
@@ -496,7 +544,7 @@ pub fn index(site: &Site) -> Vec<(String, String)> {
     }
     script.out.extend_from_slice(b";\n");
     files.insert(0, (INDEX_PATH.to_owned(), script.into_string()));
-    files
+    (files, remember)
 }
 
 #[cfg(test)]
@@ -523,7 +571,70 @@ mod tests {
             .any(|run| run.contains(key))
     }
 
+    /// Documents with the given titles and texts, issues of the first
+    /// issuing body.
+    fn issues<'a>(texts: &'a [(String, String)]) -> Vec<Document<'a>> {
+        texts
+            .iter()
+            .map(|(title, text)| Document {
+                t: title,
+                u: "",
+                n: None,
+                s: Some("completed"),
+                d: false,
+                o: 0,
+                x: vec![Cow::Borrowed(text)],
+            })
+            .collect()
+    }
+
+    /// Every key's lists, decoded, by key.
+    fn decoded(lists: Vec<(String, Lists)>) -> BTreeMap<String, (Vec<u32>, Vec<u32>)> {
+        lists
+            .into_iter()
+            .map(|(key, lists)| {
+                let all = lists::decode(&lists.all.encode());
+                (key, (all, lists::decode(&lists.title.encode())))
+            })
+            .collect()
+    }
+
     proptest::proptest! {
+        /// Lists made with the chunks of an earlier index remembered are
+        /// those made from nothing, whatever changed in between: texts
+        /// edited, documents added or removed, the issuing body renamed.
+        #[test]
+        fn remembered_chunks_give_the_lists_made_from_nothing(
+            before in proptest::collection::vec(("[整改完成Ａ ]{0,4}", "[整改完成ａB ]{0,8}"), 0..30),
+            edits in proptest::collection::vec((0usize..30, "[整改办完 ]{0,6}"), 0..3),
+            removed in proptest::option::of(0usize..30),
+            renamed in proptest::bool::ANY,
+        ) {
+            let chunk = 4;
+            let first = ["整改办"];
+            let (_, remembered) = postings(&issues(&before), &first, &Remembered::default(), chunk);
+            let mut after = before.clone();
+            for (at, text) in edits {
+                if let Some(document) = after.get_mut(at) {
+                    document.1 = text;
+                }
+            }
+            if let Some(at) = removed.filter(|&at| at < after.len()) {
+                after.remove(at);
+            }
+            let organizations = if renamed { ["完成办"] } else { first };
+            let documents = issues(&after);
+            let (fresh, _) = postings(&documents, &organizations, &Remembered::default(), chunk);
+            let (taken, remember) = postings(&documents, &organizations, &remembered, chunk);
+            proptest::prop_assert_eq!(decoded(taken), decoded(fresh));
+            // Chunks of the same documents are one entry.
+            proptest::prop_assert!(remember.chunks.len() <= documents.len().div_ceil(chunk));
+            let unchanged = before.len() == after.len() && before == after && !renamed;
+            if unchanged {
+                proptest::prop_assert!(!remember.changed);
+            }
+        }
+
         /// Every key's lists name exactly the documents whose folded text
         /// (or title) holds it, and each filter exactly its documents.
         #[test]
@@ -550,7 +661,8 @@ mod tests {
                     },
                 })
                 .collect();
-            for (key, lists) in postings(&documents, &organizations) {
+            let (lists, _) = postings(&documents, &organizations, &Remembered::default(), CHUNK);
+            for (key, lists) in lists {
                 let all = lists::decode(&lists.all.encode());
                 let title = lists::decode(&lists.title.encode());
                 let expected = |wanted: &dyn Fn(&Document) -> bool| -> Vec<u32> {
