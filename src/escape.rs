@@ -65,6 +65,68 @@ pub fn script_json(value: &impl Serialize) -> serde_json::Result<String> {
     Ok(script.into_string())
 }
 
+/// Appends `text` to `out` as a JSON string that is safe inside
+/// `<script>`: the very bytes [`script_json`] writes for a string, in one
+/// pass, for texts of megabytes (the search index).
+pub fn push_script_string(out: &mut String, text: &str) {
+    out.push('"');
+    push_script_escaped(out, text);
+    out.push('"');
+}
+
+/// Appends `text` to `out` escaped as within a JSON string that is safe
+/// inside `<script>` ([`push_script_string`] without the quotes), so that
+/// one string can be written in parts.
+pub fn push_script_escaped(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = text.as_bytes();
+    let mut run = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        // Escapes are made at ASCII bytes and at the first byte of U+2028
+        // and U+2029, all of them character boundaries of `text`.
+        let (escaped, width): (&str, usize) = match byte {
+            b'"' => ("\\\"", 1),
+            b'\\' => ("\\\\", 1),
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            b'\n' => ("\\n", 1),
+            b'\r' => ("\\r", 1),
+            b'\t' => ("\\t", 1),
+            0x08 => ("\\b", 1),
+            0x0C => ("\\f", 1),
+            0x00..=0x1F => {
+                out.push_str(&text[run..at]);
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 15)]));
+                at += 1;
+                run = at;
+                continue;
+            }
+            0xE2 if bytes.get(at + 1) == Some(&0x80) => match bytes.get(at + 2) {
+                Some(0xA8) => ("\\u2028", 3),
+                Some(0xA9) => ("\\u2029", 3),
+                _ => {
+                    at += 1;
+                    continue;
+                }
+            },
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[run..at]);
+        out.push_str(escaped);
+        at += width;
+        run = at;
+    }
+    out.push_str(&text[run..]);
+}
+
 /// Whether XML 1.0 allows `c` in a document: tab, line feed, carriage
 /// return, and everything from U+0020 but the surrogates, U+FFFE and U+FFFF.
 pub fn xml_allows(c: char) -> bool {
@@ -98,6 +160,15 @@ mod tests {
             }
             let read: String = serde_json::from_str(&json).expect("valid JSON");
             assert_eq!(read, text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_string_pushed_is_what_script_json_writes(text in "(?s).{0,40}|[<>&\"\\\\\u{0}-\u{1f}\u{2028}\u{2029}\u{2027}\u{7f}整改 ]{0,20}") {
+            let mut pushed = String::new();
+            push_script_string(&mut pushed, &text);
+            proptest::prop_assert_eq!(pushed, script_json(&text).expect("json"));
         }
     }
 

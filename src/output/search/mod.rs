@@ -18,13 +18,12 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::escape::ScriptSafe;
+use crate::escape::{ScriptSafe, push_script_escaped, push_script_string};
 use crate::site::Site;
 
 mod fold;
@@ -53,51 +52,62 @@ const LIST_INLINE_BYTES: usize = 1024;
 /// A bucket's inline lists come to about this many bytes.
 const BUCKET_BYTES: usize = 8 * 1024;
 
-#[derive(Serialize)]
+/// A document of the index, written as a JSON object of these fields
+/// ([`Document::write`]).
 struct Document<'a> {
     /// Title.
     t: &'a str,
     /// Path from the root.
     u: &'a str,
     /// Title of the notice, for issues.
-    #[serde(skip_serializing_if = "Option::is_none")]
     n: Option<&'a str>,
     /// Status key, for issues.
-    #[serde(skip_serializing_if = "Option::is_none")]
     s: Option<&'static str>,
     /// Overdue, for issues.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     d: bool,
     /// Index into the directory's `organizations`.
     o: usize,
     /// The searchable text, without the title: every field the page shows,
     /// each after its label (so that a snippet says which field matched),
     /// then the body, written joined by spaces.
-    #[serde(serialize_with = "joined")]
     x: Vec<Cow<'a, str>>,
-}
-
-/// Parts written as one string with spaces between, without joining them first.
-fn joined<S: serde::Serializer>(parts: &[Cow<str>], serializer: S) -> Result<S::Ok, S::Error> {
-    struct Joined<'a>(&'a [Cow<'a, str>]);
-    impl std::fmt::Display for Joined<'_> {
-        fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            for (i, part) in self.0.iter().enumerate() {
-                if i > 0 {
-                    f.write_str(" ")?;
-                }
-                f.write_str(part)?;
-            }
-            Ok(())
-        }
-    }
-    serializer.collect_str(&Joined(parts))
 }
 
 impl Document<'_> {
     fn bytes(&self) -> usize {
         let text: usize = self.x.iter().map(|part| part.len() + 1).sum();
         self.t.len() + self.u.len() + self.n.map_or(0, str::len) + text + 40
+    }
+
+    /// `{"t":…,"u":…,"n":…,"s":…,"d":true,"o":…,"x":…}`, without the
+    /// fields an issue has when it is a notice, and `d` when not overdue:
+    /// by hand, in one pass over texts that come to megabytes.
+    fn write(&self, out: &mut String) {
+        out.push_str("{\"t\":");
+        push_script_string(out, self.t);
+        out.push_str(",\"u\":");
+        push_script_string(out, self.u);
+        if let Some(notice) = self.n {
+            out.push_str(",\"n\":");
+            push_script_string(out, notice);
+        }
+        if let Some(status) = self.s {
+            out.push_str(",\"s\":");
+            push_script_string(out, status);
+        }
+        if self.d {
+            out.push_str(",\"d\":true");
+        }
+        out.push_str(",\"o\":");
+        out.push_str(&self.o.to_string());
+        out.push_str(",\"x\":\"");
+        for (i, part) in self.x.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            push_script_escaped(out, part);
+        }
+        out.push_str("\"}");
     }
 }
 
@@ -360,25 +370,24 @@ struct Entry {
     title: String,
 }
 
-/// `GONGKAI_SEARCH_PART("name",` JSON `);`
-fn part(
-    name: &str,
-    bytes: usize,
-    json: impl FnOnce(&mut ScriptSafe) -> serde_json::Result<()>,
-) -> String {
+/// `GONGKAI_SEARCH_PART("name",` JSON `);`, the JSON written by `json`.
+fn part(name: &str, bytes: usize, json: impl FnOnce(&mut String)) -> String {
     // Sized up front: thousands of buffers grown by doubling cost more in
     // fresh pages than in copying.
-    let mut script = ScriptSafe {
-        out: Vec::with_capacity(bytes + name.len() + 32),
-    };
-    script.out.extend_from_slice(b"GONGKAI_SEARCH_PART(\"");
-    script.out.extend_from_slice(name.as_bytes());
-    script.out.extend_from_slice(b"\",");
-    if json(&mut script).is_err() {
-        script.out.extend_from_slice(b"null");
-    }
-    script.out.extend_from_slice(b");\n");
-    script.into_string()
+    let mut script = String::with_capacity(bytes + name.len() + 32);
+    script.push_str("GONGKAI_SEARCH_PART(\"");
+    script.push_str(name);
+    script.push_str("\",");
+    json(&mut script);
+    script.push_str(");\n");
+    script
+}
+
+/// A list, of base64url characters and `~`: nothing to escape.
+fn push_list(out: &mut String, list: &str) {
+    out.push('"');
+    out.push_str(list);
+    out.push('"');
 }
 
 /// The bucket file `k/B` and the files of its long lists.
@@ -402,13 +411,9 @@ fn bucket_files(number: usize, mut entries: Vec<Entry>) -> Vec<(String, String)>
             (entry.key, all, title)
         })
         .collect();
-    let write = |out: &mut ScriptSafe, written: &Written| -> serde_json::Result<()> {
-        match written {
-            Written::Inline(list) => serde_json::to_writer(&mut *out, list),
-            Written::Apart(file) => out
-                .write_all(file.as_bytes())
-                .map_err(serde_json::Error::io),
-        }
+    let write = |out: &mut String, written: &Written| match written {
+        Written::Inline(list) => push_list(out, list),
+        Written::Apart(file) => out.push_str(file),
     };
     let bytes = placed
         .iter()
@@ -421,33 +426,30 @@ fn bucket_files(number: usize, mut entries: Vec<Entry>) -> Vec<(String, String)>
         })
         .sum();
     let bucket = part(&name, bytes, |out| {
-        out.out.push(b'{');
+        out.push('{');
         for (i, (key, all, title)) in placed.iter().enumerate() {
             if i > 0 {
-                out.out.push(b',');
+                out.push(',');
             }
-            serde_json::to_writer(&mut *out, key)?;
-            out.out.push(b':');
+            push_script_string(out, key);
+            out.push(':');
             match title {
-                None => write(out, all)?,
+                None => write(out, all),
                 Some(title) => {
-                    out.out.push(b'[');
-                    write(out, all)?;
-                    out.out.push(b',');
-                    write(out, title)?;
-                    out.out.push(b']');
+                    out.push('[');
+                    write(out, all);
+                    out.push(',');
+                    write(out, title);
+                    out.push(']');
                 }
             }
         }
-        out.out.push(b'}');
-        Ok(())
+        out.push('}');
     });
     let mut files = vec![(format!("search/{name}.js"), bucket)];
     for (i, list) in apart.iter().enumerate() {
         let name = format!("{name}-{}", i + 1);
-        let text = part(&name, list.len() + 2, |out| {
-            serde_json::to_writer(out, list)
-        });
+        let text = part(&name, list.len() + 2, |out| push_list(out, list));
         files.push((format!("search/{name}.js"), text));
     }
     files
@@ -499,7 +501,16 @@ pub fn index(site: &Site, remembered: &Remembered) -> (Vec<(String, String)>, Re
                 .map(|(i, chunk)| {
                     let name = format!("d/{i}");
                     let bytes = chunk.iter().map(Document::bytes).sum::<usize>() * 9 / 8;
-                    let text = part(&name, bytes, |out| serde_json::to_writer(out, chunk));
+                    let text = part(&name, bytes, |out| {
+                        out.push('[');
+                        for (i, document) in chunk.iter().enumerate() {
+                            if i > 0 {
+                                out.push(',');
+                            }
+                            document.write(out);
+                        }
+                        out.push(']');
+                    });
                     (format!("search/{name}.js"), text)
                 })
                 .collect::<Vec<_>>()
@@ -554,7 +565,7 @@ mod tests {
     #[test]
     fn text_that_would_end_the_script_element_is_escaped_and_reads_the_same() {
         let text = "整改</script><script>alert(1)</script>完成";
-        let written = part("d/0", 0, |out| serde_json::to_writer(out, text));
+        let written = part("d/0", 0, |out| push_script_string(out, text));
         assert!(!written.contains('<'), "{written}");
         let json = written
             .strip_prefix("GONGKAI_SEARCH_PART(\"d/0\",")
