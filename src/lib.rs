@@ -527,9 +527,12 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
     staging.write_files(&files).map_err(failed)?;
     drop(files);
     let mut report = prepared.report();
-    // Written and reported: the search index (165 MB at 10,000 notices)
-    // need not stay in memory while the pages render.
+    // Written and reported: the search index (238 MB at 10,000 notices)
+    // need not stay in memory while the pages render, nor its lists: they
+    // are saved now, an aid whose chunks are known by what their documents
+    // hold, right whether this build goes on to succeed or not.
     prepared.generated = Vec::new();
+    std::mem::take(&mut prepared.search_lists).save(&lists_file, program_hash());
     // A page whose inputs, templates and settings are those it was last
     // written from is kept as it is, without rendering it.
     let kept: Vec<bool> = prepared
@@ -565,7 +568,6 @@ pub fn build_with(options: &Options, progress: &dyn Progress) -> Result<Report, 
         })
         .map_err(|errors| relative(errors, root))?;
     let committed = staging.commit().map_err(failed)?;
-    prepared.search_lists.save(&lists_file, program_hash());
     report.kept = committed.kept;
     report.rescued = committed.rescued;
     Ok(report)
