@@ -189,19 +189,26 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> ParseCache<T> {
             .iter()
             .map(|chunk| serde_bytes::Bytes::new(chunk))
             .collect();
-        let beside = new_file_of(&self.file, std::process::id());
-        let written = fs::File::create(&beside).and_then(|file| {
-            let mut out = io::BufWriter::new(file);
-            postcard::to_io(&(FORMAT, self.program, chunks), &mut out).map_err(io::Error::other)?;
-            io::Write::flush(&mut out)
-        });
-        if written
-            .and_then(|()| fs::rename(&beside, &self.file))
-            .is_err()
-        {
-            let _ = fs::remove_file(&beside);
-        }
+        let _ = replace_file(&self.file, &(FORMAT, self.program, chunks));
     }
+}
+
+/// Writes `value` to `file` with postcard, replacing the file in one step:
+/// written beside it first ([`new_file_of`]), then renamed over it, so that
+/// a process killed meanwhile leaves the old file or the new one; what was
+/// written beside is removed when that fails.
+pub fn replace_file(file: &Path, value: &impl Serialize) -> io::Result<()> {
+    let beside = new_file_of(file, std::process::id());
+    let written = fs::File::create(&beside).and_then(|created| {
+        let mut out = io::BufWriter::new(created);
+        postcard::to_io(value, &mut out).map_err(io::Error::other)?;
+        io::Write::flush(&mut out)
+    });
+    written
+        .and_then(|()| fs::rename(&beside, file))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&beside);
+        })
 }
 
 /// The file a process saving the cache `file` writes first.

@@ -58,10 +58,16 @@ pub fn twin_of(output: &Path) -> PathBuf {
 /// Changes whenever the layout of the index file does.
 const SEEN_FORMAT: u32 = 1;
 
+/// The file `.<output's name>.gongkai-<kind>` gongkai keeps beside the
+/// output `output`.
+fn kept_beside(output: &Path, kind: &str) -> PathBuf {
+    output.with_file_name(format!(".{}.gongkai-{kind}", name_of(output)))
+}
+
 /// The path of the file in which a build leaves what its surveys saw of
 /// the output and its twin (`tree::Seen`), beside the output `output`.
 fn index_of(output: &Path) -> PathBuf {
-    output.with_file_name(format!(".{}.gongkai-index", name_of(output)))
+    kept_beside(output, "index")
 }
 
 /// What the last build saw of the output and of its twin, read from the
@@ -74,15 +80,13 @@ fn read_seen(index: &[u8]) -> Option<(Seen<'_>, Seen<'_>)> {
 /// The path of the parse cache (`load::cache`) gongkai keeps beside the
 /// output `output`.
 pub fn cache_of(output: &Path) -> PathBuf {
-    let output = super::resolved(output);
-    output.with_file_name(format!(".{}.gongkai-cache", name_of(&output)))
+    kept_beside(&super::resolved(output), "cache")
 }
 
 /// The path of the search index's lists (`output::search::remembered`)
 /// gongkai keeps beside the output `output`.
 pub fn search_lists_of(output: &Path) -> PathBuf {
-    let output = super::resolved(output);
-    output.with_file_name(format!(".{}.gongkai-search", name_of(&output)))
+    kept_beside(&super::resolved(output), "search")
 }
 
 /// The files, links and empty folders of the output `output` that gongkai
@@ -636,17 +640,7 @@ impl Staging {
         let (Some(live), Some(twin)) = (live, twin) else {
             return Ok(());
         };
-        let bytes = postcard::to_stdvec(&(SEEN_FORMAT, live, twin)).map_err(io::Error::other)?;
-        let index = index_of(&self.output);
-        let beside = index.with_file_name(format!(
-            "{}-new-{}",
-            index.file_name().unwrap_or_default().to_string_lossy(),
-            std::process::id()
-        ));
-        fs::write(&beside, bytes)?;
-        fs::rename(&beside, &index).inspect_err(|_| {
-            let _ = fs::remove_file(&beside);
-        })
+        crate::load::cache::replace_file(&index_of(&self.output), &(SEEN_FORMAT, live, twin))
     }
 
     /// Moves into the new output what someone put into the old one while

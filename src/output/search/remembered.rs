@@ -10,7 +10,6 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -68,15 +67,7 @@ impl Remembered {
         let chunks: Vec<(u64, &ChunkLists)> = (self.chunks.iter())
             .map(|(print, lists)| (*print, lists.as_ref()))
             .collect();
-        let beside = crate::load::cache::new_file_of(file, std::process::id());
-        let written = fs::File::create(&beside).and_then(|created| {
-            let mut out = io::BufWriter::new(created);
-            postcard::to_io(&(FORMAT, program, chunks), &mut out).map_err(io::Error::other)?;
-            io::Write::flush(&mut out)
-        });
-        if written.and_then(|()| fs::rename(&beside, file)).is_err() {
-            let _ = fs::remove_file(&beside);
-        }
+        let _ = crate::load::cache::replace_file(file, &(FORMAT, program, chunks));
     }
 }
 
